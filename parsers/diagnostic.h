@@ -1,0 +1,32 @@
+// Diagnostics for bad input: `file:line:col: error: message`, then the
+// source line and a caret under the column, as compilers print them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "rules/model.h"
+
+namespace ghostport::parsers {
+
+enum class Severity { kError, kWarning, kNote };
+
+struct Diagnostic {
+  Severity severity = Severity::kError;
+  rules::SourceLocation location;
+  std::string message;
+  std::string source_line;  // the whole input line, without its line ending
+};
+
+// "f.rules:3:12: error: bad port \"99999\"\n -A INPUT ... \n            ^\n"
+std::string Render(const Diagnostic& d);
+
+// The outcome of reading one input: the model (complete only when there is
+// no error) and everything worth telling the user.
+struct ParseResult {
+  rules::Ruleset ruleset;
+  std::vector<Diagnostic> diagnostics;
+  bool HasErrors() const;
+};
+
+}  // namespace ghostport::parsers

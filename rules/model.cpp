@@ -1,0 +1,55 @@
+#include "rules/model.h"
+
+namespace ghostport::rules {
+
+Cube Cube::Any(Family f) {
+  Cube c;
+  c.family = f;
+  c.saddr = AddressSet::All(f);
+  c.daddr = AddressSet::All(f);
+  return c;
+}
+
+const char* HookName(Hook h) {
+  switch (h) {
+    case Hook::kPrerouting: return "prerouting";
+    case Hook::kInput: return "input";
+    case Hook::kForward: return "forward";
+    case Hook::kOutput: return "output";
+    case Hook::kPostrouting: return "postrouting";
+    case Hook::kIngress: return "ingress";
+  }
+  return "?";
+}
+
+const char* TableFamilyName(TableFamily f) {
+  switch (f) {
+    case TableFamily::kIp: return "ip";
+    case TableFamily::kIp6: return "ip6";
+    case TableFamily::kInet: return "inet";
+    case TableFamily::kArp: return "arp";
+    case TableFamily::kBridge: return "bridge";
+    case TableFamily::kNetdev: return "netdev";
+    case TableFamily::kWindows: return "windows";
+  }
+  return "?";
+}
+
+bool TableCovers(TableFamily t, Family f) {
+  switch (t) {
+    case TableFamily::kIp: return f == Family::kIpv4;
+    case TableFamily::kIp6: return f == Family::kIpv6;
+    case TableFamily::kInet:
+    case TableFamily::kWindows: return true;
+    default: return false;
+  }
+}
+
+int Table::FindChain(const std::string& name) const {
+  for (size_t i = 0; i < chains.size(); ++i) {
+    if (chains[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace ghostport::rules
