@@ -4,10 +4,16 @@
 // kept lazily (base minus small part) and is materialised only when it must
 // be: this keeps "everything except a 48,000-address block list" cheap when
 // it is split thousands of times.
+//
+// A lazy value is base_ minus minus_, where minus_ is non-empty, lies inside
+// base_ and differs from it; see address_set.cpp for when a difference stays
+// lazy. All queries and operations are exact for lazy values.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "rules/address.h"
@@ -40,10 +46,28 @@ class AddressSet {
   Values Materialize() const;
   std::vector<Cidr> ToCidrs() const;  // MinimalCidrCover of Materialize()
 
+  // Equal keys mean the same shared values (not the converse): lets reports
+  // render a set shared by thousands of regions once.
+  std::pair<const void*, const void*> SharingKey() const { return {base_.get(), minus_.get()}; }
+
   friend bool operator==(const AddressSet& a, const AddressSet& b);
   friend bool operator<(const AddressSet& a, const AddressSet& b);
 
+  // Introspection for tests and diagnostics: whether the value is held as a
+  // lazy difference, whether two sets share their base storage, and how many
+  // times in this process a base large enough to be kept lazily (see
+  // address_set.cpp) has been copied to materialise a difference or a
+  // complement.
+  bool IsLazy() const { return minus_ != nullptr; }
+  bool SharesValuesWith(const AddressSet& o) const { return base_ == o.base_; }
+  static std::uint64_t MaterializationCount();
+
  private:
+  // `*base` minus `minus`, where `minus` lies inside `*base`: lazy when the
+  // heuristic says so, materialised otherwise.
+  static AddressSet Difference(Family f, std::shared_ptr<const Values> base, Values minus);
+  const Values& Minus() const;
+
   Family family_ = Family::kIpv4;
   std::shared_ptr<const Values> base_;
   std::shared_ptr<const Values> minus_;  // null when not lazy

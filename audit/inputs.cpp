@@ -1,0 +1,84 @@
+#include "audit/inputs.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "parsers/diagnostic.h"
+
+namespace ghostport::audit {
+
+namespace {
+
+std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
+  if (path == "-") {
+    std::ostringstream ss;
+    ss << std::cin.rdbuf();
+    return ss.str();
+  }
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    err << path << ": error: a directory describes a fleet of hosts; fleets are not supported yet — "
+        << "give the host's files instead\n";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    err << path << ": error: cannot read: " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
+std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
+                                       const std::string& format_override, std::ostream& err) {
+  std::optional<parsers::InputFormat> forced;
+  if (!format_override.empty()) {
+    forced = parsers::InputFormatFromName(format_override);
+    if (!forced) {
+      err << "error: unknown --input-format '" << format_override << "'\n";
+      return std::nullopt;
+    }
+  }
+  LoadedInputs out;
+  bool failed = false;
+  for (const auto& path : paths) {
+    std::optional<std::string> text = ReadAll(path, err);
+    if (!text) {
+      failed = true;
+      continue;
+    }
+    std::string name = path == "-" ? "<stdin>" : path;
+    std::optional<parsers::InputFormat> format = forced ? forced : parsers::DetectFormat(*text);
+    if (!format) {
+      err << name << ":1:1: error: cannot tell what kind of ruleset this is; "
+          << "name it with --input-format\n";
+      failed = true;
+      continue;
+    }
+    parsers::ParseResult r = parsers::ParseInput(*text, name, *format);
+    for (const auto& d : r.diagnostics) err << parsers::Render(d);
+    if (r.HasErrors()) {
+      failed = true;
+      continue;
+    }
+    out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n'))});
+    out.ruleset.inputs.push_back(name);
+    for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
+    for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));
+  }
+  if (failed) {
+    err << "ghostport: no report: the input has errors\n";
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace ghostport::audit

@@ -1,0 +1,32 @@
+// Reading the command line's inputs: files or "-", format detection or
+// --input-format, front-end dispatch, and merging several files that
+// describe one host into one ruleset.
+#pragma once
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parsers/input_format.h"
+#include "rules/model.h"
+
+namespace ghostport::audit {
+
+struct InputInfo {
+  std::string path;  // as given; "-" is shown as "<stdin>"
+  parsers::InputFormat format = parsers::InputFormat::kIptables;
+  std::size_t lines = 0;
+};
+
+struct LoadedInputs {
+  rules::Ruleset ruleset;
+  std::vector<InputInfo> inputs;
+};
+
+// Reads and merges every input. On any error, prints the diagnostics to `err`
+// and returns nullopt: the caller exits 2 and prints no report.
+std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
+                                       const std::string& format_override, std::ostream& err);
+
+}  // namespace ghostport::audit

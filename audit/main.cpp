@@ -1,0 +1,102 @@
+// ghostport — which ports does this firewall open, and to what?
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "audit/audit_command.h"
+#include "audit/inputs.h"
+#include "audit/ports_command.h"
+#include "audit/probe_command.h"
+#include "parsers/input_format.h"
+
+namespace {
+
+using ghostport::audit::OutputFormat;
+
+constexpr const char* kDescription =
+    "ghostport reads a firewall ruleset, works out exactly which ports it opens to whom,\n"
+    "and explains each opening.\n\n"
+    "Examples:\n"
+    "  ghostport ports /etc/iptables/rules.v4            what is open, from where, by which rule\n"
+    "  iptables-save | ghostport ports -                 the same, from standard input\n"
+    "  ghostport ports rules.v4 rules.v6 --format json   both families of one host, as JSON\n"
+    "  ghostport probe rules.v4 --proto tcp --port 22 --from 203.0.113.7\n"
+    "                                                    would this connection get in? which rule says so?\n"
+    "  ghostport audit rules.v4 --fail-on high           for CI: exit 1 when a finding is high or worse\n\n"
+    "Exit codes: 0 fine; 1 findings at or above --fail-on; 2 usage error or malformed input.";
+
+OutputFormat ToFormat(const std::string& s) { return s == "json" ? OutputFormat::kJson : OutputFormat::kText; }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{kDescription, "ghostport"};
+  app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
+  app.require_subcommand(1);
+  app.failure_message(CLI::FailureMessage::help);
+
+  std::vector<std::string> inputs;
+  std::string input_format;
+  std::string format = "text";
+  auto add_inputs = [&](CLI::App* sub, bool many) {
+    auto* opt = sub->add_option("INPUT", inputs, many ? "ruleset files (several describe one host); - for stdin"
+                                                      : "ruleset file; - for stdin")
+                    ->required();
+    if (!many) opt->expected(1);
+    std::string names;
+    for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
+    sub->add_option("--input-format", input_format, "input format instead of detection: " + names);
+  };
+
+  CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");
+  add_inputs(ports, true);
+  ports->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
+  ghostport::audit::ProbeRequest probe_req;
+  CLI::App* probe = app.add_subcommand("probe", "the verdict for one packet (or a batch), and the rules that decide it");
+  add_inputs(probe, false);
+  probe->add_option("--proto", probe_req.proto, "protocol: tcp, udp, icmp, ... or a number")->default_val("tcp");
+  probe->add_option("--port", probe_req.port, "destination port")->check(CLI::Range(0, 65535));
+  probe->add_option("--sport", probe_req.sport, "source port (unknown if not given)")->check(CLI::Range(0, 65535));
+  probe->add_option("--from", probe_req.from, "source address (unknown if not given)");
+  probe->add_option("--to", probe_req.to, "destination address of this host (per family; unknown if not given)");
+  probe->add_option("--iif", probe_req.iif, "input interface");
+  probe->add_option("--family", probe_req.family, "ipv4 or ipv6 (default: from the addresses, else ipv4)")
+      ->check(CLI::IsMember({"ipv4", "ipv6"}));
+  probe->add_option("--batch", probe_req.batch_file,
+                    "TSV file (or -) of proto<TAB>port<TAB>source[<TAB>iif]; one answer per line, in order");
+  probe->add_option("--format", format, "text or json (one object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  ghostport::audit::AuditOptions audit_opts;
+  std::string fail_on = "high";
+  CLI::App* audit = app.add_subcommand("audit", "findings for CI: every opening, with exit code by --fail-on");
+  add_inputs(audit, true);
+  audit->add_option("--format", format, "text or json (sarif, junit, markdown and html are not available yet)")
+      ->check(CLI::IsMember({"text", "json"}));
+  audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; every usage error is exit code 2.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  if (ports->parsed() || probe->parsed() || audit->parsed()) {
+    if (probe->parsed() && !probe_req.batch_file.empty() && probe_req.batch_file == "-" && inputs[0] == "-") {
+      std::cerr << "error: the ruleset and the batch cannot both come from standard input\n";
+      return 2;
+    }
+    auto loaded = ghostport::audit::LoadInputs(inputs, input_format, std::cerr);
+    if (!loaded) return 2;
+    if (ports->parsed()) return ghostport::audit::RunPorts(*loaded, ToFormat(format), std::cout, std::cerr);
+    if (probe->parsed()) {
+      return ghostport::audit::RunProbe(*loaded, probe_req, ToFormat(format), std::cout, std::cerr);
+    }
+    audit_opts.format = ToFormat(format);
+    audit_opts.fail_on = ghostport::audit::SeverityFromName(fail_on);
+    return ghostport::audit::RunAudit(*loaded, audit_opts, std::cout, std::cerr);
+  }
+  return 2;
+}

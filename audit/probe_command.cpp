@@ -1,0 +1,274 @@
+#include "audit/probe_command.h"
+
+#include <charconv>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "rules/exposure_entries.h"
+#include "rules/probe.h"
+
+namespace ghostport::audit {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+struct ProtocolRow {
+  const char* name;
+  std::uint8_t number;
+};
+constexpr ProtocolRow kProtocols[] = {
+    {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"ipv6-icmp", 58}, {"sctp", 132},
+    {"dccp", 33}, {"udplite", 136}, {"gre", 47}, {"esp", 50}, {"ah", 51},
+};
+
+std::optional<std::uint8_t> ParseProtocol(const std::string& s) {
+  for (const auto& row : kProtocols) {
+    if (s == row.name) return row.number;
+  }
+  unsigned v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec == std::errc() && p == s.data() + s.size() && v <= 255) return static_cast<std::uint8_t>(v);
+  return std::nullopt;
+}
+
+std::optional<int> ParsePort(const std::string& s) {
+  int v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || v < 0 || v > 65535) return std::nullopt;
+  return v;
+}
+
+std::optional<std::pair<rules::Family, rules::u128>> ParseAnyAddress(const std::string& s) {
+  if (auto v4 = rules::ParseIpv4(s)) return std::make_pair(rules::Family::kIpv4, *v4);
+  if (auto v6 = rules::ParseIpv6(s)) return std::make_pair(rules::Family::kIpv6, *v6);
+  return std::nullopt;
+}
+
+const char* VerdictWord(rules::VerdictKind k) {
+  switch (k) {
+    case rules::VerdictKind::kAccept: return "accept";
+    case rules::VerdictKind::kReject: return "reject";
+    default: return "drop";
+  }
+}
+
+// A packet description that failed to parse: which field, and why.
+struct PacketError {
+  int field = 0;  // 0-based field index (for batch column numbers)
+  std::string message;
+};
+
+class Prober {
+ public:
+  explicit Prober(const LoadedInputs& in) : in_(in), ifaces_(rules::InterfaceSpace::FromRuleset(in.ruleset)) {
+    for (rules::Family f : {rules::Family::kIpv4, rules::Family::kIpv6}) {
+      compiled_.push_back(rules::CompileInputPath(in.ruleset, f, ifaces_));
+    }
+  }
+
+  // Builds a packet from textual fields.
+  std::optional<rules::Packet> Build(const ProbeRequest& r, PacketError& error) const {
+    rules::Packet p;
+    std::optional<rules::Family> family;
+    if (r.family == "ipv4") family = rules::Family::kIpv4;
+    if (r.family == "ipv6") family = rules::Family::kIpv6;
+    auto proto = ParseProtocol(r.proto);
+    if (!proto) {
+      error = {0, "unknown protocol '" + r.proto + "'"};
+      return std::nullopt;
+    }
+    p.protocol = *proto;
+    if (rules::HasPorts(p.protocol)) {
+      if (!r.port) {
+        error = {1, "a port is needed for " + r.proto};
+        return std::nullopt;
+      }
+      p.dport = static_cast<std::uint16_t>(*r.port);
+    }
+    if (r.sport) p.sport = static_cast<std::uint16_t>(*r.sport);
+    if (!r.from.empty()) {
+      auto a = ParseAnyAddress(r.from);
+      if (!a) {
+        error = {2, "bad source address '" + r.from + "'"};
+        return std::nullopt;
+      }
+      if (family && *family != a->first) {
+        error = {2, "source address '" + r.from + "' is not " + r.family};
+        return std::nullopt;
+      }
+      family = a->first;
+      p.saddr = a->second;
+    }
+    for (const auto& to : r.to) {
+      auto a = ParseAnyAddress(to);
+      if (!a) {
+        error = {2, "bad destination address '" + to + "'"};
+        return std::nullopt;
+      }
+      if (!family) family = a->first;
+      if (a->first == *family) p.daddr = a->second;
+    }
+    p.family = family.value_or(rules::Family::kIpv4);
+    p.iif = r.iif;
+    return p;
+  }
+
+  rules::ProbeResult Run(const rules::Packet& p) const {
+    return rules::Probe(compiled_[p.family == rules::Family::kIpv4 ? 0 : 1], p);
+  }
+
+  ordered_json Json(const rules::Packet& p, const rules::ProbeResult& r) const {
+    const rules::Ruleset& rs = in_.ruleset;
+    ordered_json j;
+    j["verdict"] = VerdictWord(r.verdict);
+    rules::SourceLocation loc = rules::LocationOf(rs, r.decided_by);
+    j["file"] = loc.file.empty() ? ordered_json(nullptr) : ordered_json(loc.file);
+    j["line"] = loc.line;
+    j["decided_by"] = rules::DescribeRef(rs, r.decided_by);
+    j["conditional"] = r.conditional;
+    j["family_covered"] = r.family_covered;
+    ordered_json pk;
+    pk["family"] = rules::FamilyName(p.family);
+    pk["proto"] = rules::ProtocolName(p.protocol);
+    pk["port"] = p.dport;
+    pk["from"] = p.saddr ? ordered_json(rules::FormatAddress(p.family, *p.saddr)) : ordered_json(nullptr);
+    pk["iif"] = p.iif;
+    j["packet"] = pk;
+    ordered_json trace = ordered_json::array();
+    for (const auto& t : r.trace) {
+      rules::SourceLocation l = rules::LocationOf(rs, t.rule);
+      trace.push_back({{"file", l.file}, {"line", l.line}, {"event", t.event}});
+    }
+    j["trace"] = trace;
+    return j;
+  }
+
+  std::string Text(const rules::Packet& p, const rules::ProbeResult& r) const {
+    const rules::Ruleset& rs = in_.ruleset;
+    std::ostringstream s;
+    s << rules::ProtocolName(p.protocol);
+    if (rules::HasPorts(p.protocol)) s << " " << p.dport;
+    s << " from " << (p.saddr ? rules::FormatAddress(p.family, *p.saddr) : "any");
+    if (!p.iif.empty()) s << " on " << p.iif;
+    s << ": " << VerdictWord(r.verdict) << (r.conditional ? " (conditional)" : "");
+    rules::SourceLocation loc = rules::LocationOf(rs, r.decided_by);
+    s << " by ";
+    if (!loc.file.empty()) s << loc.file << ":" << loc.line << ": ";
+    s << rules::DescribeRef(rs, r.decided_by) << "\n";
+    if (!r.family_covered) s << "  note: the input says nothing about " << rules::FamilyName(p.family) << "\n";
+    for (const auto& t : r.trace) {
+      rules::SourceLocation l = rules::LocationOf(rs, t.rule);
+      s << "  " << l.file << ":" << l.line << ": " << t.event << "\n";
+    }
+    return s.str();
+  }
+
+ private:
+  const LoadedInputs& in_;
+  rules::InterfaceSpace ifaces_;
+  std::vector<rules::CompiledRuleset> compiled_;
+};
+
+std::vector<std::string> SplitTabs(const std::string& line) {
+  std::vector<std::string> out;
+  size_t pos = 0;
+  while (true) {
+    size_t t = line.find('\t', pos);
+    out.push_back(line.substr(pos, t == std::string::npos ? std::string::npos : t - pos));
+    if (t == std::string::npos) break;
+    pos = t + 1;
+  }
+  return out;
+}
+
+int Column(const std::vector<std::string>& fields, int index) {
+  int col = 1;
+  for (int i = 0; i < index && i < static_cast<int>(fields.size()); ++i) col += fields[i].size() + 1;
+  return col;
+}
+
+int RunBatch(const Prober& prober, const ProbeRequest& req, OutputFormat format, std::ostream& out,
+             std::ostream& err) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (req.batch_file != "-") {
+    file.open(req.batch_file);
+    if (!file) {
+      err << req.batch_file << ": error: cannot read the batch file\n";
+      return 2;
+    }
+    in = &file;
+  }
+  // Read and check every line before answering any: a bad line means no answers.
+  std::vector<rules::Packet> packets;
+  std::string line;
+  int lineno = 0;
+  bool bad = false;
+  while (std::getline(*in, line)) {
+    ++lineno;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> f = SplitTabs(line);
+    PacketError e;
+    std::optional<rules::Packet> p;
+    if (f.size() < 3 || f.size() > 4) {
+      e = {0, "expected proto<TAB>port<TAB>source[<TAB>iif]"};
+    } else {
+      ProbeRequest r = req;
+      r.proto = f[0];
+      r.port = ParsePort(f[1]);
+      r.from = f[2];
+      r.iif = f.size() > 3 ? f[3] : "";
+      if (!r.port && !f[1].empty() && f[1] != "-") {
+        e = {1, "bad port '" + f[1] + "'"};
+      } else {
+        p = prober.Build(r, e);
+      }
+    }
+    if (!p) {
+      err << (req.batch_file == "-" ? "<stdin>" : req.batch_file) << ":" << lineno << ":" << Column(f, e.field) << ": error: " << e.message << "\n"
+          << line << "\n"
+          << std::string(Column(f, e.field) - 1, ' ') << "^\n";
+      bad = true;
+      continue;
+    }
+    packets.push_back(*p);
+  }
+  if (bad) return 2;
+  for (const auto& p : packets) {
+    rules::ProbeResult r = prober.Run(p);
+    if (format == OutputFormat::kJson) {
+      out << prober.Json(p, r).dump() << "\n";
+    } else {
+      out << prober.Text(p, r);
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int RunProbe(const LoadedInputs& in, const ProbeRequest& req, OutputFormat format, std::ostream& out,
+             std::ostream& err) {
+  Prober prober(in);
+  if (!req.batch_file.empty()) return RunBatch(prober, req, format, out, err);
+  PacketError e;
+  std::optional<rules::Packet> p = prober.Build(req, e);
+  if (!p) {
+    err << "error: " << e.message << "\n";
+    return 2;
+  }
+  rules::ProbeResult r = prober.Run(*p);
+  if (format == OutputFormat::kJson) {
+    out << prober.Json(*p, r).dump() << "\n";
+  } else {
+    out << prober.Text(*p, r);
+  }
+  return 0;
+}
+
+}  // namespace ghostport::audit

@@ -1,0 +1,45 @@
+// Renders address sets for reports. A set is written as CIDR blocks, or as
+// "everything except" blocks when that is shorter (a block list); a long
+// except-list is written once as a named set that entries refer to, so a
+// 48,000-address block list costs its size once, not once per opening.
+#pragma once
+
+#include <map>
+#include <string>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include "rules/address_set.h"
+
+namespace ghostport::audit {
+
+struct RenderedSources {
+  std::vector<std::string> cidrs;   // the set, or the family's whole space for the except form
+  std::vector<std::string> except;  // inline except-blocks (short lists)
+  std::string except_set;           // id of a named except-set (long lists)
+  std::string summary;              // for text reports: "any", "10.0.0.0/8", "any except ..."
+};
+
+struct NamedSet {
+  std::string id;
+  std::vector<std::string> cidrs;
+};
+
+class SourceRenderer {
+ public:
+  static constexpr std::size_t kInlineExceptLimit = 16;
+
+  const RenderedSources& Render(const rules::AddressSet& set);
+  // Named sets in order of first use.
+  const std::vector<NamedSet>& named_sets() const { return named_; }
+
+ private:
+  std::map<std::tuple<int, const void*, const void*>, RenderedSources> cache_;  // family + sharing
+  std::vector<NamedSet> named_;
+  std::map<std::vector<std::string>, std::string> named_index_;  // contents → id
+};
+
+std::string JoinSummary(const std::vector<std::string>& items, std::size_t show);
+
+}  // namespace ghostport::audit

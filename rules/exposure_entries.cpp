@@ -1,0 +1,144 @@
+#include "rules/exposure_entries.h"
+
+#include <algorithm>
+#include <array>
+#include <map>
+#include <tuple>
+
+namespace ghostport::rules {
+
+namespace {
+
+constexpr std::array<std::uint8_t, 5> kPortProtocols = {6, 17, 33, 132, 136};
+
+struct ProtocolNameRow {
+  std::uint8_t number;
+  const char* name;
+};
+constexpr ProtocolNameRow kProtocolNames[] = {
+    {1, "icmp"}, {2, "igmp"}, {4, "ipip"}, {6, "tcp"},  {17, "udp"}, {33, "dccp"}, {41, "ipv6"},
+    {47, "gre"}, {50, "esp"}, {51, "ah"},  {58, "icmpv6"}, {89, "ospf"}, {103, "pim"}, {112, "vrrp"},
+    {132, "sctp"}, {136, "udplite"},
+};
+
+ProtocolSet PortProtocolSet() {
+  std::vector<Interval<std::uint8_t>> iv;
+  for (auto p : kPortProtocols) iv.push_back({p, p});
+  return ProtocolSet::FromIntervals(iv);
+}
+
+// Everything but the destination ports and the sources: entries in one group
+// differ only in those two.
+struct GroupKey {
+  Family family;
+  int protocol;  // -1: other protocols
+  ProtocolSet protocols;
+  PortSet sports;
+  AddressSet daddr;
+  AtomSet iif;
+  std::vector<RuleRef> rules;
+  bool conditional;
+  std::vector<Guard> guards;
+
+  auto Tie() const {
+    return std::tie(family, protocol, protocols, sports, daddr, iif, rules, conditional, guards);
+  }
+  friend bool operator<(const GroupKey& a, const GroupKey& b) { return a.Tie() < b.Tie(); }
+};
+
+struct Item {
+  PortSet dports;
+  AddressSet saddr;
+};
+
+// Cuts the port axis at every item boundary and unions the sources over each
+// piece, then joins neighbouring pieces with equal sources.
+void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<ExposureEntry>& out) {
+  std::vector<std::uint32_t> cuts;
+  for (const auto& it : items) {
+    for (const auto& iv : it.dports.intervals()) {
+      cuts.push_back(iv.lo);
+      cuts.push_back(static_cast<std::uint32_t>(iv.hi) + 1);
+    }
+  }
+  std::sort(cuts.begin(), cuts.end());
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  if (cuts.size() < 2) return;
+  std::vector<std::optional<AddressSet>> piece(cuts.size() - 1);
+  for (const auto& it : items) {
+    for (const auto& iv : it.dports.intervals()) {
+      auto first = std::lower_bound(cuts.begin(), cuts.end(), iv.lo) - cuts.begin();
+      auto last = std::lower_bound(cuts.begin(), cuts.end(), static_cast<std::uint32_t>(iv.hi) + 1) -
+                  cuts.begin();
+      for (auto p = first; p < last; ++p) {
+        piece[p] = piece[p] ? piece[p]->Union(it.saddr) : it.saddr;
+      }
+    }
+  }
+  for (size_t p = 0; p < piece.size();) {
+    if (!piece[p]) {
+      ++p;
+      continue;
+    }
+    size_t q = p + 1;
+    while (q < piece.size() && piece[q] && *piece[q] == *piece[p]) ++q;
+    ExposureEntry e;
+    e.family = k.family;
+    e.other_protocols = k.protocol < 0;
+    e.protocol = k.protocol < 0 ? 0 : static_cast<std::uint8_t>(k.protocol);
+    e.protocols = k.protocols;
+    e.from = static_cast<std::uint16_t>(cuts[p]);
+    e.to = static_cast<std::uint16_t>(cuts[q] - 1);
+    e.sources = *piece[p];
+    e.source_ports = k.sports;
+    e.destinations = k.daddr;
+    e.interfaces = k.iif;
+    e.rules = k.rules;
+    e.conditional = k.conditional;
+    e.guards = k.guards;
+    out.push_back(std::move(e));
+    p = q;
+  }
+}
+
+}  // namespace
+
+bool HasPorts(std::uint8_t protocol) {
+  return std::find(kPortProtocols.begin(), kPortProtocols.end(), protocol) != kPortProtocols.end();
+}
+
+std::string ProtocolName(std::uint8_t protocol) {
+  for (const auto& row : kProtocolNames) {
+    if (row.number == protocol) return row.name;
+  }
+  return std::to_string(protocol);
+}
+
+std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
+  static const ProtocolSet kWithPorts = PortProtocolSet();
+  std::map<GroupKey, std::vector<Item>> groups;
+  for (const auto& fam : exposure.families) {
+    for (const Box& b : fam.accepted) {
+      const FieldCube& f = b.fields;
+      auto add = [&](int protocol, ProtocolSet protocols, PortSet dports) {
+        GroupKey k{fam.family, protocol, std::move(protocols), f.sports, f.daddr, f.iif,
+                   b.accepted_by, b.conditional, b.guards};
+        groups[std::move(k)].push_back(Item{std::move(dports), f.saddr});
+      };
+      for (auto p : kPortProtocols) {
+        if (f.protocols.Contains(p)) add(p, ProtocolSet::Single(p), f.dports);
+      }
+      ProtocolSet other = f.protocols.Subtract(kWithPorts);
+      if (!other.empty()) add(-1, other, PortSet::All());
+    }
+  }
+  std::vector<ExposureEntry> out;
+  for (const auto& [k, items] : groups) EmitGroup(k, items, out);
+  std::stable_sort(out.begin(), out.end(), [](const ExposureEntry& a, const ExposureEntry& b) {
+    return std::make_tuple(a.family, a.other_protocols, a.protocol, a.from, a.to, a.rules) <
+           std::make_tuple(b.family, b.other_protocols, b.protocol, b.from, b.to, b.rules);
+  });
+  return out;
+}
+
+}  // namespace ghostport::rules

@@ -1,0 +1,129 @@
+#include "rules/interface_space.h"
+
+#include <algorithm>
+#include <set>
+
+namespace ghostport::rules {
+
+AtomSet::AtomSet(size_t atoms, bool all) : w_((atoms + 63) / 64, 0) {
+  if (all) {
+    for (size_t i = 0; i < atoms; ++i) Set(i);
+  }
+}
+
+bool AtomSet::empty() const {
+  return std::all_of(w_.begin(), w_.end(), [](std::uint64_t w) { return w == 0; });
+}
+
+AtomSet AtomSet::Intersect(const AtomSet& o) const {
+  AtomSet r = *this;
+  for (size_t i = 0; i < w_.size(); ++i) r.w_[i] &= o.w_[i];
+  return r;
+}
+
+AtomSet AtomSet::Subtract(const AtomSet& o) const {
+  AtomSet r = *this;
+  for (size_t i = 0; i < w_.size(); ++i) r.w_[i] &= ~o.w_[i];
+  return r;
+}
+
+bool AtomSet::Intersects(const AtomSet& o) const {
+  for (size_t i = 0; i < w_.size(); ++i) {
+    if (w_[i] & o.w_[i]) return true;
+  }
+  return false;
+}
+
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+void CollectNames(const std::vector<InterfaceMatch>& matches,
+                  std::set<std::pair<std::string, bool>>& names) {
+  for (const auto& m : matches) {
+    for (const auto& n : m.names) names.insert({n.name, n.prefix});
+  }
+}
+
+}  // namespace
+
+InterfaceSpace InterfaceSpace::FromRuleset(const Ruleset& ruleset) {
+  std::set<std::pair<std::string, bool>> names;
+  for (const auto& t : ruleset.tables) {
+    for (const auto& c : t.chains) {
+      for (const auto& r : c.rules) {
+        for (const auto& cube : r.cubes) CollectNames(cube.iif, names);
+      }
+    }
+  }
+  // "lo" always has an atom of its own: loopback exposure is reported apart.
+  names.insert({"lo", false});
+  InterfaceSpace s;
+  for (const auto& [name, prefix] : names) {
+    if (prefix && name.empty()) continue;  // "+" alone: the "*" atom covers it
+    s.atoms_.push_back({InterfaceName{name, prefix}});
+  }
+  s.atoms_.push_back({InterfaceName{"", true}});
+  return s;
+}
+
+// Does every name in `atom` satisfy `pattern`? (Atoms never straddle a pattern.)
+bool InterfaceSpace::NameMatches(const InterfaceName& pattern, const Atom& atom) const {
+  const InterfaceName& a = atom.name;
+  if (!pattern.prefix) return !a.prefix && a.name == pattern.name;
+  // A prefix pattern covers exact atoms and prefix atoms at or below it.
+  return StartsWith(a.name, pattern.name) && !(a.prefix && a.name.empty() && !pattern.name.empty());
+}
+
+AtomSet InterfaceSpace::Matching(const InterfaceMatch& m) const {
+  AtomSet s(atoms_.size());
+  for (size_t i = 0; i < atoms_.size(); ++i) {
+    bool hit = std::any_of(m.names.begin(), m.names.end(),
+                           [&](const InterfaceName& n) { return NameMatches(n, atoms_[i]); });
+    if (hit != m.negated) s.Set(i);
+  }
+  return s;
+}
+
+size_t InterfaceSpace::AtomOf(std::string_view name) const {
+  size_t best = atoms_.size() - 1;  // "*"
+  size_t best_len = 0;
+  for (size_t i = 0; i < atoms_.size(); ++i) {
+    const InterfaceName& a = atoms_[i].name;
+    if (!a.prefix && a.name == name) return i;
+    if (a.prefix && !a.name.empty() && StartsWith(name, a.name) && a.name.size() > best_len) {
+      best = i;
+      best_len = a.name.size();
+    }
+  }
+  return best;
+}
+
+std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
+  auto label = [&](size_t i) {
+    const InterfaceName& a = atoms_[i].name;
+    return a.prefix ? a.name + "+" : a.name;
+  };
+  size_t star = atoms_.size() - 1;
+  std::vector<std::string> out;
+  if (s == All()) return {"any"};
+  if (s.Has(star)) {
+    for (size_t i = 0; i < star; ++i) {
+      if (!s.Has(i)) out.push_back("!" + label(i));
+    }
+  } else {
+    for (size_t i = 0; i < star; ++i) {
+      if (s.Has(i)) out.push_back(label(i));
+    }
+  }
+  return out;
+}
+
+bool InterfaceSpace::IsLoopbackOnly(const AtomSet& s) const {
+  for (size_t i = 0; i < atoms_.size(); ++i) {
+    if (s.Has(i) && !(atoms_[i].name.name == "lo" && !atoms_[i].name.prefix)) return false;
+  }
+  return !s.empty();
+}
+
+}  // namespace ghostport::rules

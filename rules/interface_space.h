@@ -1,0 +1,59 @@
+// The interface names a ruleset mentions, cut into atoms so that every
+// interface match is an exact set of atoms. Atoms: each exact name the
+// ruleset names; for each prefix it names ("eth+"), the other names with that
+// prefix; and "*", every name the ruleset does not mention. Any concrete
+// interface falls in exactly one atom.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "rules/model.h"
+
+namespace ghostport::rules {
+
+// A set of atoms of one InterfaceSpace.
+class AtomSet {
+ public:
+  AtomSet() = default;
+  explicit AtomSet(size_t atoms, bool all = false);
+  bool Has(size_t atom) const { return (w_[atom / 64] >> (atom % 64)) & 1u; }
+  void Set(size_t atom) { w_[atom / 64] |= std::uint64_t{1} << (atom % 64); }
+  bool empty() const;
+  AtomSet Intersect(const AtomSet& o) const;
+  AtomSet Subtract(const AtomSet& o) const;
+  bool Intersects(const AtomSet& o) const;
+  friend bool operator==(const AtomSet&, const AtomSet&) = default;
+  friend bool operator<(const AtomSet& a, const AtomSet& b) { return a.w_ < b.w_; }
+
+ private:
+  std::vector<std::uint64_t> w_;
+};
+
+class InterfaceSpace {
+ public:
+  // Collects the input-interface names of every rule in the ruleset.
+  static InterfaceSpace FromRuleset(const Ruleset& ruleset);
+
+  size_t size() const { return atoms_.size(); }
+  AtomSet All() const { return AtomSet(atoms_.size(), true); }
+  // The atoms where the match holds.
+  AtomSet Matching(const InterfaceMatch& m) const;
+  // The atom a concrete interface name falls in.
+  size_t AtomOf(std::string_view name) const;
+  // Human and machine readable: ["any"], ["eth0", "wg+"], or ["!lo"].
+  std::vector<std::string> Describe(const AtomSet& s) const;
+  // True when the set holds only the loopback interface "lo".
+  bool IsLoopbackOnly(const AtomSet& s) const;
+
+ private:
+  struct Atom {
+    InterfaceName name;  // prefix=true: other names with this prefix; "" prefix: "*"
+  };
+  bool NameMatches(const InterfaceName& pattern, const Atom& atom) const;
+  std::vector<Atom> atoms_;  // sorted by name, "*" last
+};
+
+}  // namespace ghostport::rules
