@@ -1,10 +1,13 @@
 #include "audit/ports_command.h"
 
 #include <iomanip>
+#include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "audit/source_render.h"
+#include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
 
 namespace ghostport::audit {
@@ -153,6 +156,23 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
   out << doc.dump(2) << "\n";
 }
 
+// One printed row of the text table, and the detail lines under it.
+struct TextRow {
+  std::string proto, ports, from, iface, rule;
+  std::vector<std::string> details;
+};
+
+// Entries that differ only in protocol and each cover every port are one
+// opening of "all" protocols (an `-i lo -j ACCEPT`, a policy ACCEPT).
+std::string AllProtocolsKey(const ExposureEntry& e, const std::string& from, const std::string& iface) {
+  if (!e.other_protocols && !(e.from == 0 && e.to == 65535)) return "";
+  std::string key = from + "|" + iface + "|" + (e.conditional ? "c" : "u") + "|" +
+                    rules::FormatPortSet(e.source_ports);
+  for (const auto& r : e.rules) key += "|" + std::to_string(r.table) + "." + std::to_string(r.chain) + "." + std::to_string(r.rule);
+  for (const auto& g : e.guards) key += "|g" + std::to_string(g.kind) + "." + std::to_string(g.rule.rule);
+  return key;
+}
+
 void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vector<ExposureEntry>& entries,
                std::ostream& out) {
   const rules::Ruleset& rs = in.ruleset;
@@ -163,31 +183,68 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
   }
   out << "\n";
   for (const auto& fam : ex.families) {
-    size_t n = 0;
-    for (const auto& e : entries) n += e.family == fam.family;
-    out << "\n" << rules::FamilyName(fam.family) << ": " << n << (n == 1 ? " opening" : " openings") << "\n";
-    if (n == 0) continue;
-    out << "  " << std::left << std::setw(8) << "PROTO" << std::setw(13) << "PORTS" << std::setw(34)
-        << "FROM" << std::setw(14) << "INTERFACE" << "RULE\n";
+    // Which all-port entries together cover every protocol.
+    std::map<std::string, rules::ProtocolSet> protocols_by_key;
     for (const auto& e : entries) {
       if (e.family != fam.family) continue;
-      std::vector<std::string> ifs = ex.interfaces.Describe(e.interfaces);
-      std::string iface = JoinSummary(ifs, 3);
-      if (ex.interfaces.IsLoopbackOnly(e.interfaces)) iface += " (local)";
-      out << "  " << std::setw(8) << ProtoLabel(e) << std::setw(13) << PortsLabel(e) << std::setw(34)
-          << sources.Render(e.sources).summary << std::setw(14) << iface;
-      for (size_t i = 0; i < e.rules.size(); ++i) out << (i ? " then " : "") << Where(rs, e.rules[i]);
-      if (e.conditional) out << "  [conditional]";
-      out << "\n";
-      if (!e.source_ports.IsAll()) out << "      source ports " << rules::FormatPortSet(e.source_ports) << "\n";
-      if (!e.destinations.IsAll()) out << "      to " << sources.Render(e.destinations).summary << "\n";
+      std::string key = AllProtocolsKey(e, sources.Render(e.sources).summary, JoinSummary(ex.interfaces.Describe(e.interfaces), 3));
+      if (key.empty()) continue;
+      auto& p = protocols_by_key[key];
+      p = p.Union(e.other_protocols ? e.protocols : rules::ProtocolSet::Single(e.protocol));
+    }
+    std::set<std::string> printed_all;
+    std::vector<TextRow> rows;
+    size_t openings = 0, local = 0;
+    for (const auto& e : entries) {
+      if (e.family != fam.family) continue;
+      TextRow row;
+      row.from = sources.Render(e.sources).summary;
+      row.iface = JoinSummary(ex.interfaces.Describe(e.interfaces), 3);
+      std::string key = AllProtocolsKey(e, row.from, row.iface);
+      if (!key.empty() && protocols_by_key[key].IsAll()) {
+        if (!printed_all.insert(key).second) continue;
+        row.proto = "all";
+        row.ports = "-";
+      } else {
+        row.proto = ProtoLabel(e);
+        row.ports = PortsLabel(e);
+      }
+      bool is_local = ex.interfaces.IsLoopbackOnly(e.interfaces);
+      ++openings;
+      local += is_local;
+      for (size_t i = 0; i < e.rules.size(); ++i) row.rule += (i ? " then " : "") + Where(rs, e.rules[i]);
+      if (is_local) row.rule += "  (local only)";
+      if (e.conditional) row.rule += "  [conditional]";
+      if (!e.source_ports.IsAll()) row.details.push_back("source ports " + rules::FormatPortSet(e.source_ports));
+      if (!e.destinations.IsAll()) row.details.push_back("to " + sources.Render(e.destinations).summary);
       for (const auto& g : e.guards) {
         const rules::Rule* rule = RuleOf(rs, g.rule);
-        out << "      " << GuardWord(g.kind) << " " << Where(rs, g.rule);
-        if (rule) out << ": " << ConditionsText(rs, *rule);
-        out << "\n";
+        std::string d = std::string(GuardWord(g.kind)) + " " + Where(rs, g.rule);
+        if (rule) d += ": " + EscapeForTerminal(ConditionsText(rs, *rule));
+        row.details.push_back(std::move(d));
       }
+      rows.push_back(std::move(row));
     }
+    out << "\n" << rules::FamilyName(fam.family) << ": " << openings << (openings == 1 ? " opening" : " openings");
+    if (local) out << " (" << local << " local only)";
+    out << "\n";
+    if (rows.empty()) continue;
+    TextRow head{"PROTO", "PORTS", "FROM", "INTERFACE", "RULE", {}};
+    size_t w[4] = {head.proto.size(), head.ports.size(), head.from.size(), head.iface.size()};
+    for (const auto& r : rows) {
+      w[0] = std::max(w[0], r.proto.size());
+      w[1] = std::max(w[1], r.ports.size());
+      w[2] = std::max(w[2], r.from.size());
+      w[3] = std::max(w[3], r.iface.size());
+    }
+    auto print = [&](const TextRow& r) {
+      out << "  " << std::left << std::setw(static_cast<int>(w[0] + 2)) << r.proto
+          << std::setw(static_cast<int>(w[1] + 2)) << r.ports << std::setw(static_cast<int>(w[2] + 2)) << r.from
+          << std::setw(static_cast<int>(w[3] + 2)) << r.iface << r.rule << "\n";
+      for (const auto& d : r.details) out << "      " << d << "\n";
+    };
+    print(head);
+    for (const auto& r : rows) print(r);
   }
   if (!sources.named_sets().empty()) {
     out << "\nAddress sets:\n";
@@ -198,13 +255,14 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
   if (!ex.approximations.empty()) {
     out << "\nApproximations:\n";
     for (const auto& a : ex.approximations) {
-      out << "  " << a.location.file << ":" << a.location.line << ": " << a.what << "\n";
+      out << "  " << a.location.file << ":" << a.location.line << ": " << EscapeForTerminal(a.what) << "\n";
     }
   }
   if (!rs.ignored.empty()) {
     out << "\nIgnored input lines: " << rs.ignored.size() << "\n";
     for (const auto& i : rs.ignored) {
-      out << "  " << i.location.file << ":" << i.location.line << ": " << i.reason << ": " << i.text << "\n";
+      out << "  " << i.location.file << ":" << i.location.line << ": " << EscapeForTerminal(i.reason) << ": "
+          << EscapeForTerminal(i.text) << "\n";
     }
   }
 }

@@ -1,5 +1,8 @@
 #include "audit/source_render.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace ghostport::audit {
 
 namespace {
@@ -28,33 +31,75 @@ const RenderedSources& SourceRenderer::Render(const rules::AddressSet& set) {
   auto key = std::make_tuple(static_cast<int>(set.family()), base, minus);
   auto it = cache_.find(key);
   if (it != cache_.end()) return it->second;
+  RenderedSources r = set.IsLazy() ? RenderLazy(set) : RenderValues(set.family(), set.Materialize());
+  return cache_.emplace(key, std::move(r)).first->second;
+}
+
+// A lazy set is a shared base minus a few blocks: when the base renders as
+// "any except ...", this one is the same plus the few blocks, with no copy of
+// the base.
+RenderedSources SourceRenderer::RenderLazy(const rules::AddressSet& set) {
+  rules::AddressSet base_set = set.LazyBase();
+  RenderedSources base = Render(base_set);
+  if (base.except_set.empty()) return RenderValues(set.family(), set.Materialize());
+  // Excluded: what the base excludes, plus `minus`. Around each piece of
+  // minus, write it together with the base's exclusions it touches: fewer
+  // blocks ("10.3.0.0/16", not the /16 with the block-listed addresses cut
+  // out), and the named set covers the rest.
+  auto [b, m] = base_set.SharingKey();
+  auto cached = base_values_.find(b);
+  if (cached == base_values_.end()) cached = base_values_.emplace(b, base_set.Materialize()).first;
+  const auto& bv = cached->second.intervals();
+  std::vector<rules::Interval<rules::u128>> grown;
+  for (const auto& iv : set.LazyMinus().Materialize().intervals()) {
+    rules::Interval<rules::u128> g = iv;
+    // The base interval holding iv (minus lies inside the base).
+    auto it = std::upper_bound(bv.begin(), bv.end(), iv.lo,
+                               [](rules::u128 v, const rules::Interval<rules::u128>& x) { return v < x.lo; });
+    --it;
+    if (it->lo == iv.lo && it != bv.begin()) g.lo = std::prev(it)->hi + 1;  // the excluded gap before
+    if (it->hi == iv.hi && std::next(it) != bv.end()) g.hi = std::next(it)->lo - 1;  // and after
+    grown.push_back(g);
+  }
+  rules::AddressSet extra_set =
+      rules::AddressSet::Of(set.family(), rules::AddressSet::Values::FromIntervals(std::move(grown)));
+  std::vector<std::string> extra = ToStrings(extra_set.ToCidrs());
+  if (extra.size() > kInlineExceptLimit) return RenderValues(set.family(), set.Materialize());
+  RenderedSources r = base;
+  r.except = std::move(extra);
+  r.summary = "any except set " + base.except_set + " and " + JoinSummary(r.except, 3);
+  return r;
+}
+
+RenderedSources SourceRenderer::RenderValues(rules::Family f, const rules::AddressSet::Values& values) {
   RenderedSources r;
-  rules::Family f = set.family();
   rules::Cidr whole{f, 0, 0};
-  if (set.IsAll()) {
+  if (values.IsAll(rules::MaxAddress(f))) {
     r.cidrs = {rules::FormatCidr(whole)};
     r.summary = "any";
-  } else {
-    rules::AddressSet::Values values = set.Materialize();
-    rules::AddressSet::Values complement = values.Complement(rules::MaxAddress(f));
-    if (complement.intervals().size() < values.intervals().size()) {
-      std::vector<std::string> except = ToStrings(rules::MinimalCidrCover(f, complement));
-      r.cidrs = {rules::FormatCidr(whole)};
-      if (except.size() <= kInlineExceptLimit) {
-        r.summary = "any except " + JoinSummary(except, 3);
-        r.except = std::move(except);
-      } else {
-        auto [pos, fresh] = named_index_.emplace(except, "S" + std::to_string(named_.size() + 1));
-        r.except_set = pos->second;
-        r.summary = "any except " + std::to_string(except.size()) + " blocks (set " + r.except_set + ")";
-        if (fresh) named_.push_back({r.except_set, std::move(except)});
-      }
-    } else {
-      r.cidrs = ToStrings(rules::MinimalCidrCover(f, values));
-      r.summary = r.cidrs.empty() ? "none" : JoinSummary(r.cidrs, 3);
-    }
+    return r;
   }
-  return cache_.emplace(key, std::move(r)).first->second;
+  rules::AddressSet::Values complement = values.Complement(rules::MaxAddress(f));
+  if (complement.intervals().size() < values.intervals().size()) return RenderExcept(f, complement);
+  r.cidrs = ToStrings(rules::MinimalCidrCover(f, values));
+  r.summary = r.cidrs.empty() ? "none" : JoinSummary(r.cidrs, 3);
+  return r;
+}
+
+RenderedSources SourceRenderer::RenderExcept(rules::Family f, const rules::AddressSet::Values& excluded) {
+  RenderedSources r;
+  r.cidrs = {rules::FormatCidr(rules::Cidr{f, 0, 0})};
+  std::vector<std::string> except = ToStrings(rules::MinimalCidrCover(f, excluded));
+  if (except.size() <= kInlineExceptLimit) {
+    r.summary = "any except " + JoinSummary(except, 3);
+    r.except = std::move(except);
+    return r;
+  }
+  auto [pos, fresh] = named_index_.emplace(except, "S" + std::to_string(named_.size() + 1));
+  r.except_set = pos->second;
+  r.summary = "any except set " + r.except_set + " (" + std::to_string(except.size()) + " blocks)";
+  if (fresh) named_.push_back({r.except_set, std::move(except)});
+  return r;
 }
 
 }  // namespace ghostport::audit

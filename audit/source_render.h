@@ -17,7 +17,8 @@ namespace ghostport::audit {
 struct RenderedSources {
   std::vector<std::string> cidrs;   // the set, or the family's whole space for the except form
   std::vector<std::string> except;  // inline except-blocks (short lists)
-  std::string except_set;           // id of a named except-set (long lists)
+  std::string except_set;           // id of a named except-set (long lists); with `except`
+                                    // too, both are excluded
   std::string summary;              // for text reports: "any", "10.0.0.0/8", "any except ..."
 };
 
@@ -35,9 +36,14 @@ class SourceRenderer {
   const std::vector<NamedSet>& named_sets() const { return named_; }
 
  private:
+  RenderedSources RenderLazy(const rules::AddressSet& set);
+  RenderedSources RenderValues(rules::Family f, const rules::AddressSet::Values& values);
+  RenderedSources RenderExcept(rules::Family f, const rules::AddressSet::Values& excluded);
+
   std::map<std::tuple<int, const void*, const void*>, RenderedSources> cache_;  // family + sharing
   std::vector<NamedSet> named_;
   std::map<std::vector<std::string>, std::string> named_index_;  // contents → id
+  std::map<const void*, rules::AddressSet::Values> base_values_;   // bases of lazy sets
 };
 
 std::string JoinSummary(const std::vector<std::string>& items, std::size_t show);

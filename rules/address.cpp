@@ -236,7 +236,10 @@ std::string FormatAddress(Family f, u128 address) {
 
 std::string FormatCidr(const Cidr& c) {
   std::string out = FormatAddress(c.family, c.address);
-  if (c.prefix != AddressBits(c.family)) out += "/" + std::to_string(c.prefix);
+  if (c.prefix != AddressBits(c.family)) {
+    out += '/';
+    out += std::to_string(c.prefix);
+  }
   return out;
 }
 

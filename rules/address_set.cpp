@@ -255,4 +255,20 @@ bool operator<(const AddressSet& a, const AddressSet& b) {
   return a.Materialize() < b.Materialize();
 }
 
+AddressSet AddressSet::LazyBase() const {
+  assert(IsLazy());
+  AddressSet s;
+  s.family_ = family_;
+  s.base_ = base_;
+  return s;
+}
+
+AddressSet AddressSet::LazyMinus() const {
+  assert(IsLazy());
+  AddressSet s;
+  s.family_ = family_;
+  s.base_ = minus_;
+  return s;
+}
+
 }  // namespace ghostport::rules

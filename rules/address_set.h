@@ -62,6 +62,12 @@ class AddressSet {
   bool SharesValuesWith(const AddressSet& o) const { return base_ == o.base_; }
   static std::uint64_t MaterializationCount();
 
+  // For a lazy set: the base it shares (never lazy) and the part taken out of
+  // it (small, inside the base). Reports use them to write "a named set, and
+  // these few more" instead of copying the base. Only for IsLazy() sets.
+  AddressSet LazyBase() const;
+  AddressSet LazyMinus() const;
+
  private:
   // `*base` minus `minus`, where `minus` lies inside `*base`: lazy when the
   // heuristic says so, materialised otherwise.

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "rules/box_list.h"
 #include "rules/chain_walk.h"
 
 namespace ghostport::rules {
@@ -153,19 +154,11 @@ class Evaluator {
   }
 
   // Splits `region` by `cubes`: the matching parts go to `matched`, the rest
-  // stays in `region`.
-  static void Split(std::vector<Box>& region, const std::vector<FieldCube>& cubes,
-                    std::vector<Box>& matched) {
-    std::vector<Box> rest;
-    rest.reserve(region.size());
-    for (auto& box : region) {
-      bool any = false;
-      for (const auto& cube : cubes) any = any || Intersects(box.fields, cube);
-      if (!any) {
-        rest.push_back(std::move(box));
-        continue;
-      }
-      std::vector<FieldCube> pieces{box.fields};
+  // stays in `region`. Only boxes near the cubes' ports are looked at.
+  static void Split(BoxList& region, const std::vector<FieldCube>& cubes, std::vector<Box>& matched) {
+    for (auto& box : region.TakeIntersecting(cubes)) {
+      std::vector<FieldCube> pieces;
+      pieces.push_back(std::move(box.fields));
       for (const auto& cube : cubes) {
         std::vector<FieldCube> next;
         for (auto& p : pieces) {
@@ -179,9 +172,8 @@ class Evaluator {
         }
         pieces = std::move(next);
       }
-      for (auto& p : pieces) rest.push_back(Box{std::move(p), box.guards, box.accepted_by, box.conditional});
+      for (auto& p : pieces) region.Add(Box{std::move(p), box.guards, box.accepted_by, box.conditional});
     }
-    region = std::move(rest);
   }
 
   static void AddGuard(std::vector<Box>& boxes, Guard::Kind kind, const RuleRef& r) {
@@ -194,7 +186,7 @@ class Evaluator {
 
   // Walks `region` through chain (t, c). Accepted boxes go to `accepted`;
   // what returns to the caller is returned.
-  std::vector<Box> RunChain(int t, int c, std::vector<Box> region, std::vector<Box>& accepted) {
+  std::vector<Box> RunChain(int t, int c, std::vector<Box> input, std::vector<Box>& accepted) {
     std::vector<Box> fall;
     if (std::find(stack_.begin(), stack_.end(), std::make_pair(t, c)) != stack_.end() ||
         static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
@@ -205,6 +197,7 @@ class Evaluator {
     stack_.emplace_back(t, c);
     const Chain& chain = c_.ruleset->tables[t].chains[c];
     const CompiledChain& cc = c_.tables[t].chains[c];
+    BoxList region(std::move(input));
     for (const Step& step : StepsOf(t, c)) {
       if (region.empty()) break;
       const std::vector<FieldCube>& cubes = step.folded ? step.merged : cc.rules[step.rule].cubes;
@@ -220,23 +213,23 @@ class Evaluator {
         Note(rule.location, "target " + rule.verdict.text + " is not modelled (" + rule.verdict.reason +
                                 "); treated as a possible accept");
         AddGuard(matched, Guard::kAcceptIf, ref);
-        Append(region, std::move(matched));
+        region.Add(std::move(matched));
         continue;
       }
       if (conditional) {
         switch (kind) {
           case VerdictKind::kAccept:
             AddGuard(matched, Guard::kAcceptIf, ref);
-            Append(region, std::move(matched));
+            region.Add(std::move(matched));
             continue;
           case VerdictKind::kDrop:
           case VerdictKind::kReject:
             Note(rule.location, "drop assumed not to match: " + ConditionText(rule));
             AddGuard(matched, Guard::kUnlessDrop, ref);
-            Append(region, std::move(matched));
+            region.Add(std::move(matched));
             continue;
           case VerdictKind::kContinue:
-            Append(region, std::move(matched));
+            region.Add(std::move(matched));
             continue;
           case VerdictKind::kJump:
           case VerdictKind::kGoto:
@@ -244,7 +237,7 @@ class Evaluator {
             Note(rule.location, "both outcomes followed for: " + ConditionText(rule));
             std::vector<Box> skipped = matched;
             AddGuard(skipped, Guard::kSkippedJump, ref);
-            Append(region, std::move(skipped));
+            region.Add(std::move(skipped));
             AddGuard(matched, Guard::kJumpIf, ref);
             break;  // then as unconditional, below
           }
@@ -264,13 +257,13 @@ class Evaluator {
           for (auto& b : matched) Dropped(std::move(b), accepted);
           break;
         case VerdictKind::kContinue:
-          Append(region, std::move(matched));
+          region.Add(std::move(matched));
           break;
         case VerdictKind::kReturn:
           Append(fall, std::move(matched));
           break;
         case VerdictKind::kJump:
-          Append(region, RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          region.Add(RunChain(t, rule.verdict.target, std::move(matched), accepted));
           break;
         case VerdictKind::kGoto:
           Append(fall, RunChain(t, rule.verdict.target, std::move(matched), accepted));
@@ -279,7 +272,7 @@ class Evaluator {
           break;  // handled above
       }
     }
-    Append(fall, std::move(region));
+    Append(fall, region.TakeAll());
     stack_.pop_back();
     return fall;
   }

@@ -58,43 +58,44 @@ std::optional<FieldCube> Intersect(const FieldCube& a, const FieldCube& b) {
   return r;
 }
 
-void SubtractInto(const FieldCube& a, const FieldCube& b, std::vector<FieldCube>& out) {
+void SubtractInto(FieldCube a, const FieldCube& b, std::vector<FieldCube>& out) {
   if (!Intersects(a, b)) {
-    out.push_back(a);
+    out.push_back(std::move(a));
     return;
   }
   // Peel off one field at a time: the part of `a` outside b in this field,
   // with the fields before it already narrowed to b. Cheap fields first, the
-  // address fields last so their (large) sets are narrowed least often.
-  FieldCube rest = a;
-  {
-    ProtocolSet d = rest.protocols.Subtract(b.protocols);
-    if (!d.empty()) { out.push_back(rest); out.back().protocols = std::move(d); }
-    rest.protocols = rest.protocols.Intersect(b.protocols);
+  // address fields last so their (large) sets are narrowed least often. Each
+  // piece copies only the small fields; the field that differs is moved in.
+  auto piece = [&](auto&& field_setter) {
+    FieldCube p{a.protocols, a.sports, PortSet(), a.saddr, a.daddr, a.iif};
+    p.dports = a.dports;
+    field_setter(p);
+    out.push_back(std::move(p));
+  };
+  if (ProtocolSet d = a.protocols.Subtract(b.protocols); !d.empty()) {
+    piece([&](FieldCube& p) { p.protocols = std::move(d); });
   }
-  {
-    AtomSet d = rest.iif.Subtract(b.iif);
-    if (!d.empty()) { out.push_back(rest); out.back().iif = std::move(d); }
-    rest.iif = rest.iif.Intersect(b.iif);
+  a.protocols = a.protocols.Intersect(b.protocols);
+  if (AtomSet d = a.iif.Subtract(b.iif); !d.empty()) {
+    piece([&](FieldCube& p) { p.iif = std::move(d); });
   }
-  {
-    PortSet d = rest.dports.Subtract(b.dports);
-    if (!d.empty()) { out.push_back(rest); out.back().dports = std::move(d); }
-    rest.dports = rest.dports.Intersect(b.dports);
+  a.iif = a.iif.Intersect(b.iif);
+  if (PortSet d = a.dports.Subtract(b.dports); !d.empty()) {
+    out.push_back(FieldCube{a.protocols, a.sports, std::move(d), a.saddr, a.daddr, a.iif});
   }
-  {
-    PortSet d = rest.sports.Subtract(b.sports);
-    if (!d.empty()) { out.push_back(rest); out.back().sports = std::move(d); }
-    rest.sports = rest.sports.Intersect(b.sports);
+  a.dports = a.dports.Intersect(b.dports);
+  if (PortSet d = a.sports.Subtract(b.sports); !d.empty()) {
+    piece([&](FieldCube& p) { p.sports = std::move(d); });
   }
-  {
-    AddressSet d = rest.daddr.Subtract(b.daddr);
-    if (!d.empty()) { out.push_back(rest); out.back().daddr = std::move(d); }
-    rest.daddr = rest.daddr.Intersect(b.daddr);
+  a.sports = a.sports.Intersect(b.sports);
+  if (AddressSet d = a.daddr.Subtract(b.daddr); !d.empty()) {
+    piece([&](FieldCube& p) { p.daddr = std::move(d); });
   }
-  {
-    AddressSet d = rest.saddr.Subtract(b.saddr);
-    if (!d.empty()) { out.push_back(rest); out.back().saddr = std::move(d); }
+  a.daddr = a.daddr.Intersect(b.daddr);
+  if (AddressSet d = a.saddr.Subtract(b.saddr); !d.empty()) {
+    a.saddr = std::move(d);
+    out.push_back(std::move(a));
   }
 }
 

@@ -65,7 +65,7 @@ bool Intersects(const FieldCube& a, const FieldCube& b);
 std::optional<FieldCube> Intersect(const FieldCube& a, const FieldCube& b);
 // a − b as disjoint cubes (appended to out). Fields whose difference is empty
 // add nothing; the big address sets are shared, not copied.
-void SubtractInto(const FieldCube& a, const FieldCube& b, std::vector<FieldCube>& out);
+void SubtractInto(FieldCube a, const FieldCube& b, std::vector<FieldCube>& out);
 
 // A single packet, for probes.
 struct PacketPoint {

@@ -1,0 +1,67 @@
+#include "parsers/diagnostic.h"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+namespace ghostport::parsers {
+
+namespace {
+
+constexpr std::array<std::pair<Severity, const char*>, 3> kSeverityWords = {{
+    {Severity::kError, "error"},
+    {Severity::kWarning, "warning"},
+    {Severity::kNote, "note"},
+}};
+
+const char* SeverityWord(Severity s) {
+  for (const auto& [severity, word] : kSeverityWords) {
+    if (severity == s) return word;
+  }
+  return "error";
+}
+
+// The caret line: the source line's prefix before `column` with every
+// character but a tab turned into a space, so the caret lines up under any
+// tab width; then "^".
+std::string CaretLine(const std::string& source_line, int column) {
+  std::string out;
+  const std::size_t prefix = static_cast<std::size_t>(column - 1);
+  for (std::size_t i = 0; i < prefix; ++i) {
+    out += i < source_line.size() && source_line[i] == '\t' ? '\t' : ' ';
+  }
+  out += '^';
+  return out;
+}
+
+}  // namespace
+
+std::string Render(const Diagnostic& d) {
+  const rules::SourceLocation& at = d.location;
+  std::string out = at.file;
+  if (at.line > 0) {
+    out += ':' + std::to_string(at.line);
+    if (at.column > 0) out += ':' + std::to_string(at.column);
+  }
+  out += ": ";
+  out += SeverityWord(d.severity);
+  out += ": ";
+  out += d.message;
+  out += '\n';
+  if (at.line > 0) {
+    out += d.source_line;
+    out += '\n';
+    if (at.column > 0) {
+      out += CaretLine(d.source_line, at.column);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+bool ParseResult::HasErrors() const {
+  return std::any_of(diagnostics.begin(), diagnostics.end(),
+                     [](const Diagnostic& d) { return d.severity == Severity::kError; });
+}
+
+}  // namespace ghostport::parsers

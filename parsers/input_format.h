@@ -1,0 +1,30 @@
+// Input formats: names, detection from content, and dispatch to the front
+// end that reads each. Detection looks at the first meaningful lines only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "parsers/diagnostic.h"
+
+namespace ghostport::parsers {
+
+enum class InputFormat {
+  kIptables, kNft, kNftJson, kNetsh, kPowershellJson, kPowershellCsv, kReg, kWfw, kRegistryPol,
+};
+
+// The names DESIGN.md's --input-format takes: "iptables", "nft", ...
+std::optional<InputFormat> InputFormatFromName(std::string_view name);
+const char* InputFormatName(InputFormat f);
+std::vector<std::string> InputFormatNames();
+
+// nullopt when the content matches no known format.
+std::optional<InputFormat> DetectFormat(std::string_view text);
+
+// Reads one input in the given format. A format whose front end does not
+// exist yet yields an error diagnostic saying so, never an empty ruleset.
+ParseResult ParseInput(std::string_view text, const std::string& file_name, InputFormat format);
+
+}  // namespace ghostport::parsers

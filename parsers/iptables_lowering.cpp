@@ -1,0 +1,626 @@
+#include "parsers/iptables_lowering.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "parsers/iptables_rule.h"
+
+namespace ghostport::parsers {
+
+namespace {
+
+using rules::Family;
+using rules::Hook;
+using rules::VerdictKind;
+
+constexpr std::size_t kMaxChainName = 28;  // XT_EXTENSION_MAXNAMELEN - 1
+
+struct TableRow {
+  const char* name;
+  bool evaluated;
+  const char* not_evaluated_reason;
+};
+
+constexpr TableRow kTables[] = {
+    {"filter", true, ""},
+    {"nat", false, "the nat table's effect (port forwards, redirects) is not evaluated yet"},
+    {"mangle", false, "the mangle table's effect (marks, TOS and TTL changes, and any drops there) is not evaluated yet"},
+    {"raw", false, "the raw table's effect (conntrack exemptions, and any drops there) is not evaluated yet"},
+    {"security", false, "the security table's effect (SELinux labels, and any drops there) is not evaluated yet"},
+};
+
+struct BuiltinChainRow {
+  const char* table;
+  const char* chain;
+  Hook hook;
+  int priority;
+};
+
+// netfilter's hook priorities: raw -300, mangle -150, dstnat -100,
+// filter 0, security 50, srcnat 100.
+constexpr BuiltinChainRow kBuiltinChains[] = {
+    {"filter", "INPUT", Hook::kInput, 0},
+    {"filter", "FORWARD", Hook::kForward, 0},
+    {"filter", "OUTPUT", Hook::kOutput, 0},
+    {"nat", "PREROUTING", Hook::kPrerouting, -100},
+    {"nat", "INPUT", Hook::kInput, 100},
+    {"nat", "OUTPUT", Hook::kOutput, -100},
+    {"nat", "POSTROUTING", Hook::kPostrouting, 100},
+    {"mangle", "PREROUTING", Hook::kPrerouting, -150},
+    {"mangle", "INPUT", Hook::kInput, -150},
+    {"mangle", "FORWARD", Hook::kForward, -150},
+    {"mangle", "OUTPUT", Hook::kOutput, -150},
+    {"mangle", "POSTROUTING", Hook::kPostrouting, -150},
+    {"raw", "PREROUTING", Hook::kPrerouting, -300},
+    {"raw", "OUTPUT", Hook::kOutput, -300},
+    {"security", "INPUT", Hook::kInput, 50},
+    {"security", "FORWARD", Hook::kForward, 50},
+    {"security", "OUTPUT", Hook::kOutput, 50},
+};
+
+struct PolicyRow {
+  const char* name;
+  VerdictKind kind;
+};
+
+constexpr PolicyRow kPolicies[] = {
+    {"ACCEPT", VerdictKind::kAccept},
+    {"DROP", VerdictKind::kDrop},
+};
+
+const TableRow* FindTable(const std::string& name) {
+  for (const auto& row : kTables) {
+    if (name == row.name) return &row;
+  }
+  return nullptr;
+}
+
+std::optional<VerdictKind> FindPolicy(const std::string& name) {
+  for (const auto& row : kPolicies) {
+    if (name == row.name) return row.kind;
+  }
+  return std::nullopt;
+}
+
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+// A rule waiting for its table section to end, when jumps can be resolved.
+struct PendingRule {
+  rules::Rule rule;
+  std::optional<IptablesToken> target_chain;
+  const IptablesStatement* statement = nullptr;
+};
+
+struct ChainState {
+  rules::Chain chain;
+  std::vector<PendingRule> rules;
+  bool builtin = false;
+  bool declared = false;  // by ":NAME" or -N; built-in chains always are
+  bool deleted = false;
+  int deleted_line = 0;
+};
+
+class Lowering;
+using CommandHandler = void (Lowering::*)(const IptablesStatement&, IptablesCommand&);
+
+struct CommandRow {
+  IptablesCommandKind kind;
+  CommandHandler handler;
+};
+
+class Lowering {
+ public:
+  Lowering(const std::string& file_name, Family family, std::vector<Diagnostic>& diagnostics)
+      : file_name_(file_name), family_(family), diagnostics_(diagnostics) {}
+
+  rules::Ruleset Lower(const IptablesFile& file);
+
+  void OnAppend(const IptablesStatement& s, IptablesCommand& c);
+  void OnInsert(const IptablesStatement& s, IptablesCommand& c);
+  void OnNewChain(const IptablesStatement& s, IptablesCommand& c);
+  void OnPolicy(const IptablesStatement& s, IptablesCommand& c);
+  void OnFlush(const IptablesStatement& s, IptablesCommand& c);
+  void OnDeleteChain(const IptablesStatement& s, IptablesCommand& c);
+  void OnZero(const IptablesStatement& s, IptablesCommand& c);
+
+ private:
+  void LowerTable(const IptablesTable& t);
+  void StartTable(const IptablesTable& t);
+  void OnChainHeader(const IptablesStatement& s);
+  void OnCommand(const IptablesStatement& s);
+  rules::Table FinishTable(const IptablesTable& t, const TableRow& row);
+  void ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later);
+
+  ChainState* FindChain(const std::string& name);
+  ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
+  ChainState& CreateUserChain(const std::string& name);
+  void Declare(ChainState& chain, const IptablesStatement& s);
+  void CheckChainName(const IptablesToken& name, const IptablesStatement& s);
+  void DeleteChain(ChainState& chain, const IptablesStatement& s, const IptablesToken& at);
+  void FlushChain(ChainState& chain, const IptablesStatement& s);
+  std::string UndefinedChain(const std::string& name) const;
+
+  void Ignore(const IptablesStatement& s, std::string reason);
+  void Ignore(int line, const std::string& text, std::string reason);
+  void Error(const IptablesStatement& s, int column, std::string message);
+  void Warning(const IptablesStatement& s, int column, std::string message);
+
+  const std::string& file_name_;
+  Family family_;
+  std::vector<Diagnostic>& diagnostics_;
+  rules::Ruleset ruleset_;
+  // Lowered sections by table name; a later section of the same table
+  // replaces an earlier one, as iptables-restore flushes it.
+  std::vector<std::optional<rules::Table>> tables_;
+  std::map<std::string, std::pair<std::size_t, const IptablesTable*>> sections_;
+
+  // The section being lowered.
+  IptablesRuleContext context_;
+  std::vector<ChainState> chains_;
+};
+
+constexpr CommandRow kCommands[] = {
+    {IptablesCommandKind::kAppend, &Lowering::OnAppend},
+    {IptablesCommandKind::kInsert, &Lowering::OnInsert},
+    {IptablesCommandKind::kNewChain, &Lowering::OnNewChain},
+    {IptablesCommandKind::kPolicy, &Lowering::OnPolicy},
+    {IptablesCommandKind::kFlush, &Lowering::OnFlush},
+    {IptablesCommandKind::kDeleteChain, &Lowering::OnDeleteChain},
+    {IptablesCommandKind::kZero, &Lowering::OnZero},
+};
+
+rules::Ruleset Lowering::Lower(const IptablesFile& file) {
+  ruleset_.inputs.push_back(file_name_);
+  for (const IptablesTable& t : file.tables) LowerTable(t);
+  for (auto& t : tables_) {
+    if (t) ruleset_.tables.push_back(std::move(*t));
+  }
+  std::stable_sort(ruleset_.ignored.begin(), ruleset_.ignored.end(),
+                   [](const rules::IgnoredLine& a, const rules::IgnoredLine& b) {
+                     return a.location.line < b.location.line;
+                   });
+  return std::move(ruleset_);
+}
+
+void Lowering::LowerTable(const IptablesTable& t) {
+  const TableRow* row = FindTable(t.name.text);
+  if (row == nullptr) {
+    Diagnostic d;
+    d.location = {file_name_, t.line, t.name.column};
+    d.message = "unknown table " + Quoted(t.name.text) + " (iptables has filter, nat, mangle, raw and security)";
+    d.source_line = t.source_line;
+    diagnostics_.push_back(std::move(d));
+    return;
+  }
+  StartTable(t);
+  for (const IptablesStatement& s : t.statements) {
+    if (s.kind == IptablesStatementKind::kChainHeader) {
+      OnChainHeader(s);
+    } else {
+      OnCommand(s);
+    }
+  }
+  rules::Table table = FinishTable(t, *row);
+  auto earlier = sections_.find(t.name.text);
+  if (earlier != sections_.end()) {
+    ReplaceEarlierSection(*earlier->second.second, t);
+    tables_[earlier->second.first].reset();
+  }
+  sections_[t.name.text] = {tables_.size(), &t};
+  tables_.push_back(std::move(table));
+}
+
+// Sets up the section's built-in chains and the names of every user chain
+// it declares, wherever in the section (a rule may name a chain whose ":NAME"
+// line comes later).
+void Lowering::StartTable(const IptablesTable& t) {
+  context_ = IptablesRuleContext();
+  context_.file_name = file_name_;
+  context_.family = family_;
+  context_.table = t.name.text;
+  chains_.clear();
+  for (const auto& row : kBuiltinChains) {
+    if (t.name.text != row.table) continue;
+    ChainState c;
+    c.chain.name = row.chain;
+    c.chain.hook = row.hook;
+    c.chain.priority = row.priority;
+    c.chain.policy = VerdictKind::kAccept;  // the kernel's default
+    c.chain.location = {file_name_, t.line, 1};
+    c.builtin = true;
+    c.declared = true;
+    chains_.push_back(std::move(c));
+    context_.builtin_chains.push_back(row.chain);
+  }
+  auto is_builtin = [&](const std::string& name) {
+    return std::find(context_.builtin_chains.begin(), context_.builtin_chains.end(), name) !=
+           context_.builtin_chains.end();
+  };
+  for (const IptablesStatement& s : t.statements) {
+    if (s.kind == IptablesStatementKind::kChainHeader) {
+      if (!is_builtin(s.tokens[0].text)) context_.user_chains.insert(s.tokens[0].text);
+      continue;
+    }
+    for (std::size_t i = 0; i + 1 < s.tokens.size(); ++i) {
+      const IptablesToken& tok = s.tokens[i];
+      if (tok.quoted || (tok.text != "-N" && tok.text != "--new-chain" && tok.text != "--new")) continue;
+      if (!is_builtin(s.tokens[i + 1].text)) context_.user_chains.insert(s.tokens[i + 1].text);
+    }
+  }
+}
+
+void Lowering::OnChainHeader(const IptablesStatement& s) {
+  const IptablesToken& name = s.tokens[0];
+  const IptablesToken& policy = s.tokens[1];
+  ChainState* existing = FindChain(name.text);
+  if (existing != nullptr && existing->builtin) {
+    std::optional<VerdictKind> kind = FindPolicy(policy.text);
+    if (kind) {
+      existing->chain.policy = *kind;
+    } else if (policy.text == "-") {
+      existing->chain.policy = VerdictKind::kAccept;
+      Warning(s, policy.column,
+              "policy \"-\" leaves the built-in chain " + Quoted(name.text) +
+                  "'s running policy unchanged; assuming ACCEPT, the kernel's default");
+    } else {
+      Error(s, policy.column,
+            "bad policy " + Quoted(policy.text) + " for the built-in chain " + Quoted(name.text) +
+                " (ACCEPT or DROP)");
+    }
+    existing->chain.location = {file_name_, s.line, 1};
+    return;
+  }
+  CheckChainName(name, s);
+  if (policy.text != "-") {
+    Error(s, policy.column,
+          Quoted(name.text) + " is not a built-in chain of the " + context_.table +
+              " table, so it has no policy (write \"-\")");
+  }
+  if (existing != nullptr && existing->declared) {
+    Error(s, name.column, "chain " + Quoted(name.text) + " is already declared");
+    return;
+  }
+  Declare(existing != nullptr ? *existing : CreateUserChain(name.text), s);
+}
+
+void Lowering::OnCommand(const IptablesStatement& s) {
+  std::optional<IptablesCommand> command = ParseIptablesCommand(s, context_, diagnostics_);
+  if (!command) return;
+  if (command->only_family && *command->only_family != family_) {
+    Ignore(s, family_ == Family::kIpv6 ? "an IPv4-only line (-4) in an ip6tables ruleset"
+                                       : "an IPv6-only line (-6) in an iptables ruleset");
+    return;
+  }
+  for (const auto& row : kCommands) {
+    if (row.kind == command->kind) return (this->*row.handler)(s, *command);
+  }
+}
+
+void Lowering::OnAppend(const IptablesStatement& s, IptablesCommand& c) {
+  ChainState* chain = ChainForRules(*c.chain, s);
+  if (chain == nullptr) return;
+  chain->rules.push_back({std::move(c.rule), c.target_chain, &s});
+}
+
+void Lowering::OnInsert(const IptablesStatement& s, IptablesCommand& c) {
+  ChainState* chain = ChainForRules(*c.chain, s);
+  if (chain == nullptr) return;
+  const std::size_t position = c.rule_number > 0 ? static_cast<std::size_t>(c.rule_number) : 1;
+  if (position > chain->rules.size() + 1) {
+    Error(s, c.rule_number_token->column,
+          "cannot insert at rule " + std::to_string(position) + ": chain " + Quoted(chain->chain.name) + " has " +
+              std::to_string(chain->rules.size()) + " rules");
+    return;
+  }
+  chain->rules.insert(chain->rules.begin() + static_cast<std::ptrdiff_t>(position - 1),
+                      PendingRule{std::move(c.rule), c.target_chain, &s});
+}
+
+void Lowering::OnNewChain(const IptablesStatement& s, IptablesCommand& c) {
+  const IptablesToken& name = *c.chain;
+  ChainState* existing = FindChain(name.text);
+  if (existing != nullptr && existing->builtin) {
+    Error(s, name.column, "chain " + Quoted(name.text) + " already exists (it is built in)");
+    return;
+  }
+  CheckChainName(name, s);
+  if (existing != nullptr && existing->declared) {
+    Error(s, name.column, "chain " + Quoted(name.text) + " is already declared");
+    return;
+  }
+  Declare(existing != nullptr ? *existing : CreateUserChain(name.text), s);
+}
+
+void Lowering::OnPolicy(const IptablesStatement& s, IptablesCommand& c) {
+  const IptablesToken& name = *c.chain;
+  const IptablesToken& policy = *c.policy;
+  ChainState* chain = FindChain(name.text);
+  if (chain == nullptr && context_.user_chains.count(name.text) == 0) {
+    Error(s, name.column, UndefinedChain(name.text));
+    return;
+  }
+  if (chain == nullptr || !chain->builtin) {
+    Error(s, name.column, "\"-P\" needs a built-in chain; " + Quoted(name.text) + " is user-defined");
+    return;
+  }
+  std::optional<VerdictKind> kind = FindPolicy(policy.text);
+  if (!kind) {
+    Error(s, policy.column, "bad policy " + Quoted(policy.text) + " (ACCEPT or DROP)");
+    return;
+  }
+  chain->chain.policy = *kind;
+}
+
+void Lowering::OnFlush(const IptablesStatement& s, IptablesCommand& c) {
+  if (c.chain) {
+    ChainState* chain = ChainForRules(*c.chain, s);
+    if (chain == nullptr) return;
+    FlushChain(*chain, s);
+    Ignore(s, "flushes chain " + Quoted(chain->chain.name) + " (applied while reading)");
+    return;
+  }
+  for (ChainState& chain : chains_) {
+    if (!chain.deleted) FlushChain(chain, s);
+  }
+  Ignore(s, "flushes every chain of the table (applied while reading)");
+}
+
+void Lowering::OnDeleteChain(const IptablesStatement& s, IptablesCommand& c) {
+  if (c.chain) {
+    const IptablesToken& name = *c.chain;
+    ChainState* chain = FindChain(name.text);
+    if (chain == nullptr) {
+      Error(s, name.column, UndefinedChain(name.text));
+    } else if (chain->builtin) {
+      Error(s, name.column, "cannot delete the built-in chain " + Quoted(name.text));
+    } else {
+      DeleteChain(*chain, s, name);
+    }
+    Ignore(s, "deletes chain " + Quoted(name.text) + " (applied while reading)");
+    return;
+  }
+  for (ChainState& chain : chains_) {
+    if (!chain.builtin && !chain.deleted) DeleteChain(chain, s, c.command);
+  }
+  Ignore(s, "deletes every user-defined chain of the table (applied while reading)");
+}
+
+void Lowering::OnZero(const IptablesStatement& s, IptablesCommand&) {
+  Ignore(s, "resets counters, which do not affect what the ruleset accepts");
+}
+
+rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) {
+  rules::Table table;
+  table.name = t.name.text;
+  table.family = family_ == Family::kIpv4 ? rules::TableFamily::kIp : rules::TableFamily::kIp6;
+  table.location = {file_name_, t.line, 1};
+  table.evaluated = row.evaluated;
+  table.not_evaluated_reason = row.not_evaluated_reason;
+  std::map<std::string, int> index;
+  for (const ChainState& c : chains_) {
+    if (c.deleted) continue;
+    index[c.chain.name] = static_cast<int>(table.chains.size());
+    table.chains.push_back(c.chain);
+  }
+  for (ChainState& c : chains_) {
+    if (c.deleted) continue;
+    rules::Chain& out = table.chains[static_cast<std::size_t>(index[c.chain.name])];
+    for (PendingRule& pending : c.rules) {
+      if (pending.target_chain) {
+        const IptablesToken& target = *pending.target_chain;
+        auto it = index.find(target.text);
+        if (it != index.end()) {
+          pending.rule.verdict.target = it->second;
+        } else {
+          ChainState* gone = FindChain(target.text);
+          Error(*pending.statement, target.column,
+                gone == nullptr ? UndefinedChain(target.text)
+                                : "chain " + Quoted(target.text) + " was deleted by -X on line " +
+                                      std::to_string(gone->deleted_line));
+          pending.rule.verdict.kind = VerdictKind::kUnknown;
+          pending.rule.verdict.reason = "the target chain does not exist";
+        }
+      }
+      out.rules.push_back(std::move(pending.rule));
+    }
+  }
+  return table;
+}
+
+void Lowering::ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later) {
+  const int last = earlier.commit_line > 0 ? earlier.commit_line : earlier.line;
+  std::erase_if(ruleset_.ignored, [&](const rules::IgnoredLine& i) {
+    return i.location.line >= earlier.line && i.location.line <= last;
+  });
+  const std::string reason = "replaced by the \"*" + later.name.text + "\" section on line " +
+                             std::to_string(later.line) + " (iptables-restore flushes a table at each \"*" +
+                             later.name.text + "\")";
+  Ignore(earlier.line, earlier.source_line, reason);
+  for (const IptablesStatement& s : earlier.statements) Ignore(s.line, s.text, reason);
+}
+
+ChainState* Lowering::FindChain(const std::string& name) {
+  for (ChainState& c : chains_) {
+    if (c.chain.name == name) return &c;
+  }
+  return nullptr;
+}
+
+// The chain -A, -I or -F names: it exists, or is declared later in the
+// section (and is created now).
+ChainState* Lowering::ChainForRules(const IptablesToken& name, const IptablesStatement& s) {
+  ChainState* chain = FindChain(name.text);
+  if (chain != nullptr && chain->deleted) {
+    Error(s, name.column,
+          "chain " + Quoted(name.text) + " was deleted by -X on line " + std::to_string(chain->deleted_line));
+    return nullptr;
+  }
+  if (chain != nullptr) return chain;
+  if (context_.user_chains.count(name.text) != 0) return &CreateUserChain(name.text);
+  Error(s, name.column, UndefinedChain(name.text));
+  return nullptr;
+}
+
+ChainState& Lowering::CreateUserChain(const std::string& name) {
+  ChainState c;
+  c.chain.name = name;
+  c.chain.policy = VerdictKind::kReturn;
+  chains_.push_back(std::move(c));
+  return chains_.back();
+}
+
+void Lowering::Declare(ChainState& chain, const IptablesStatement& s) {
+  chain.declared = true;
+  chain.deleted = false;
+  chain.chain.location = {file_name_, s.line, 1};
+}
+
+void Lowering::CheckChainName(const IptablesToken& name, const IptablesStatement& s) {
+  if (name.text.size() > kMaxChainName) {
+    Error(s, name.column, "chain name " + Quoted(name.text) + " is longer than 28 characters");
+  } else if (name.text.empty() || name.text[0] == '-' || name.text[0] == '!') {
+    Error(s, name.column, "chain name " + Quoted(name.text) + " cannot start with '-' or '!'");
+  } else if (IsIptablesTargetName(name.text)) {
+    Error(s, name.column, "chain name " + Quoted(name.text) + " is the name of a target");
+  }
+}
+
+void Lowering::DeleteChain(ChainState& chain, const IptablesStatement& s, const IptablesToken& at) {
+  if (!chain.rules.empty()) {
+    Error(s, at.column,
+          "cannot delete chain " + Quoted(chain.chain.name) + ": it has " + std::to_string(chain.rules.size()) +
+              (chain.rules.size() == 1 ? " rule" : " rules"));
+    return;
+  }
+  for (const ChainState& other : chains_) {
+    for (const PendingRule& r : other.rules) {
+      if (r.target_chain && r.target_chain->text == chain.chain.name) {
+        Error(s, at.column,
+              "cannot delete chain " + Quoted(chain.chain.name) + ": the rule on line " +
+                  std::to_string(r.statement->line) + " jumps to it");
+        return;
+      }
+    }
+  }
+  chain.deleted = true;
+  chain.declared = false;
+  chain.deleted_line = s.line;
+}
+
+void Lowering::FlushChain(ChainState& chain, const IptablesStatement& s) {
+  for (const PendingRule& r : chain.rules) {
+    Ignore(r.statement->line, r.statement->text, "removed by -F on line " + std::to_string(s.line));
+  }
+  chain.rules.clear();
+}
+
+std::string Lowering::UndefinedChain(const std::string& name) const {
+  return "undefined chain " + Quoted(name) + " (not built into the " + context_.table +
+         " table and not declared with \":" + name + "\" or \"-N " + name + "\")";
+}
+
+void Lowering::Ignore(const IptablesStatement& s, std::string reason) { Ignore(s.line, s.text, std::move(reason)); }
+
+void Lowering::Ignore(int line, const std::string& text, std::string reason) {
+  ruleset_.ignored.push_back({{file_name_, line, 1}, text, std::move(reason)});
+}
+
+void Lowering::Error(const IptablesStatement& s, int column, std::string message) {
+  Diagnostic d;
+  d.location = {file_name_, s.line, column};
+  d.message = std::move(message);
+  d.source_line = s.source_line;
+  diagnostics_.push_back(std::move(d));
+}
+
+void Lowering::Warning(const IptablesStatement& s, int column, std::string message) {
+  Error(s, column, std::move(message));
+  diagnostics_.back().severity = Severity::kWarning;
+}
+
+// Evidence of a family in one dump.
+struct FamilyEvidence {
+  bool ipv4 = false;
+  bool ipv6 = false;
+  void Add(Family f) { (f == Family::kIpv4 ? ipv4 : ipv6) = true; }
+};
+
+void AddressEvidence(const std::string& value, FamilyEvidence& e) {
+  std::string first = value.substr(0, value.find_first_of(",/-"));
+  if (first.find(':') != std::string::npos) {
+    e.Add(Family::kIpv6);
+  } else if (rules::ParseIpv4(first)) {
+    e.Add(Family::kIpv4);
+  }
+}
+
+void TokenEvidence(const std::string& option, const std::string& value, FamilyEvidence& e) {
+  static const char* const kAddressOptions[] = {"-s",    "-d",          "--source",    "--destination",
+                                                "--src", "--dst",       "--src-range", "--dst-range"};
+  for (const char* o : kAddressOptions) {
+    if (option == o) return AddressEvidence(value, e);
+  }
+  if (option == "-p" || option == "--protocol") {
+    if (value == "icmpv6" || value == "ipv6-icmp" || value == "58") e.Add(Family::kIpv6);
+    if (value == "icmp" || value == "1") e.Add(Family::kIpv4);
+  } else if (option == "-m" || option == "--match") {
+    if (value == "icmp6") e.Add(Family::kIpv6);
+    if (value == "icmp") e.Add(Family::kIpv4);
+  } else if (option == "--reject-with") {
+    if (value.starts_with("icmp6-")) e.Add(Family::kIpv6);
+    if (value.starts_with("icmp-")) e.Add(Family::kIpv4);
+  }
+}
+
+// A line marked -4 or -6 belongs to a file shared by both families: it
+// says nothing about which one the file is read as.
+bool IsFamilyMarked(const IptablesStatement& s) {
+  return std::any_of(s.tokens.begin(), s.tokens.end(), [](const IptablesToken& t) {
+    return !t.quoted && (t.text == "-4" || t.text == "-6" || t.text == "--ipv4" || t.text == "--ipv6");
+  });
+}
+
+}  // namespace
+
+rules::Ruleset LowerIptables(const IptablesFile& file, const std::string& file_name, Family family,
+                             std::vector<Diagnostic>& diagnostics) {
+  return Lowering(file_name, family, diagnostics).Lower(file);
+}
+
+ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, Family family) {
+  ParseResult result;
+  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
+  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.location.line != b.location.line) return a.location.line < b.location.line;
+    return a.location.column < b.location.column;
+  });
+  return result;
+}
+
+std::optional<Family> GuessIptablesFamily(std::string_view text) {
+  std::vector<Diagnostic> ignored;
+  IptablesFile file = ReadIptables(text, "", ignored);
+  FamilyEvidence header;
+  for (const IptablesComment& c : file.comments) {
+    if (!c.text.starts_with("# Generated by")) continue;
+    if (c.text.find("ip6tables") != std::string::npos) {
+      header.Add(Family::kIpv6);
+    } else if (c.text.find("iptables") != std::string::npos) {
+      header.Add(Family::kIpv4);
+    }
+  }
+  if (header.ipv4 != header.ipv6) return header.ipv6 ? Family::kIpv6 : Family::kIpv4;
+  FamilyEvidence body;
+  for (const IptablesTable& t : file.tables) {
+    for (const IptablesStatement& s : t.statements) {
+      if (s.kind != IptablesStatementKind::kCommand || IsFamilyMarked(s)) continue;
+      for (std::size_t i = 0; i + 1 < s.tokens.size(); ++i) TokenEvidence(s.tokens[i].text, s.tokens[i + 1].text, body);
+    }
+  }
+  if (body.ipv4 && body.ipv6) return std::nullopt;
+  return body.ipv6 ? Family::kIpv6 : Family::kIpv4;
+}
+
+}  // namespace ghostport::parsers

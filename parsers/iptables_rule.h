@@ -1,0 +1,75 @@
+// One iptables-restore command line → what it means: the command (-A, -I,
+// -N, -P, -F, -X, -Z), its chain and arguments, and for -A and -I the rule
+// in model terms (cubes, unknown conditions, verdict).
+//
+// Arguments are read the way iptables' getopt loop reads them: core options
+// (-p -s -d -i -o -f -m -j -g ...) from a table, and each "--option" offered
+// to the match that owns it (the latest -m, then earlier ones, then the match
+// -p loads implicitly). Matches and targets are tables too (see kModules and
+// kTargets in the .cpp): a match the engine can model is lowered into cube
+// fields; any other match becomes a rules::Condition quoting it as written.
+// Chains are the lowering's business (iptables_lowering.h): this file only
+// needs to know which names are chains of the table.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "parsers/diagnostic.h"
+#include "parsers/iptables_reader.h"
+#include "rules/model.h"
+
+namespace ghostport::parsers {
+
+enum class IptablesCommandKind : std::uint8_t {
+  kAppend,       // -A CHAIN rule
+  kInsert,       // -I CHAIN [number] rule
+  kNewChain,     // -N CHAIN
+  kPolicy,       // -P CHAIN POLICY
+  kFlush,        // -F [CHAIN]
+  kDeleteChain,  // -X [CHAIN]
+  kZero,         // -Z [CHAIN]
+};
+
+// What the rule parser needs to know about the table the line is in.
+struct IptablesRuleContext {
+  std::string file_name;
+  rules::Family family = rules::Family::kIpv4;
+  std::string table;                        // "filter"
+  std::vector<std::string> builtin_chains;  // of this table
+  std::set<std::string> user_chains;        // declared anywhere in the table section
+};
+
+struct IptablesCommand {
+  IptablesCommandKind kind = IptablesCommandKind::kAppend;
+  IptablesToken command;               // the "-A" token
+  std::optional<IptablesToken> chain;  // always for -A -I -N -P; when given for -F -X -Z
+  std::optional<IptablesToken> policy; // -P
+  int rule_number = 0;                 // -I: 1-based position; 0 when not given
+  std::optional<IptablesToken> rule_number_token;
+  // -4 / -6: the line applies to that family only.
+  std::optional<rules::Family> only_family;
+
+  // For -A and -I. The rule's location, text and comment are filled in. For
+  // a jump or goto to a user chain, verdict.target is still -1 and
+  // target_chain names the chain (the lowering resolves it).
+  rules::Rule rule;
+  std::optional<IptablesToken> target_chain;
+  // The rule's matches or target have errors (reported): the rule is kept as
+  // an explicit unknown so the chain's rule positions still hold.
+  bool rule_has_errors = false;
+};
+
+// Reads one command statement. Errors are appended to `diagnostics`; nullopt
+// when the command itself could not be read (no command, no chain name ...).
+std::optional<IptablesCommand> ParseIptablesCommand(const IptablesStatement& statement,
+                                                    const IptablesRuleContext& context,
+                                                    std::vector<Diagnostic>& diagnostics);
+
+// Whether `name` is a target iptables knows (ACCEPT, LOG, DNAT ...): user
+// chains may not take such names.
+bool IsIptablesTargetName(const std::string& name);
+
+}  // namespace ghostport::parsers

@@ -1,0 +1,163 @@
+#include "parsers/netfilter_names.h"
+
+#include <cctype>
+
+#include "rules/model.h"
+
+namespace ghostport::parsers {
+
+namespace {
+
+struct NumberName {
+  const char* name;
+  std::uint8_t number;
+};
+
+// iptables' own protocol names plus the usual /etc/protocols entries, so
+// that whatever name iptables-save printed for a protocol reads back. The
+// first row for a number is its canonical name.
+constexpr NumberName kProtocols[] = {
+    {"all", 0},          {"icmp", 1},           {"igmp", 2},          {"ggp", 3},
+    {"ipencap", 4},      {"st", 5},             {"tcp", 6},           {"egp", 8},
+    {"igp", 9},          {"pup", 12},           {"udp", 17},          {"hmp", 20},
+    {"xns-idp", 22},     {"rdp", 27},           {"iso-tp4", 29},      {"dccp", 33},
+    {"xtp", 36},         {"ddp", 37},           {"idpr-cmtp", 38},    {"ipv6", 41},
+    {"ipv6-route", 43},  {"ipv6-frag", 44},     {"idrp", 45},         {"rsvp", 46},
+    {"gre", 47},         {"esp", 50},           {"ah", 51},           {"skip", 57},
+    {"ipv6-icmp", 58},   {"icmpv6", 58},        {"ipv6-nonxt", 59},   {"ipv6-opts", 60},
+    {"rspf", 73},        {"vmtp", 81},          {"eigrp", 88},        {"ospf", 89},
+    {"ax.25", 93},       {"ipip", 94},          {"etherip", 97},      {"encap", 98},
+    {"pim", 103},        {"ipcomp", 108},       {"vrrp", 112},        {"l2tp", 115},
+    {"isis", 124},       {"sctp", 132},         {"ipv6-mh", 135},     {"mh", 135},
+    {"udplite", 136},    {"mpls-in-ip", 137},
+};
+
+constexpr std::uint8_t kPortProtocols[] = {6, 17, 33, 132, 136};
+
+struct ServiceRow {
+  const char* name;
+  std::uint16_t port;
+};
+
+// Common service names only; never /etc/services.
+constexpr ServiceRow kServices[] = {
+    {"ftp-data", 20},       {"ftp", 21},             {"ssh", 22},            {"telnet", 23},
+    {"smtp", 25},           {"time", 37},            {"whois", 43},          {"tacacs", 49},
+    {"domain", 53},         {"bootps", 67},          {"bootpc", 68},         {"tftp", 69},
+    {"gopher", 70},         {"finger", 79},          {"http", 80},           {"www", 80},
+    {"kerberos", 88},       {"pop3", 110},           {"sunrpc", 111},        {"auth", 113},
+    {"nntp", 119},          {"ntp", 123},            {"epmap", 135},         {"netbios-ns", 137},
+    {"netbios-dgm", 138},   {"netbios-ssn", 139},    {"imap", 143},          {"imap2", 143},
+    {"snmp", 161},          {"snmp-trap", 162},      {"bgp", 179},           {"irc", 194},
+    {"ldap", 389},          {"https", 443},          {"microsoft-ds", 445},  {"isakmp", 500},
+    {"syslog", 514},        {"printer", 515},        {"submission", 587},    {"submissions", 465},
+    {"ipp", 631},           {"ldaps", 636},          {"rsync", 873},         {"imaps", 993},
+    {"pop3s", 995},         {"openvpn", 1194},       {"ms-sql-s", 1433},     {"l2tp", 1701},
+    {"pptp", 1723},         {"radius", 1812},        {"radius-acct", 1813},  {"nfs", 2049},
+    {"mysql", 3306},        {"ms-wbt-server", 3389}, {"ipsec-nat-t", 4500},  {"sip", 5060},
+    {"sip-tls", 5061},      {"xmpp-client", 5222},   {"postgresql", 5432},   {"mdns", 5353},
+    {"http-alt", 8080},     {"git", 9418},
+};
+
+struct BitsRow {
+  const char* name;
+  std::uint8_t bits;
+};
+
+constexpr std::uint8_t kTcpAllFlags = rules::kTcpFin | rules::kTcpSyn | rules::kTcpRst |
+                                      rules::kTcpPsh | rules::kTcpAck | rules::kTcpUrg;
+
+constexpr BitsRow kTcpFlags[] = {
+    {"FIN", rules::kTcpFin}, {"SYN", rules::kTcpSyn}, {"RST", rules::kTcpRst},
+    {"PSH", rules::kTcpPsh}, {"ACK", rules::kTcpAck}, {"URG", rules::kTcpUrg},
+    {"ALL", kTcpAllFlags},   {"NONE", 0},
+};
+
+constexpr BitsRow kCtStates[] = {
+    {"NEW", rules::kCtNew},
+    {"ESTABLISHED", rules::kCtEstablished},
+    {"RELATED", rules::kCtRelated},
+    {"INVALID", rules::kCtInvalid},
+    {"UNTRACKED", rules::kCtUntracked},
+};
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+template <typename Table>
+std::optional<std::uint8_t> FindBits(const Table& table, std::string_view name) {
+  for (const auto& row : table) {
+    if (EqualsIgnoreCase(row.name, name)) return row.bits;
+  }
+  return std::nullopt;
+}
+
+int DigitValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return 99;
+}
+
+}  // namespace
+
+std::optional<std::uint8_t> ProtocolNumber(std::string_view name) {
+  for (const auto& row : kProtocols) {
+    if (EqualsIgnoreCase(row.name, name)) return row.number;
+  }
+  return std::nullopt;
+}
+
+const char* ProtocolName(std::uint8_t number) {
+  for (const auto& row : kProtocols) {
+    if (row.number == number) return row.name;
+  }
+  return nullptr;
+}
+
+bool ProtocolHasPorts(std::uint8_t number) {
+  for (std::uint8_t p : kPortProtocols) {
+    if (p == number) return true;
+  }
+  return false;
+}
+
+std::optional<std::uint16_t> ServicePort(std::string_view name) {
+  for (const auto& row : kServices) {
+    if (name == row.name) return row.port;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint8_t> TcpFlagBits(std::string_view name) { return FindBits(kTcpFlags, name); }
+
+std::optional<std::uint8_t> CtStateBit(std::string_view name) { return FindBits(kCtStates, name); }
+
+std::optional<std::uint64_t> ParseXtablesNumber(std::string_view text, std::uint64_t max) {
+  int base = 10;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    base = 16;
+    text.remove_prefix(2);
+  } else if (text.size() > 1 && text[0] == '0') {
+    base = 8;
+    text.remove_prefix(1);
+  }
+  if (text.empty()) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    int digit = DigitValue(c);
+    if (digit >= base) return std::nullopt;
+    value = value * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(digit);
+    if (value > max) return std::nullopt;
+  }
+  return value;
+}
+
+}  // namespace ghostport::parsers
