@@ -168,6 +168,26 @@ class IntervalSet {
     return s;
   }
 
+  // Removes `o` from this set without reallocating: linear in o's intervals
+  // plus the moves of the tail; used when a small set is cut out of a large one.
+  void SubtractInPlace(const IntervalSet& o) {
+    for (const auto& cut : o.iv_) {
+      auto first = std::lower_bound(iv_.begin(), iv_.end(), cut.lo,
+                                    [](const Interval<T>& x, T v) { return x.hi < v; });
+      if (first == iv_.end() || first->lo > cut.hi) continue;
+      auto last = first;
+      while (last != iv_.end() && last->lo <= cut.hi) ++last;
+      // [first, last) overlap the cut: keep what sticks out on either side.
+      Interval<T> left{first->lo, cut.lo > 0 ? static_cast<T>(cut.lo - 1) : T{0}};
+      Interval<T> right{cut.hi < kMaxValue ? static_cast<T>(cut.hi + 1) : kMaxValue, std::prev(last)->hi};
+      bool keep_left = first->lo < cut.lo;
+      bool keep_right = std::prev(last)->hi > cut.hi;
+      auto at = iv_.erase(first, last);
+      if (keep_right) at = iv_.insert(at, right);
+      if (keep_left) iv_.insert(at, left);
+    }
+  }
+
   bool IsSubsetOf(const IntervalSet& o) const { return Subtract(o).empty(); }
 
   friend bool operator==(const IntervalSet&, const IntervalSet&) = default;

@@ -81,10 +81,17 @@ void SubtractInto(FieldCube a, const FieldCube& b, std::vector<FieldCube>& out) 
     piece([&](FieldCube& p) { p.iif = std::move(d); });
   }
   a.iif = a.iif.Intersect(b.iif);
-  if (PortSet d = a.dports.Subtract(b.dports); !d.empty()) {
-    out.push_back(FieldCube{a.protocols, a.sports, std::move(d), a.saddr, a.daddr, a.iif});
+  {
+    // The port remainder of a wide box is large: cut the rule's ports out of
+    // it in place rather than copying it.
+    PortSet inside = a.dports.Intersect(b.dports);
+    if (!(inside == a.dports)) {
+      PortSet d = std::move(a.dports);
+      d.SubtractInPlace(b.dports);
+      out.push_back(FieldCube{a.protocols, a.sports, std::move(d), a.saddr, a.daddr, a.iif});
+    }
+    a.dports = std::move(inside);
   }
-  a.dports = a.dports.Intersect(b.dports);
   if (PortSet d = a.sports.Subtract(b.sports); !d.empty()) {
     piece([&](FieldCube& p) { p.sports = std::move(d); });
   }

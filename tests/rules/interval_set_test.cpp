@@ -164,6 +164,9 @@ void RunRandomizedBinaryOps(const Universe<T>& u, std::uint64_t seed, int rounds
     CheckAgainstModel(a.set.Intersect(b.set), inter);
     CheckAgainstModel(b.set.Intersect(a.set), inter);
     CheckAgainstModel(a.set.Subtract(b.set), diff);
+    IntervalSet<T> in_place = a.set;
+    in_place.SubtractInPlace(b.set);
+    CheckAgainstModel(in_place, diff);
     BOOST_TEST(a.set.Intersects(b.set) == !inter.empty());
     BOOST_TEST(b.set.Intersects(a.set) == !inter.empty());
     BOOST_TEST(a.set.IsSubsetOf(b.set) == diff.empty());
