@@ -239,8 +239,18 @@ int RunBatch(const Prober& prober, const ProbeRequest& req, OutputFormat format,
     packets.push_back(*p);
   }
   if (bad) return 2;
+  std::vector<rules::ProbeResult> results;
   for (const auto& p : packets) {
-    rules::ProbeResult r = prober.Run(p);
+    results.push_back(prober.Run(p));
+    if (!results.back().errors.empty()) {
+      for (const auto& e : results.back().errors) err << "error: " << e << "\n";
+      err << "ghostport: no answers: the ruleset is malformed\n";
+      return 2;
+    }
+  }
+  for (size_t i = 0; i < packets.size(); ++i) {
+    const rules::Packet& p = packets[i];
+    const rules::ProbeResult& r = results[i];
     if (format == OutputFormat::kJson) {
       out << prober.Json(p, r).dump() << "\n";
     } else {
@@ -263,6 +273,11 @@ int RunProbe(const LoadedInputs& in, const ProbeRequest& req, OutputFormat forma
     return 2;
   }
   rules::ProbeResult r = prober.Run(*p);
+  if (!r.errors.empty()) {
+    for (const auto& e : r.errors) err << "error: " << e << "\n";
+    err << "ghostport: no answer: the ruleset is malformed\n";
+    return 2;
+  }
   if (format == OutputFormat::kJson) {
     out << prober.Json(*p, r).dump() << "\n";
   } else {

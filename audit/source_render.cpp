@@ -51,7 +51,8 @@ RenderedSources SourceRenderer::RenderLazy(const rules::AddressSet& set) {
   if (cached == base_values_.end()) cached = base_values_.emplace(b, base_set.Materialize()).first;
   const auto& bv = cached->second.intervals();
   std::vector<rules::Interval<rules::u128>> grown;
-  for (const auto& iv : set.LazyMinus().Materialize().intervals()) {
+  const rules::AddressSet::Values minus_values = set.LazyMinus().Materialize();
+  for (const auto& iv : minus_values.intervals()) {
     rules::Interval<rules::u128> g = iv;
     // The base interval holding iv (minus lies inside the base).
     auto it = std::upper_bound(bv.begin(), bv.end(), iv.lo,

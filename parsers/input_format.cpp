@@ -98,10 +98,7 @@ std::optional<InputFormat> DetectFormat(std::string_view text) {
 }
 
 ParseResult ParseInput(std::string_view text, const std::string& file_name, InputFormat format) {
-  if (format == InputFormat::kIptables) {
-    rules::Family family = GuessIptablesFamily(text).value_or(rules::Family::kIpv4);
-    return ParseIptablesSave(text, file_name, family);
-  }
+  if (format == InputFormat::kIptables) return ParseIptablesSave(text, file_name);
   ParseResult r;
   Diagnostic d;
   d.location = {file_name, 1, 1};

@@ -69,32 +69,51 @@ constexpr PolicyRow kPolicies[] = {
     {"DROP", VerdictKind::kDrop},
 };
 
-const TableRow* FindTable(const std::string& name) {
+const TableRow* FindTable(std::string_view name) {
   for (const auto& row : kTables) {
     if (name == row.name) return &row;
   }
   return nullptr;
 }
 
-std::optional<VerdictKind> FindPolicy(const std::string& name) {
+std::optional<VerdictKind> FindPolicy(std::string_view name) {
   for (const auto& row : kPolicies) {
     if (name == row.name) return row.kind;
   }
   return std::nullopt;
 }
 
-std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+// a == b, with cheap tests first: names mostly differ in length or in their
+// last letter.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || (!a.empty() && a.back() != b.back())) return false;
+  return a == b;
+}
 
-// A rule waiting for its table section to end, when jumps can be resolved.
-struct PendingRule {
-  rules::Rule rule;
+// "-N", "--new-chain" or "--new".
+bool IsNewChainOption(std::string_view t) {
+  if (t.size() == 2) return t[0] == '-' && t[1] == 'N';
+  return (t.size() == 11 && t == "--new-chain") || (t.size() == 5 && t == "--new");
+}
+
+std::string Quoted(std::string_view s) {
+  std::string out = "\"";
+  out += s;
+  out += '"';
+  return out;
+}
+
+// Where a chain's rule comes from, and the user chain it jumps or goes to:
+// jumps are resolved when the table section ends.
+struct RuleOrigin {
   std::optional<IptablesToken> target_chain;
   const IptablesStatement* statement = nullptr;
 };
 
 struct ChainState {
-  rules::Chain chain;
-  std::vector<PendingRule> rules;
+  rules::Chain chain;               // without its rules until the section ends
+  std::vector<rules::Rule> rules;   // the chain's rules so far
+  std::vector<RuleOrigin> origins;  // one per rule
   bool builtin = false;
   bool declared = false;  // by ":NAME" or -N; built-in chains always are
   bool deleted = false;
@@ -132,17 +151,18 @@ class Lowering {
   rules::Table FinishTable(const IptablesTable& t, const TableRow& row);
   void ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later);
 
-  ChainState* FindChain(const std::string& name);
+  ChainState* FindChain(std::string_view name);
   ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
-  ChainState& CreateUserChain(const std::string& name);
+  ChainState& CreateUserChain(std::string_view name);
+  void AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c);
   void Declare(ChainState& chain, const IptablesStatement& s);
   void CheckChainName(const IptablesToken& name, const IptablesStatement& s);
   void DeleteChain(ChainState& chain, const IptablesStatement& s, const IptablesToken& at);
   void FlushChain(ChainState& chain, const IptablesStatement& s);
-  std::string UndefinedChain(const std::string& name) const;
+  std::string UndefinedChain(std::string_view name) const;
 
   void Ignore(const IptablesStatement& s, std::string reason);
-  void Ignore(int line, const std::string& text, std::string reason);
+  void Ignore(int line, std::string_view text, std::string reason);
   void Error(const IptablesStatement& s, int column, std::string message);
   void Warning(const IptablesStatement& s, int column, std::string message);
 
@@ -153,11 +173,13 @@ class Lowering {
   // Lowered sections by table name; a later section of the same table
   // replaces an earlier one, as iptables-restore flushes it.
   std::vector<std::optional<rules::Table>> tables_;
-  std::map<std::string, std::pair<std::size_t, const IptablesTable*>> sections_;
+  std::map<std::string, std::pair<std::size_t, const IptablesTable*>, std::less<>> sections_;
 
   // The section being lowered.
   IptablesRuleContext context_;
   std::vector<ChainState> chains_;
+  // How many "-A CHAIN" lines name each chain: room to reserve.
+  std::map<std::string_view, std::size_t> appends_;
 };
 
 constexpr CommandRow kCommands[] = {
@@ -189,7 +211,7 @@ void Lowering::LowerTable(const IptablesTable& t) {
     Diagnostic d;
     d.location = {file_name_, t.line, t.name.column};
     d.message = "unknown table " + Quoted(t.name.text) + " (iptables has filter, nat, mangle, raw and security)";
-    d.source_line = t.source_line;
+    d.source_line = std::string(t.source_line);
     diagnostics_.push_back(std::move(d));
     return;
   }
@@ -207,7 +229,7 @@ void Lowering::LowerTable(const IptablesTable& t) {
     ReplaceEarlierSection(*earlier->second.second, t);
     tables_[earlier->second.first].reset();
   }
-  sections_[t.name.text] = {tables_.size(), &t};
+  sections_.insert_or_assign(std::string(t.name.text), std::make_pair(tables_.size(), &t));
   tables_.push_back(std::move(table));
 }
 
@@ -218,8 +240,9 @@ void Lowering::StartTable(const IptablesTable& t) {
   context_ = IptablesRuleContext();
   context_.file_name = file_name_;
   context_.family = family_;
-  context_.table = t.name.text;
+  context_.table = std::string(t.name.text);
   chains_.clear();
+  appends_.clear();
   for (const auto& row : kBuiltinChains) {
     if (t.name.text != row.table) continue;
     ChainState c;
@@ -233,19 +256,28 @@ void Lowering::StartTable(const IptablesTable& t) {
     chains_.push_back(std::move(c));
     context_.builtin_chains.push_back(row.chain);
   }
-  auto is_builtin = [&](const std::string& name) {
+  auto is_builtin = [&](std::string_view name) {
     return std::find(context_.builtin_chains.begin(), context_.builtin_chains.end(), name) !=
            context_.builtin_chains.end();
   };
+  std::size_t* last_count = nullptr;  // lines for one chain tend to come together
+  std::string_view last_chain;
   for (const IptablesStatement& s : t.statements) {
     if (s.kind == IptablesStatementKind::kChainHeader) {
-      if (!is_builtin(s.tokens[0].text)) context_.user_chains.insert(s.tokens[0].text);
+      if (!is_builtin(s.tokens[0].text)) context_.user_chains.emplace(s.tokens[0].text);
       continue;
+    }
+    if (s.tokens.size() > 1 && SameName(s.tokens[0].text, "-A")) {
+      if (last_count == nullptr || s.tokens[1].text != last_chain) {
+        last_chain = s.tokens[1].text;
+        last_count = &appends_[last_chain];
+      }
+      ++*last_count;
     }
     for (std::size_t i = 0; i + 1 < s.tokens.size(); ++i) {
       const IptablesToken& tok = s.tokens[i];
-      if (tok.quoted || (tok.text != "-N" && tok.text != "--new-chain" && tok.text != "--new")) continue;
-      if (!is_builtin(s.tokens[i + 1].text)) context_.user_chains.insert(s.tokens[i + 1].text);
+      if (tok.quoted || !IsNewChainOption(tok.text)) continue;
+      if (!is_builtin(s.tokens[i + 1].text)) context_.user_chains.emplace(s.tokens[i + 1].text);
     }
   }
 }
@@ -300,7 +332,7 @@ void Lowering::OnCommand(const IptablesStatement& s) {
 void Lowering::OnAppend(const IptablesStatement& s, IptablesCommand& c) {
   ChainState* chain = ChainForRules(*c.chain, s);
   if (chain == nullptr) return;
-  chain->rules.push_back({std::move(c.rule), c.target_chain, &s});
+  AddRule(*chain, chain->rules.size(), s, c);
 }
 
 void Lowering::OnInsert(const IptablesStatement& s, IptablesCommand& c) {
@@ -313,8 +345,7 @@ void Lowering::OnInsert(const IptablesStatement& s, IptablesCommand& c) {
               std::to_string(chain->rules.size()) + " rules");
     return;
   }
-  chain->rules.insert(chain->rules.begin() + static_cast<std::ptrdiff_t>(position - 1),
-                      PendingRule{std::move(c.rule), c.target_chain, &s});
+  AddRule(*chain, position - 1, s, c);
 }
 
 void Lowering::OnNewChain(const IptablesStatement& s, IptablesCommand& c) {
@@ -336,7 +367,7 @@ void Lowering::OnPolicy(const IptablesStatement& s, IptablesCommand& c) {
   const IptablesToken& name = *c.chain;
   const IptablesToken& policy = *c.policy;
   ChainState* chain = FindChain(name.text);
-  if (chain == nullptr && context_.user_chains.count(name.text) == 0) {
+  if (chain == nullptr && context_.user_chains.find(name.text) == context_.user_chains.end()) {
     Error(s, name.column, UndefinedChain(name.text));
     return;
   }
@@ -397,7 +428,7 @@ rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) 
   table.location = {file_name_, t.line, 1};
   table.evaluated = row.evaluated;
   table.not_evaluated_reason = row.not_evaluated_reason;
-  std::map<std::string, int> index;
+  std::map<std::string, int, std::less<>> index;
   for (const ChainState& c : chains_) {
     if (c.deleted) continue;
     index[c.chain.name] = static_cast<int>(table.chains.size());
@@ -405,25 +436,26 @@ rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) 
   }
   for (ChainState& c : chains_) {
     if (c.deleted) continue;
-    rules::Chain& out = table.chains[static_cast<std::size_t>(index[c.chain.name])];
-    for (PendingRule& pending : c.rules) {
-      if (pending.target_chain) {
-        const IptablesToken& target = *pending.target_chain;
+    for (std::size_t i = 0; i < c.rules.size(); ++i) {
+      rules::Rule& rule = c.rules[i];
+      const RuleOrigin& origin = c.origins[i];
+      if (origin.target_chain) {
+        const IptablesToken& target = *origin.target_chain;
         auto it = index.find(target.text);
         if (it != index.end()) {
-          pending.rule.verdict.target = it->second;
+          rule.verdict.target = it->second;
         } else {
           ChainState* gone = FindChain(target.text);
-          Error(*pending.statement, target.column,
+          Error(*origin.statement, target.column,
                 gone == nullptr ? UndefinedChain(target.text)
                                 : "chain " + Quoted(target.text) + " was deleted by -X on line " +
                                       std::to_string(gone->deleted_line));
-          pending.rule.verdict.kind = VerdictKind::kUnknown;
-          pending.rule.verdict.reason = "the target chain does not exist";
+          rule.verdict.kind = VerdictKind::kUnknown;
+          rule.verdict.reason = "the target chain does not exist";
         }
       }
-      out.rules.push_back(std::move(pending.rule));
     }
+    table.chains[static_cast<std::size_t>(index[c.chain.name])].rules = std::move(c.rules);
   }
   return table;
 }
@@ -433,16 +465,16 @@ void Lowering::ReplaceEarlierSection(const IptablesTable& earlier, const Iptable
   std::erase_if(ruleset_.ignored, [&](const rules::IgnoredLine& i) {
     return i.location.line >= earlier.line && i.location.line <= last;
   });
-  const std::string reason = "replaced by the \"*" + later.name.text + "\" section on line " +
-                             std::to_string(later.line) + " (iptables-restore flushes a table at each \"*" +
-                             later.name.text + "\")";
+  const std::string table(later.name.text);
+  const std::string reason = "replaced by the \"*" + table + "\" section on line " + std::to_string(later.line) +
+                             " (iptables-restore flushes a table at each \"*" + table + "\")";
   Ignore(earlier.line, earlier.source_line, reason);
   for (const IptablesStatement& s : earlier.statements) Ignore(s.line, s.text, reason);
 }
 
-ChainState* Lowering::FindChain(const std::string& name) {
+ChainState* Lowering::FindChain(std::string_view name) {
   for (ChainState& c : chains_) {
-    if (c.chain.name == name) return &c;
+    if (SameName(c.chain.name, name)) return &c;
   }
   return nullptr;
 }
@@ -457,17 +489,29 @@ ChainState* Lowering::ChainForRules(const IptablesToken& name, const IptablesSta
     return nullptr;
   }
   if (chain != nullptr) return chain;
-  if (context_.user_chains.count(name.text) != 0) return &CreateUserChain(name.text);
+  if (context_.user_chains.find(name.text) != context_.user_chains.end()) return &CreateUserChain(name.text);
   Error(s, name.column, UndefinedChain(name.text));
   return nullptr;
 }
 
-ChainState& Lowering::CreateUserChain(const std::string& name) {
+ChainState& Lowering::CreateUserChain(std::string_view name) {
   ChainState c;
   c.chain.name = name;
   c.chain.policy = VerdictKind::kReturn;
   chains_.push_back(std::move(c));
   return chains_.back();
+}
+
+void Lowering::AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c) {
+  if (chain.rules.capacity() == 0) {
+    auto it = appends_.find(chain.chain.name);
+    const std::size_t expected = it == appends_.end() ? 1 : it->second;
+    chain.rules.reserve(expected);
+    chain.origins.reserve(expected);
+  }
+  const auto at = static_cast<std::ptrdiff_t>(position);
+  chain.rules.insert(chain.rules.begin() + at, std::move(c.rule));
+  chain.origins.insert(chain.origins.begin() + at, RuleOrigin{c.target_chain, &s});
 }
 
 void Lowering::Declare(ChainState& chain, const IptablesStatement& s) {
@@ -494,7 +538,7 @@ void Lowering::DeleteChain(ChainState& chain, const IptablesStatement& s, const 
     return;
   }
   for (const ChainState& other : chains_) {
-    for (const PendingRule& r : other.rules) {
+    for (const RuleOrigin& r : other.origins) {
       if (r.target_chain && r.target_chain->text == chain.chain.name) {
         Error(s, at.column,
               "cannot delete chain " + Quoted(chain.chain.name) + ": the rule on line " +
@@ -509,28 +553,37 @@ void Lowering::DeleteChain(ChainState& chain, const IptablesStatement& s, const 
 }
 
 void Lowering::FlushChain(ChainState& chain, const IptablesStatement& s) {
-  for (const PendingRule& r : chain.rules) {
+  for (const RuleOrigin& r : chain.origins) {
     Ignore(r.statement->line, r.statement->text, "removed by -F on line " + std::to_string(s.line));
   }
   chain.rules.clear();
+  chain.origins.clear();
 }
 
-std::string Lowering::UndefinedChain(const std::string& name) const {
+std::string Lowering::UndefinedChain(std::string_view name) const {
+  const std::string chain(name);
   return "undefined chain " + Quoted(name) + " (not built into the " + context_.table +
-         " table and not declared with \":" + name + "\" or \"-N " + name + "\")";
+         " table and not declared with \":" + chain + "\" or \"-N " + chain + "\")";
 }
 
 void Lowering::Ignore(const IptablesStatement& s, std::string reason) { Ignore(s.line, s.text, std::move(reason)); }
 
-void Lowering::Ignore(int line, const std::string& text, std::string reason) {
-  ruleset_.ignored.push_back({{file_name_, line, 1}, text, std::move(reason)});
+void Lowering::Ignore(int line, std::string_view text, std::string reason) {
+  // Filled in member by member: GCC 12 warns (-Wmaybe-uninitialized) about
+  // the temporary a braced initializer would make here.
+  rules::IgnoredLine& ignored = ruleset_.ignored.emplace_back();
+  ignored.location.file = file_name_;
+  ignored.location.line = line;
+  ignored.location.column = 1;
+  ignored.text = text;
+  ignored.reason = std::move(reason);
 }
 
 void Lowering::Error(const IptablesStatement& s, int column, std::string message) {
   Diagnostic d;
   d.location = {file_name_, s.line, column};
   d.message = std::move(message);
-  d.source_line = s.source_line;
+  d.source_line = std::string(s.source_line);
   diagnostics_.push_back(std::move(d));
 }
 
@@ -546,30 +599,69 @@ struct FamilyEvidence {
   void Add(Family f) { (f == Family::kIpv4 ? ipv4 : ipv6) = true; }
 };
 
-void AddressEvidence(const std::string& value, FamilyEvidence& e) {
-  std::string first = value.substr(0, value.find_first_of(",/-"));
-  if (first.find(':') != std::string::npos) {
+void AddressEvidence(std::string_view value, FamilyEvidence& e) {
+  std::size_t end = 0;  // the first address ends at ',', '/' or '-'
+  while (end < value.size() && value[end] != ',' && value[end] != '/' && value[end] != '-') ++end;
+  const std::string_view first = value.substr(0, end);
+  if (first.find(':') != std::string_view::npos) {
     e.Add(Family::kIpv6);
-  } else if (rules::ParseIpv4(first)) {
+  } else if (!e.ipv4 && rules::ParseIpv4(first)) {
     e.Add(Family::kIpv4);
   }
 }
 
-void TokenEvidence(const std::string& option, const std::string& value, FamilyEvidence& e) {
-  static const char* const kAddressOptions[] = {"-s",    "-d",          "--source",    "--destination",
-                                                "--src", "--dst",       "--src-range", "--dst-range"};
-  for (const char* o : kAddressOptions) {
-    if (option == o) return AddressEvidence(value, e);
+enum class EvidenceOption : std::uint8_t { kAddress, kProtocol, kMatch, kRejectWith };
+
+struct EvidenceRow {
+  std::string_view option;
+  EvidenceOption kind;
+};
+
+// The long options whose value is evidence; the short ones are -s -d -p -m.
+constexpr EvidenceRow kEvidenceOptions[] = {
+    {"--source", EvidenceOption::kAddress},       {"--destination", EvidenceOption::kAddress},
+    {"--src", EvidenceOption::kAddress},          {"--dst", EvidenceOption::kAddress},
+    {"--src-range", EvidenceOption::kAddress},    {"--dst-range", EvidenceOption::kAddress},
+    {"--protocol", EvidenceOption::kProtocol},    {"--match", EvidenceOption::kMatch},
+    {"--reject-with", EvidenceOption::kRejectWith},
+};
+
+std::optional<EvidenceOption> FindEvidenceOption(std::string_view option) {
+  if (option.size() < 2 || option[0] != '-') return std::nullopt;
+  if (option.size() == 2) {
+    switch (option[1]) {
+      case 's':
+      case 'd': return EvidenceOption::kAddress;
+      case 'p': return EvidenceOption::kProtocol;
+      case 'm': return EvidenceOption::kMatch;
+      default: return std::nullopt;
+    }
   }
-  if (option == "-p" || option == "--protocol") {
-    if (value == "icmpv6" || value == "ipv6-icmp" || value == "58") e.Add(Family::kIpv6);
-    if (value == "icmp" || value == "1") e.Add(Family::kIpv4);
-  } else if (option == "-m" || option == "--match") {
-    if (value == "icmp6") e.Add(Family::kIpv6);
-    if (value == "icmp") e.Add(Family::kIpv4);
-  } else if (option == "--reject-with") {
-    if (value.starts_with("icmp6-")) e.Add(Family::kIpv6);
-    if (value.starts_with("icmp-")) e.Add(Family::kIpv4);
+  for (const auto& row : kEvidenceOptions) {
+    if (SameName(option, row.option)) return row.kind;
+  }
+  return std::nullopt;
+}
+
+void TokenEvidence(std::string_view option, std::string_view value, FamilyEvidence& e) {
+  const std::optional<EvidenceOption> kind = FindEvidenceOption(option);
+  if (!kind) return;
+  switch (*kind) {
+    case EvidenceOption::kAddress:
+      AddressEvidence(value, e);
+      break;
+    case EvidenceOption::kProtocol:
+      if (value == "icmpv6" || value == "ipv6-icmp" || value == "58") e.Add(Family::kIpv6);
+      if (value == "icmp" || value == "1") e.Add(Family::kIpv4);
+      break;
+    case EvidenceOption::kMatch:
+      if (value == "icmp6") e.Add(Family::kIpv6);
+      if (value == "icmp") e.Add(Family::kIpv4);
+      break;
+    case EvidenceOption::kRejectWith:
+      if (value.starts_with("icmp6-")) e.Add(Family::kIpv6);
+      if (value.starts_with("icmp-")) e.Add(Family::kIpv4);
+      break;
   }
 }
 
@@ -577,7 +669,16 @@ void TokenEvidence(const std::string& option, const std::string& value, FamilyEv
 // says nothing about which one the file is read as.
 bool IsFamilyMarked(const IptablesStatement& s) {
   return std::any_of(s.tokens.begin(), s.tokens.end(), [](const IptablesToken& t) {
-    return !t.quoted && (t.text == "-4" || t.text == "-6" || t.text == "--ipv4" || t.text == "--ipv6");
+    if (t.quoted) return false;
+    if (t.text.size() == 2) return t.text[0] == '-' && (t.text[1] == '4' || t.text[1] == '6');  // -4, -6
+    return t.text.size() == 6 && (t.text == "--ipv4" || t.text == "--ipv6");
+  });
+}
+
+void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
+  std::stable_sort(diagnostics.begin(), diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    if (a.location.line != b.location.line) return a.location.line < b.location.line;
+    return a.location.column < b.location.column;
   });
 }
 
@@ -592,22 +693,31 @@ ParseResult ParseIptablesSave(std::string_view text, const std::string& file_nam
   ParseResult result;
   IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
   result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.location.line != b.location.line) return a.location.line < b.location.line;
-    return a.location.column < b.location.column;
-  });
+  SortDiagnostics(result.diagnostics);
+  return result;
+}
+
+ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name) {
+  ParseResult result;
+  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
+  const Family family = GuessIptablesFamily(file).value_or(Family::kIpv4);
+  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
+  SortDiagnostics(result.diagnostics);
   return result;
 }
 
 std::optional<Family> GuessIptablesFamily(std::string_view text) {
   std::vector<Diagnostic> ignored;
-  IptablesFile file = ReadIptables(text, "", ignored);
+  return GuessIptablesFamily(ReadIptables(text, "", ignored));
+}
+
+std::optional<Family> GuessIptablesFamily(const IptablesFile& file) {
   FamilyEvidence header;
   for (const IptablesComment& c : file.comments) {
     if (!c.text.starts_with("# Generated by")) continue;
-    if (c.text.find("ip6tables") != std::string::npos) {
+    if (c.text.find("ip6tables") != std::string_view::npos) {
       header.Add(Family::kIpv6);
-    } else if (c.text.find("iptables") != std::string::npos) {
+    } else if (c.text.find("iptables") != std::string_view::npos) {
       header.Add(Family::kIpv4);
     }
   }
@@ -617,9 +727,9 @@ std::optional<Family> GuessIptablesFamily(std::string_view text) {
     for (const IptablesStatement& s : t.statements) {
       if (s.kind != IptablesStatementKind::kCommand || IsFamilyMarked(s)) continue;
       for (std::size_t i = 0; i + 1 < s.tokens.size(); ++i) TokenEvidence(s.tokens[i].text, s.tokens[i + 1].text, body);
+      if (body.ipv4 && body.ipv6) return std::nullopt;  // nothing later can change that
     }
   }
-  if (body.ipv4 && body.ipv6) return std::nullopt;
   return body.ipv6 ? Family::kIpv6 : Family::kIpv4;
 }
 

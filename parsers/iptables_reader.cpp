@@ -1,5 +1,7 @@
 #include "parsers/iptables_reader.h"
 
+#include <algorithm>
+#include <cassert>
 #include <utility>
 
 namespace ghostport::parsers {
@@ -26,8 +28,7 @@ std::vector<IptablesToken> SplitWords(std::string_view line, std::size_t from) {
   while (i < line.size()) {
     std::size_t start = i;
     while (i < line.size() && !IsSpace(line[i])) ++i;
-    words.push_back({std::string(line.substr(start, i - start)), static_cast<int>(start) + 1,
-                     static_cast<int>(i) + 1, false});
+    words.push_back({line.substr(start, i - start), static_cast<int>(start) + 1, static_cast<int>(i) + 1, false});
     i = SkipSpaces(line, i);
   }
   return words;
@@ -52,7 +53,11 @@ class Reader {
   void CloseTable();
   bool RequireTable(std::size_t at, const char* what);
   IptablesStatement Statement(IptablesStatementKind kind, std::size_t text_from) const;
-  void Error(int column, std::string message);
+  // Copies `tokens` into the file's token storage.
+  std::span<const IptablesToken> Keep(std::span<const IptablesToken> tokens);
+  // The token block with room for at least `count` more tokens.
+  std::vector<IptablesToken>& BlockWithRoom(std::size_t count);
+  void Error(int column, std::string message, Severity severity = Severity::kError);
 
   const std::string& file_name_;
   std::vector<Diagnostic>& diagnostics_;
@@ -60,7 +65,11 @@ class Reader {
   bool in_table_ = false;
   int line_number_ = 0;
   std::string_view line_;
+  std::vector<IptablesToken> arguments_;  // a long command line's, being split
 };
+
+// Tokens per storage block; a line with more gets a block of its own size.
+constexpr std::size_t kTokenBlock = 8192;
 
 IptablesFile Reader::Read(std::string_view text) {
   if (text.substr(0, 3) == "\xef\xbb\xbf") text.remove_prefix(3);  // a UTF-8 byte order mark
@@ -83,7 +92,7 @@ void Reader::ReadLine(std::string_view line) {
   if (at == line.size()) return;  // blank
   std::string_view rest = line.substr(at);
   if (rest.front() == '#') {
-    file_.comments.push_back({line_number_, std::string(rest.substr(0, TrimmedEnd(rest)))});
+    file_.comments.push_back({line_number_, rest.substr(0, TrimmedEnd(rest))});
     return;
   }
   if (rest.front() == '*') return ReadTableHeader(at);
@@ -99,13 +108,15 @@ void Reader::ReadTableHeader(std::size_t at) {
   std::vector<IptablesToken> words = SplitWords(line_, at + 1);
   IptablesTable table;
   table.line = line_number_;
-  table.source_line = std::string(line_);
+  table.source_line = line_;
   if (words.empty() || words.front().column != static_cast<int>(at) + 2) {
     Error(static_cast<int>(at) + 2, "missing table name after '*'");
     return;
   }
   table.name = words.front();
-  if (words.size() > 1) Error(words[1].column, "unexpected \"" + words[1].text + "\" after the table name");
+  if (words.size() > 1) {
+    Error(words[1].column, "unexpected \"" + std::string(words[1].text) + "\" after the table name");
+  }
   file_.tables.push_back(std::move(table));
   in_table_ = true;
 }
@@ -122,7 +133,7 @@ void Reader::ReadChainHeader(std::size_t at) {
     Error(words[0].end_column, "missing policy after the chain name (ACCEPT, DROP, or - for a user chain)");
     return;
   }
-  s.tokens = {words[0], words[1]};
+  s.tokens = Keep(std::span<const IptablesToken>(words.data(), 2));
   if (words.size() > 2) {
     IptablesCounters counters;
     std::size_t counters_at = static_cast<std::size_t>(words[2].column - 1);
@@ -166,11 +177,23 @@ void Reader::ReadCommand(std::size_t at) {
   }
   IptablesStatement s = Statement(IptablesStatementKind::kCommand, args_at);
   s.counters = counters;
-  int open_quote = SplitIptablesArguments(line_, args_at, s.tokens);
+  // A line of n characters holds at most (n + 1) / 2 arguments. A short line
+  // is split straight into a block with room for that many, so the block
+  // never grows (and moves); a long one is split aside and copied, so that
+  // a block is not left mostly empty.
+  const std::size_t most = (line_.size() - args_at + 1) / 2;
+  const bool direct = most <= kTokenBlock / 16;
+  std::vector<IptablesToken>& out = direct ? BlockWithRoom(most) : arguments_;
+  const std::size_t first = direct ? out.size() : 0;
+  if (!direct) out.clear();
+  [[maybe_unused]] const IptablesToken* const storage = out.data();
+  int open_quote = SplitIptablesArguments(line_, args_at, out, file_.rewritten);
+  assert(!direct || out.data() == storage);  // earlier statements' spans still hold
   if (open_quote != 0) {
-    Error(open_quote, "unterminated quote");
-    return;
+    Error(open_quote, "unterminated quote: the argument runs to the end of the line, as iptables-restore reads it",
+          Severity::kWarning);
   }
+  s.tokens = direct ? std::span<const IptablesToken>(out).subspan(first) : Keep(out);
   file_.tables.back().statements.push_back(std::move(s));
 }
 
@@ -205,8 +228,8 @@ void Reader::CloseTable() {
   const IptablesTable& t = file_.tables.back();
   Diagnostic d;
   d.location = {file_name_, t.line, 1};
-  d.message = "table \"" + t.name.text + "\" is not terminated by COMMIT";
-  d.source_line = t.source_line;
+  d.message = "table \"" + std::string(t.name.text) + "\" is not terminated by COMMIT";
+  d.source_line = std::string(t.source_line);
   diagnostics_.push_back(std::move(d));
   in_table_ = false;
 }
@@ -221,14 +244,30 @@ IptablesStatement Reader::Statement(IptablesStatementKind kind, std::size_t text
   IptablesStatement s;
   s.kind = kind;
   s.line = line_number_;
-  s.source_line = std::string(line_);
+  s.source_line = line_;
   std::string_view text = line_.substr(std::min(text_from, line_.size()));
-  s.text = std::string(text.substr(0, TrimmedEnd(text)));
+  s.text = text.substr(0, TrimmedEnd(text));
   return s;
 }
 
-void Reader::Error(int column, std::string message) {
+std::span<const IptablesToken> Reader::Keep(std::span<const IptablesToken> tokens) {
+  std::vector<IptablesToken>& block = BlockWithRoom(tokens.size());
+  const std::size_t at = block.size();
+  block.insert(block.end(), tokens.begin(), tokens.end());
+  return std::span<const IptablesToken>(block).subspan(at);
+}
+
+std::vector<IptablesToken>& Reader::BlockWithRoom(std::size_t count) {
+  std::vector<std::vector<IptablesToken>>& blocks = file_.token_blocks;
+  if (blocks.empty() || blocks.back().capacity() - blocks.back().size() < count) {
+    blocks.emplace_back().reserve(std::max(kTokenBlock, count));
+  }
+  return blocks.back();
+}
+
+void Reader::Error(int column, std::string message, Severity severity) {
   Diagnostic d;
+  d.severity = severity;
   d.location = {file_name_, line_number_, column};
   d.message = std::move(message);
   d.source_line = std::string(line_);
@@ -242,54 +281,53 @@ IptablesFile ReadIptables(std::string_view text, const std::string& file_name,
   return Reader(file_name, diagnostics).Read(text);
 }
 
-int SplitIptablesArguments(std::string_view line, std::size_t from, std::vector<IptablesToken>& out) {
-  IptablesToken token;
-  bool in_token = false;
-  bool quote_open = false;
-  bool escaped = false;
-  int quote_column = 0;
-  auto finish = [&](std::size_t end) {
-    token.end_column = static_cast<int>(end) + 1;
-    out.push_back(std::move(token));
-    token = IptablesToken();
-    in_token = false;
-  };
-  for (std::size_t i = from; i < line.size(); ++i) {
-    char c = line[i];
-    if (!in_token && !IsSpace(c)) {
-      in_token = true;
-      token.column = static_cast<int>(i) + 1;
+int SplitIptablesArguments(std::string_view line, std::size_t from, std::vector<IptablesToken>& out,
+                           std::deque<std::string>& rewritten) {
+  const std::size_t n = line.size();
+  std::size_t i = from;
+  while (true) {
+    while (i < n && IsSpace(line[i])) ++i;
+    if (i == n) return 0;
+    IptablesToken token;
+    token.column = static_cast<int>(i) + 1;
+    const std::size_t start = i;
+    while (i < n && !IsSpace(line[i]) && line[i] != '"') ++i;
+    if (i == n || line[i] != '"') {
+      token.text = line.substr(start, i - start);
+      token.end_column = static_cast<int>(i) + 1;
+      out.push_back(token);
+      continue;
     }
-    if (quote_open) {
-      if (escaped) {
-        token.text += c;
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        // iptables-restore ends the argument at a closing quote.
-        quote_open = false;
-        finish(i + 1);
-      } else {
-        token.text += c;
+    // A quoted part: it runs to the closing quote, which ends the argument
+    // (iptables-restore's rule: "a b"c is two arguments).
+    token.quoted = true;
+    const std::size_t quote = i++;
+    const std::size_t part = i;
+    while (i < n && line[i] != '"' && line[i] != '\\') ++i;
+    if (i < n && line[i] == '"' && quote == start) {
+      token.text = line.substr(part, i - part);  // as written: a view will do
+    } else {
+      std::string& text = rewritten.emplace_back(line.substr(start, quote - start));
+      text += line.substr(part, i - part);
+      while (i < n && line[i] != '"') {
+        if (line[i] == '\\') {
+          if (++i == n) break;  // the backslash escapes the line end: no closing quote
+        }
+        text += line[i++];
       }
-      continue;
+      token.text = text;
     }
-    if (c == '"') {
-      quote_open = true;
-      token.quoted = true;
-      quote_column = static_cast<int>(i) + 1;
-      continue;
+    if (i == n) {
+      // No closing quote: iptables-restore runs the argument to the end of
+      // the line, and so do we (the caller warns).
+      token.end_column = static_cast<int>(n) + 1;
+      out.push_back(token);
+      return static_cast<int>(quote) + 1;
     }
-    if (IsSpace(c)) {
-      if (in_token) finish(i);
-      continue;
-    }
-    token.text += c;
+    ++i;  // the closing quote
+    token.end_column = static_cast<int>(i) + 1;
+    out.push_back(token);
   }
-  if (quote_open) return quote_column;
-  if (in_token) finish(line.size());
-  return 0;
 }
 
 }  // namespace ghostport::parsers

@@ -1,6 +1,8 @@
 #include "parsers/iptables_rule.h"
 
 #include <algorithm>
+#include <array>
+#include <cassert>
 #include <cctype>
 #include <span>
 #include <string_view>
@@ -21,29 +23,55 @@ constexpr std::size_t kMaxInterfaceName = 15;  // IFNAMSIZ - 1
 constexpr std::size_t kMaxComment = 255;       // XT_MAX_COMMENT_LEN - 1
 constexpr std::size_t kMultiportMax = 15;      // XT_MULTI_PORTS; a range takes two
 
+// The value tokens of one option use, by index: no option takes more than
+// two (-P CHAIN POLICY, --tcp-flags MASK COMP).
+class OptionValues {
+ public:
+  static constexpr std::size_t kMax = 2;
+  void push_back(std::size_t token) {
+    assert(size_ < kMax);
+    tokens_[size_++] = token;
+  }
+  std::size_t operator[](std::size_t i) const {
+    assert(i < size_);
+    return tokens_[i];
+  }
+  bool empty() const { return size_ == 0; }
+  std::size_t back() const { return (*this)[size_ - 1]; }
+
+ private:
+  std::array<std::size_t, kMax> tokens_{};
+  std::size_t size_ = 0;
+};
+
 // One use of an option in the argument list, by token index.
 struct OptionUse {
   std::size_t first = 0;   // the "!" before the option, or the option itself
   std::size_t option = 0;  // the option token
-  std::vector<std::size_t> values;
+  OptionValues values;
   bool negated = false;
   std::size_t last() const { return values.empty() ? option : values.back(); }
 };
+
+// First and last token of a piece of the line.
+using TokenSpan = std::pair<std::size_t, std::size_t>;
 
 struct ModuleRow;
 
 // One match in the rule: "-m NAME" and its options, or the match "-p"
 // loads implicitly when an option needs it ("-p tcp --dport 22").
 struct ModuleUse {
-  std::string name;
+  std::string_view name;
   const ModuleRow* row = nullptr;  // nullptr: a match ghostport does not know
   std::size_t anchor = 0;          // the "-m" token, or the first option when implicit
+  std::size_t name_token = 0;      // the token after "-m"; unused when implicit
   bool implicit = false;
-  // Token spans quoted in the condition's description, and whether there is one.
-  std::vector<std::pair<std::size_t, std::size_t>> condition_spans;
+  // Token spans quoted in the condition's description besides "-m NAME",
+  // and whether there is a condition.
+  std::vector<TokenSpan> condition_spans;
   bool has_condition = false;
-  std::vector<std::string> seen;  // canonical option names given, to catch repeats
-  bool has_port_option = false;   // multiport takes one of --sports/--dports/--ports
+  std::uint32_t seen = 0;        // options given (bit i: row->options[i]), to catch repeats
+  bool has_port_option = false;  // multiport takes one of --sports/--dports/--ports
 };
 
 class RuleParser;
@@ -51,9 +79,9 @@ using CoreHandler = void (RuleParser::*)(const OptionUse&);
 using ModuleHandler = void (RuleParser::*)(ModuleUse&, const OptionUse&);
 
 struct CoreOption {
-  const char* short_name;
-  const char* long_name;
-  const char* long_alias;  // or nullptr
+  std::string_view short_name;
+  std::string_view long_name;
+  std::string_view long_alias;  // or empty
   int arity;               // required values
   bool negatable;
   bool rule_option;        // only with -A / -I
@@ -61,8 +89,8 @@ struct CoreOption {
 };
 
 struct ModuleOption {
-  const char* name;   // canonical
-  const char* alias;  // or nullptr
+  std::string_view name;   // canonical
+  std::string_view alias;  // or empty
   int arity;
   bool negatable;
   bool free_text;  // the value may start with '-'
@@ -70,7 +98,7 @@ struct ModuleOption {
 };
 
 struct ModuleRow {
-  const char* name;
+  std::string_view name;
   std::span<const ModuleOption> options;
   // The -p a rule needs for this match (without "!"); empty when any.
   std::span<const std::uint8_t> protocols;
@@ -82,14 +110,14 @@ struct ModuleRow {
 };
 
 struct TargetRow {
-  const char* name;
+  std::string_view name;
   VerdictKind kind;
   bool takes_options;
   const char* reason;  // for kUnknown
 };
 
 struct ConditionReason {
-  const char* module;
+  std::string_view module;
   const char* reason;
 };
 
@@ -97,7 +125,8 @@ struct TargetUse {
   std::size_t option = 0;  // "-j" / "-g"
   std::size_t name = 0;
   bool is_goto = false;
-  std::vector<std::pair<std::size_t, std::size_t>> option_spans;
+  const TargetRow* row = nullptr;  // nullptr: not a target iptables knows (a chain, or unknown)
+  std::vector<TokenSpan> option_spans;
 };
 
 struct ProtocolUse {
@@ -110,16 +139,18 @@ enum class Context : std::uint8_t { kNone, kModule, kTarget };
 
 class RuleParser {
  public:
+  // The command read goes to `command` (nullopt when it could not be read).
   RuleParser(const IptablesStatement& statement, const IptablesRuleContext& context,
-             std::vector<Diagnostic>& diagnostics)
+             std::vector<Diagnostic>& diagnostics, std::optional<IptablesCommand>& command)
       : statement_(statement),
         context_(context),
         diagnostics_(diagnostics),
         tokens_(statement.tokens),
-        saddr_(AddressSet::All(context.family)),
-        daddr_(AddressSet::All(context.family)) {}
+        family_name_(context.family == Family::kIpv4 ? "IPv4" : "IPv6"),
+        command_(command),
+        cube_(rules::Cube::Any(context.family)) {}
 
-  std::optional<IptablesCommand> Run();
+  void Run();
 
   // Core option handlers (kCoreOptions).
   void OnAppend(const OptionUse& use);
@@ -133,6 +164,7 @@ class RuleParser {
   void OnTable(const OptionUse& use);
   void OnProtocol(const OptionUse& use);
   void OnSource(const OptionUse& use);
+  void ApplyAddressOption(const OptionUse& use, AddressSet& field);
   void OnDestination(const OptionUse& use);
   void OnInInterface(const OptionUse& use);
   void OnOutInterface(const OptionUse& use);
@@ -164,8 +196,8 @@ class RuleParser {
   void ParseCoreOption(const CoreOption& core, std::size_t first, bool negated);
   void ParseModuleOption(std::size_t first, bool negated);
   void ApplyModuleOption(ModuleUse& m, const ModuleOption& option, std::size_t first, bool negated);
-  bool FindOwner(const std::string& name, ModuleUse*& owner, const ModuleOption*& option);
-  void ConsumeUnknownOption(std::vector<std::pair<std::size_t, std::size_t>>& spans, std::size_t first);
+  bool FindOwner(std::string_view name, ModuleUse*& owner, const ModuleOption*& option);
+  void ConsumeUnknownOption(std::vector<TokenSpan>& spans, std::size_t first);
   bool TakeValue(OptionUse& use, bool negatable, bool free_text);
   void SplitAttachedValue(std::size_t i);
   bool SetCommand(IptablesCommandKind kind, const OptionUse& use);
@@ -176,7 +208,7 @@ class RuleParser {
   void BuildRule();
   void CheckModuleProtocols();
   void BuildVerdict(rules::Rule& rule);
-  void BuildCubes(rules::Rule& rule) const;
+  void BuildCubes(rules::Rule& rule);
   void BuildConditions(rules::Rule& rule) const;
 
   std::optional<PortSet> ParsePortRange(std::size_t token);
@@ -195,11 +227,14 @@ class RuleParser {
   bool StartsQuoted(const IptablesToken& t) const;
   bool LooksLikeOption(std::size_t i) const;
   bool HasPlainArgument(std::size_t i) const;
-  bool IsUserChain(const std::string& name) const;
-  bool IsBuiltinChain(const std::string& name) const;
-  const std::string& Text(std::size_t token) const { return tokens_[token].text; }
-  std::string Quote(std::size_t token) const { return "\"" + tokens_[token].text + "\""; }
-  std::string Describe(std::vector<std::pair<std::size_t, std::size_t>> spans) const;
+  bool IsUserChain(std::string_view name) const;
+  bool IsBuiltinChain(std::string_view name) const;
+  std::string_view Text(std::size_t token) const { return tokens_[token].text; }
+  std::string Quote(std::size_t token) const { return "\"" + std::string(tokens_[token].text) + "\""; }
+  std::string Describe(std::span<const TokenSpan> spans) const;
+  // The source text from token `first` to token `last`, as written.
+  std::string_view SourceText(std::size_t first, std::size_t last) const;
+  std::vector<IptablesToken>& OwnTokens();
   rules::SourceLocation LocationOf(std::size_t token) const;
 
   void Error(std::size_t token, std::string message);
@@ -209,12 +244,16 @@ class RuleParser {
   const IptablesStatement& statement_;
   const IptablesRuleContext& context_;
   std::vector<Diagnostic>& diagnostics_;
-  std::vector<IptablesToken> tokens_;
+  // The statement's tokens; a copy once an attached value is split off.
+  std::span<const IptablesToken> tokens_;
+  std::vector<IptablesToken> own_tokens_;
+  bool owns_tokens_ = false;
+  const char* family_name_;  // "IPv4" / "IPv6", for messages
   std::size_t pos_ = 0;
   bool fatal_ = false;
   bool has_errors_ = false;
 
-  std::optional<IptablesCommand> command_;
+  std::optional<IptablesCommand>& command_;
   std::optional<std::size_t> first_rule_option_;
   std::optional<Family> only_family_;
   bool other_family_ = false;
@@ -223,16 +262,14 @@ class RuleParser {
 
   std::optional<ProtocolUse> protocol_;
   bool implicit_loaded_ = false;
-  AddressSet saddr_;
-  AddressSet daddr_;
+  // The rule's addresses, interfaces and ports, as they are read; the rest
+  // of its cube is filled in at the end.
+  rules::Cube cube_;
   bool saddr_given_ = false;
   bool daddr_given_ = false;
-  std::vector<rules::InterfaceMatch> iif_;
-  std::vector<rules::InterfaceMatch> oif_;
+  bool host_name_seen_ = false;  // set by ParseAddress: a name, not an address
   bool fragment_given_ = false;
   bool later_fragments_only_ = false;
-  PortSet sports_ = PortSet::All();
-  PortSet dports_ = PortSet::All();
   // --ports: matches when the source or the destination port is in the set.
   struct EitherPorts {
     PortSet ports;
@@ -243,7 +280,7 @@ class RuleParser {
   std::optional<rules::TcpFlagsMatch> tcp_flags_;
   bool never_matches_ = false;
   std::vector<rules::Condition> extra_conditions_;
-  std::vector<std::string> comments_;
+  std::vector<std::string_view> comments_;
   std::vector<ModuleUse> modules_;
   std::optional<TargetUse> target_;
   bool target_takes_options_ = false;
@@ -253,32 +290,32 @@ class RuleParser {
 // Tables.
 
 constexpr CoreOption kCoreOptions[] = {
-    {"-A", "--append", nullptr, 1, false, false, &RuleParser::OnAppend},
-    {"-I", "--insert", nullptr, 1, false, false, &RuleParser::OnInsert},
+    {"-A", "--append", "", 1, false, false, &RuleParser::OnAppend},
+    {"-I", "--insert", "", 1, false, false, &RuleParser::OnInsert},
     {"-N", "--new-chain", "--new", 1, false, false, &RuleParser::OnNewChain},
-    {"-P", "--policy", nullptr, 2, false, false, &RuleParser::OnPolicy},
-    {"-F", "--flush", nullptr, 0, false, false, &RuleParser::OnFlush},
-    {"-X", "--delete-chain", nullptr, 0, false, false, &RuleParser::OnDeleteChain},
-    {"-Z", "--zero", nullptr, 0, false, false, &RuleParser::OnZero},
-    {"-D", "--delete", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-R", "--replace", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-E", "--rename-chain", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-C", "--check", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-L", "--list", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-S", "--list-rules", nullptr, 0, false, false, &RuleParser::OnUnsupportedCommand},
-    {"-t", "--table", nullptr, 0, false, false, &RuleParser::OnTable},
-    {"-p", "--protocol", nullptr, 1, true, true, &RuleParser::OnProtocol},
+    {"-P", "--policy", "", 2, false, false, &RuleParser::OnPolicy},
+    {"-F", "--flush", "", 0, false, false, &RuleParser::OnFlush},
+    {"-X", "--delete-chain", "", 0, false, false, &RuleParser::OnDeleteChain},
+    {"-Z", "--zero", "", 0, false, false, &RuleParser::OnZero},
+    {"-D", "--delete", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-R", "--replace", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-E", "--rename-chain", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-C", "--check", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-L", "--list", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-S", "--list-rules", "", 0, false, false, &RuleParser::OnUnsupportedCommand},
+    {"-t", "--table", "", 0, false, false, &RuleParser::OnTable},
+    {"-p", "--protocol", "", 1, true, true, &RuleParser::OnProtocol},
     {"-s", "--source", "--src", 1, true, true, &RuleParser::OnSource},
     {"-d", "--destination", "--dst", 1, true, true, &RuleParser::OnDestination},
-    {"-i", "--in-interface", nullptr, 1, true, true, &RuleParser::OnInInterface},
-    {"-o", "--out-interface", nullptr, 1, true, true, &RuleParser::OnOutInterface},
+    {"-i", "--in-interface", "", 1, true, true, &RuleParser::OnInInterface},
+    {"-o", "--out-interface", "", 1, true, true, &RuleParser::OnOutInterface},
     {"-f", "--fragment", "--fragments", 0, true, true, &RuleParser::OnFragment},
-    {"-m", "--match", nullptr, 1, false, true, &RuleParser::OnMatch},
-    {"-j", "--jump", nullptr, 1, false, true, &RuleParser::OnJump},
-    {"-g", "--goto", nullptr, 1, false, true, &RuleParser::OnGoto},
-    {"-c", "--set-counters", nullptr, 1, false, false, &RuleParser::OnSetCounters},
-    {"-4", "--ipv4", nullptr, 0, false, false, &RuleParser::OnIpv4},
-    {"-6", "--ipv6", nullptr, 0, false, false, &RuleParser::OnIpv6},
+    {"-m", "--match", "", 1, false, true, &RuleParser::OnMatch},
+    {"-j", "--jump", "", 1, false, true, &RuleParser::OnJump},
+    {"-g", "--goto", "", 1, false, true, &RuleParser::OnGoto},
+    {"-c", "--set-counters", "", 1, false, false, &RuleParser::OnSetCounters},
+    {"-4", "--ipv4", "", 0, false, false, &RuleParser::OnIpv4},
+    {"-6", "--ipv6", "", 0, false, false, &RuleParser::OnIpv6},
 };
 
 constexpr std::uint8_t kTcp[] = {6};
@@ -294,9 +331,9 @@ constexpr std::uint8_t kPortProtocols[] = {6, 17, 136, 132, 33};
 constexpr ModuleOption kTcpOptions[] = {
     {"--sport", "--source-port", 1, true, false, &RuleParser::OnSourcePort},
     {"--dport", "--destination-port", 1, true, false, &RuleParser::OnDestinationPort},
-    {"--tcp-flags", nullptr, 2, true, false, &RuleParser::OnTcpFlags},
-    {"--syn", nullptr, 0, true, false, &RuleParser::OnSyn},
-    {"--tcp-option", nullptr, 1, true, false, &RuleParser::AsCondition},
+    {"--tcp-flags", "", 2, true, false, &RuleParser::OnTcpFlags},
+    {"--syn", "", 0, true, false, &RuleParser::OnSyn},
+    {"--tcp-option", "", 1, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kUdpOptions[] = {
     {"--sport", "--source-port", 1, true, false, &RuleParser::OnSourcePort},
@@ -305,45 +342,45 @@ constexpr ModuleOption kUdpOptions[] = {
 constexpr ModuleOption kSctpOptions[] = {
     {"--sport", "--source-port", 1, true, false, &RuleParser::OnSourcePort},
     {"--dport", "--destination-port", 1, true, false, &RuleParser::OnDestinationPort},
-    {"--chunk-types", nullptr, 2, true, false, &RuleParser::AsCondition},
+    {"--chunk-types", "", 2, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kDccpOptions[] = {
     {"--sport", "--source-port", 1, true, false, &RuleParser::OnSourcePort},
     {"--dport", "--destination-port", 1, true, false, &RuleParser::OnDestinationPort},
-    {"--dccp-types", nullptr, 1, true, false, &RuleParser::AsCondition},
-    {"--dccp-option", nullptr, 1, true, false, &RuleParser::AsCondition},
+    {"--dccp-types", "", 1, true, false, &RuleParser::AsCondition},
+    {"--dccp-option", "", 1, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kMultiportOptions[] = {
     {"--sports", "--source-ports", 1, true, false, &RuleParser::OnSourcePorts},
     {"--dports", "--destination-ports", 1, true, false, &RuleParser::OnDestinationPorts},
-    {"--ports", nullptr, 1, true, false, &RuleParser::OnEitherPorts},
+    {"--ports", "", 1, true, false, &RuleParser::OnEitherPorts},
 };
 constexpr ModuleOption kStateOptions[] = {
-    {"--state", nullptr, 1, true, false, &RuleParser::OnState},
+    {"--state", "", 1, true, false, &RuleParser::OnState},
 };
 constexpr ModuleOption kConntrackOptions[] = {
-    {"--ctstate", nullptr, 1, true, false, &RuleParser::OnCtState},
+    {"--ctstate", "", 1, true, false, &RuleParser::OnCtState},
 };
 constexpr ModuleOption kCommentOptions[] = {
-    {"--comment", nullptr, 1, false, true, &RuleParser::OnComment},
+    {"--comment", "", 1, false, true, &RuleParser::OnComment},
 };
 constexpr ModuleOption kIprangeOptions[] = {
-    {"--src-range", nullptr, 1, true, false, &RuleParser::OnSourceRange},
-    {"--dst-range", nullptr, 1, true, false, &RuleParser::OnDestinationRange},
+    {"--src-range", "", 1, true, false, &RuleParser::OnSourceRange},
+    {"--dst-range", "", 1, true, false, &RuleParser::OnDestinationRange},
 };
 constexpr ModuleOption kIcmpOptions[] = {
-    {"--icmp-type", nullptr, 1, true, false, &RuleParser::AsCondition},
+    {"--icmp-type", "", 1, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kIcmp6Options[] = {
-    {"--icmpv6-type", nullptr, 1, true, false, &RuleParser::AsCondition},
+    {"--icmpv6-type", "", 1, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kEspOptions[] = {
-    {"--espspi", nullptr, 1, true, false, &RuleParser::AsCondition},
+    {"--espspi", "", 1, true, false, &RuleParser::AsCondition},
 };
 constexpr ModuleOption kAhOptions[] = {
-    {"--ahspi", nullptr, 1, true, false, &RuleParser::AsCondition},
-    {"--ahlen", nullptr, 1, true, false, &RuleParser::AsCondition},
-    {"--ahres", nullptr, 0, false, false, &RuleParser::AsCondition},
+    {"--ahspi", "", 1, true, false, &RuleParser::AsCondition},
+    {"--ahlen", "", 1, true, false, &RuleParser::AsCondition},
+    {"--ahres", "", 0, false, false, &RuleParser::AsCondition},
 };
 
 constexpr const char* kIcmpReason = "ICMP types are not modelled";
@@ -366,6 +403,22 @@ constexpr ModuleRow kModules[] = {
     {"esp", kEspOptions, kEsp, false, true, "IPsec SPIs are not modelled"},
     {"ah", kAhOptions, kAh, false, true, "IPsec SPIs are not modelled"},
 };
+
+// Every option's values fit in OptionValues, and every match's options in
+// ModuleUse::seen.
+constexpr bool TablesFit() {
+  for (const auto& row : kCoreOptions) {
+    if (row.arity < 0 || static_cast<std::size_t>(row.arity) > OptionValues::kMax) return false;
+  }
+  for (const auto& module : kModules) {
+    if (module.options.size() > 32) return false;
+    for (const auto& option : module.options) {
+      if (option.arity < 0 || static_cast<std::size_t>(option.arity) > OptionValues::kMax) return false;
+    }
+  }
+  return true;
+}
+static_assert(TablesFit(), "an option table outgrew OptionValues or ModuleUse::seen");
 
 // The match "-p NAME" loads when an option needs it.
 struct ImplicitRow {
@@ -477,18 +530,35 @@ constexpr TargetRow kTargets[] = {
     {"CLUSTERIP", VerdictKind::kUnknown, true, "cluster IP balancing is not modelled"},
 };
 
+// a == b, with cheap tests first: names in a table mostly differ in length
+// or in their last letter.
+inline bool SameName(std::string_view a, std::string_view b) {
+  if (a.size() != b.size() || (!a.empty() && a.back() != b.back())) return false;
+  return a == b;
+}
+
+// kCoreOptions by the letter of the short name: "-p" → the -p row.
+constexpr std::array<const CoreOption*, 128> kCoreOptionsByLetter = [] {
+  std::array<const CoreOption*, 128> by_letter{};
+  for (const auto& row : kCoreOptions) by_letter[static_cast<unsigned char>(row.short_name[1])] = &row;
+  return by_letter;
+}();
+
 const CoreOption* FindCoreOption(std::string_view name) {
+  if (name.size() < 2 || name[0] != '-') return nullptr;
+  if (name.size() == 2) {
+    const auto letter = static_cast<unsigned char>(name[1]);
+    return letter < kCoreOptionsByLetter.size() ? kCoreOptionsByLetter[letter] : nullptr;
+  }
   for (const auto& row : kCoreOptions) {
-    if (name == row.short_name || name == row.long_name || (row.long_alias && name == row.long_alias)) {
-      return &row;
-    }
+    if (SameName(name, row.long_name) || (!row.long_alias.empty() && SameName(name, row.long_alias))) return &row;
   }
   return nullptr;
 }
 
 const ModuleRow* FindModule(std::string_view name) {
   for (const auto& row : kModules) {
-    if (name == row.name) return &row;
+    if (SameName(name, row.name)) return &row;
   }
   return nullptr;
 }
@@ -496,7 +566,7 @@ const ModuleRow* FindModule(std::string_view name) {
 const ModuleOption* FindModuleOption(const ModuleRow* row, std::string_view name) {
   if (row == nullptr) return nullptr;
   for (const auto& option : row->options) {
-    if (name == option.name || (option.alias && name == option.alias)) return &option;
+    if (SameName(name, option.name) || (!option.alias.empty() && SameName(name, option.alias))) return &option;
   }
   return nullptr;
 }
@@ -510,7 +580,7 @@ const ModuleRow* ImplicitModule(std::uint8_t protocol) {
 
 const TargetRow* FindTarget(std::string_view name) {
   for (const auto& row : kTargets) {
-    if (name == row.name) return &row;
+    if (SameName(name, row.name)) return &row;
   }
   return nullptr;
 }
@@ -520,11 +590,22 @@ std::string ConditionReasonFor(const ModuleUse& m) {
   for (const auto& row : kConditionReasons) {
     if (m.name == row.module) return row.reason;
   }
-  return "the " + m.name + " match is not modelled";
+  return "the " + std::string(m.name) + " match is not modelled";
 }
 
 bool IsPortOptionName(std::string_view name) {
   return name == "--dport" || name == "--sport" || name == "--destination-port" || name == "--source-port";
+}
+
+// Calls `f` on each `separator`-separated item of `text` (an empty text is
+// one empty item) until it returns false.
+template <typename F>
+void ForEachItem(std::string_view text, char separator, F f) {
+  while (true) {
+    const std::size_t at = text.find(separator);
+    if (!f(text.substr(0, at)) || at == std::string_view::npos) return;
+    text.remove_prefix(at + 1);
+  }
 }
 
 std::vector<std::string_view> SplitList(std::string_view text, char separator) {
@@ -537,6 +618,39 @@ std::vector<std::string_view> SplitList(std::string_view text, char separator) {
     start = at + 1;
   }
   return items;
+}
+
+// The usual way an IPv4 address is written, "A.B.C.D" or "A.B.C.D/N", read
+// quickly; nullopt for anything else, which rules::ParseCidr then reads (or
+// rejects). What this accepts, ParseCidr reads the same: decimal fields
+// without a leading zero, octets up to 255, a length up to 32.
+std::optional<rules::Cidr> ParsePlainIpv4Cidr(std::string_view text) {
+  std::size_t i = 0;
+  // One field of 1 to `max_digits` digits, without a leading zero.
+  auto field = [&](std::size_t max_digits, std::uint32_t& value) {
+    const std::size_t start = i;
+    value = 0;
+    while (i < text.size() && i - start <= max_digits && text[i] >= '0' && text[i] <= '9') {
+      value = value * 10 + static_cast<std::uint32_t>(text[i++] - '0');
+    }
+    const std::size_t digits = i - start;
+    return digits > 0 && digits <= max_digits && (digits == 1 || text[start] != '0');
+  };
+  std::uint32_t address = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (k > 0 && (i == text.size() || text[i++] != '.')) return std::nullopt;
+    std::uint32_t octet = 0;
+    if (!field(3, octet) || octet > 255) return std::nullopt;
+    address = address << 8 | octet;
+  }
+  rules::Cidr cidr{Family::kIpv4, address, 32};
+  if (i < text.size()) {
+    std::uint32_t prefix = 0;
+    if (text[i++] != '/' || !field(2, prefix) || prefix > 32 || i != text.size()) return std::nullopt;
+    cidr.prefix = static_cast<int>(prefix);
+  }
+  cidr.address = cidr.First();
+  return cidr;
 }
 
 // The prefix length of a contiguous netmask, or nullopt.
@@ -579,24 +693,27 @@ std::string ProtocolList(std::span<const std::uint8_t> protocols) {
 // ---------------------------------------------------------------------------
 // The argument loop.
 
-std::optional<IptablesCommand> RuleParser::Run() {
+void RuleParser::Run() {
   while (pos_ < tokens_.size() && !fatal_) ParseOne();
   if (other_family_) {
     command_->only_family = only_family_;
-    return command_;
+    return;
   }
   if (!fatal_) Finish();
-  if (!command_) return std::nullopt;
+  if (!command_) return;
   const bool rule_command =
       command_->kind == IptablesCommandKind::kAppend || command_->kind == IptablesCommandKind::kInsert;
-  if (has_errors_ && !rule_command) return std::nullopt;
+  if (has_errors_ && !rule_command) {
+    command_.reset();
+    return;
+  }
   command_->only_family = only_family_;
   if (rule_command && has_errors_) {
     // Keep the rule as an explicit unknown: it never vanishes.
     rules::Rule& rule = command_->rule;
     rule = rules::Rule();
     rule.cubes = {rules::Cube::Any(context_.family)};
-    rule.conditions.push_back({statement_.text, "the rule has errors", LocationOf(0)});
+    rule.conditions.push_back({std::string(statement_.text), "the rule has errors", LocationOf(0)});
     rule.verdict.kind = VerdictKind::kUnknown;
     rule.verdict.reason = "the rule has errors";
     rule.location = {context_.file_name, statement_.line, 1};
@@ -604,7 +721,6 @@ std::optional<IptablesCommand> RuleParser::Run() {
     command_->target_chain.reset();
     command_->rule_has_errors = true;
   }
-  return command_;
 }
 
 void RuleParser::ParseOne() {
@@ -638,7 +754,7 @@ void RuleParser::ParseCoreOption(const CoreOption& core, std::size_t first, bool
 
 void RuleParser::ParseModuleOption(std::size_t first, bool negated) {
   if (!first_rule_option_) first_rule_option_ = pos_;
-  const std::string name = tokens_[pos_].text;
+  const std::string_view name = tokens_[pos_].text;
   if (where_ == Context::kTarget && target_takes_options_) {
     if (negated) return Fatal(first, "\"!\" cannot negate the target option " + Quote(pos_));
     return ConsumeUnknownOption(target_->option_spans, first);
@@ -658,12 +774,13 @@ void RuleParser::ParseModuleOption(std::size_t first, bool negated) {
                            " needs a protocol with ports before it (\"-p tcp\", \"-p udp\", \"-p sctp\" or \"-p dccp\")");
   }
   if (where_ == Context::kModule) {
-    return Fatal(pos_, "unknown option " + Quote(pos_) + " for the " + modules_[where_module_].name + " match");
+    return Fatal(pos_,
+                 "unknown option " + Quote(pos_) + " for the " + std::string(modules_[where_module_].name) + " match");
   }
   Fatal(pos_, "unknown option " + Quote(pos_));
 }
 
-bool RuleParser::FindOwner(const std::string& name, ModuleUse*& owner, const ModuleOption*& option) {
+bool RuleParser::FindOwner(std::string_view name, ModuleUse*& owner, const ModuleOption*& option) {
   if (where_ == Context::kModule) {
     ModuleUse& m = modules_[where_module_];
     if ((option = FindModuleOption(m.row, name))) {
@@ -697,10 +814,9 @@ bool RuleParser::FindOwner(const std::string& name, ModuleUse*& owner, const Mod
 void RuleParser::ApplyModuleOption(ModuleUse& m, const ModuleOption& option, std::size_t first, bool negated) {
   OptionUse use{first, pos_, {}, negated};
   if (negated && !option.negatable) Error(first, "\"!\" cannot negate " + Quote(pos_));
-  if (std::find(m.seen.begin(), m.seen.end(), option.name) != m.seen.end()) {
-    Error(pos_, Quote(pos_) + " is given twice in one " + m.name + " match");
-  }
-  m.seen.push_back(option.name);
+  const std::uint32_t bit = std::uint32_t{1} << (&option - m.row->options.data());
+  if ((m.seen & bit) != 0) Error(pos_, Quote(pos_) + " is given twice in one " + std::string(m.name) + " match");
+  m.seen |= bit;
   ++pos_;
   for (int k = 0; k < option.arity; ++k) {
     if (!TakeValue(use, option.negatable, option.free_text)) return;
@@ -711,8 +827,7 @@ void RuleParser::ApplyModuleOption(ModuleUse& m, const ModuleOption& option, std
 // An option ghostport does not know, of a match or target that takes
 // arbitrary options: the option and every value after it, up to the next
 // option.
-void RuleParser::ConsumeUnknownOption(std::vector<std::pair<std::size_t, std::size_t>>& spans,
-                                      std::size_t first) {
+void RuleParser::ConsumeUnknownOption(std::vector<TokenSpan>& spans, std::size_t first) {
   ++pos_;
   while (pos_ < tokens_.size()) {
     if (IsBang(pos_)) {
@@ -748,11 +863,11 @@ bool RuleParser::TakeValue(OptionUse& use, bool negatable, bool free_text) {
 
 // "--dport=22" → "--dport" "22"; "-ptcp" → "-p" "tcp", as getopt reads them.
 void RuleParser::SplitAttachedValue(std::size_t i) {
-  IptablesToken& t = tokens_[i];
-  std::size_t cut = std::string::npos;
+  const IptablesToken& t = tokens_[i];
+  std::size_t cut = std::string_view::npos;
   if (t.text.starts_with("--")) {
     cut = t.text.find('=');
-    if (cut == std::string::npos) return;
+    if (cut == std::string_view::npos) return;
   } else if (t.text.size() > 2) {
     const CoreOption* core = FindCoreOption(t.text.substr(0, 2));
     if (core == nullptr || core->arity == 0) return;
@@ -765,10 +880,23 @@ void RuleParser::SplitAttachedValue(std::size_t i) {
   value.column = t.column + static_cast<int>(cut) + (t.text[cut] == '=' ? 1 : 0);
   value.end_column = t.end_column;
   value.quoted = t.quoted;
-  t.text.resize(cut);
-  t.end_column = t.column + static_cast<int>(cut);
-  t.quoted = false;
-  tokens_.insert(tokens_.begin() + static_cast<std::ptrdiff_t>(i) + 1, std::move(value));
+  IptablesToken option = t;
+  option.text = t.text.substr(0, cut);
+  option.end_column = t.column + static_cast<int>(cut);
+  option.quoted = false;
+  std::vector<IptablesToken>& tokens = OwnTokens();
+  tokens[i] = option;
+  tokens.insert(tokens.begin() + static_cast<std::ptrdiff_t>(i) + 1, value);
+  tokens_ = tokens;
+}
+
+std::vector<IptablesToken>& RuleParser::OwnTokens() {
+  if (!owns_tokens_) {
+    own_tokens_.assign(tokens_.begin(), tokens_.end());
+    tokens_ = own_tokens_;
+    owns_tokens_ = true;
+  }
+  return own_tokens_;
 }
 
 // ---------------------------------------------------------------------------
@@ -776,7 +904,7 @@ void RuleParser::SplitAttachedValue(std::size_t i) {
 
 bool RuleParser::SetCommand(IptablesCommandKind kind, const OptionUse& use) {
   if (command_) {
-    Fatal(use.option, Quote(use.option) + " cannot be combined with " + "\"" + command_->command.text +
+    Fatal(use.option, Quote(use.option) + " cannot be combined with " + "\"" + std::string(command_->command.text) +
                           "\" on one line");
     return false;
   }
@@ -860,27 +988,39 @@ void RuleParser::OnProtocol(const OptionUse& use) {
 void RuleParser::OnSource(const OptionUse& use) {
   if (saddr_given_) return Error(use.option, "multiple \"-s\" options are not allowed");
   saddr_given_ = true;
-  if (std::optional<AddressSet> set = ParseAddresses(use.values[0], use.negated)) {
-    saddr_ = saddr_.Intersect(use.negated ? set->Complement() : *set);
-  }
+  ApplyAddressOption(use, cube_.saddr);
 }
 
 void RuleParser::OnDestination(const OptionUse& use) {
   if (daddr_given_) return Error(use.option, "multiple \"-d\" options are not allowed");
   daddr_given_ = true;
+  ApplyAddressOption(use, cube_.daddr);
+}
+
+// -s/-d: an address list narrows the field. A host name is resolved by
+// iptables when the rules are loaded, to addresses ghostport cannot know (it
+// never looks names up): the option becomes an explicit unknown condition.
+void RuleParser::ApplyAddressOption(const OptionUse& use, AddressSet& field) {
+  host_name_seen_ = false;
   if (std::optional<AddressSet> set = ParseAddresses(use.values[0], use.negated)) {
-    daddr_ = daddr_.Intersect(use.negated ? set->Complement() : *set);
+    field = field.Intersect(use.negated ? set->Complement() : *set);
+    return;
   }
+  if (!host_name_seen_) return;  // an error was reported
+  const TokenSpan span{use.first, use.last()};
+  extra_conditions_.push_back({Describe(std::span<const TokenSpan>(&span, 1)),
+                               "a host name is resolved when the rules are loaded; ghostport never looks names up",
+                               LocationOf(use.first)});
 }
 
 void RuleParser::OnInInterface(const OptionUse& use) {
-  if (!iif_.empty()) return Error(use.option, "multiple \"-i\" options are not allowed");
-  if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) iif_.push_back(std::move(*m));
+  if (!cube_.iif.empty()) return Error(use.option, "multiple \"-i\" options are not allowed");
+  if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.iif.push_back(std::move(*m));
 }
 
 void RuleParser::OnOutInterface(const OptionUse& use) {
-  if (!oif_.empty()) return Error(use.option, "multiple \"-o\" options are not allowed");
-  if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) oif_.push_back(std::move(*m));
+  if (!cube_.oif.empty()) return Error(use.option, "multiple \"-o\" options are not allowed");
+  if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.oif.push_back(std::move(*m));
 }
 
 void RuleParser::OnFragment(const OptionUse& use) {
@@ -900,7 +1040,7 @@ void RuleParser::OnMatch(const OptionUse& use) {
   m.name = Text(v);
   m.row = FindModule(m.name);
   m.anchor = use.option;
-  m.condition_spans.push_back({use.option, v});
+  m.name_token = v;
   m.has_condition = m.row == nullptr || m.row->condition_only;
   modules_.push_back(std::move(m));
   where_ = Context::kModule;
@@ -909,23 +1049,23 @@ void RuleParser::OnMatch(const OptionUse& use) {
 
 void RuleParser::OnJump(const OptionUse& use) {
   if (target_) return Fatal(use.option, "multiple targets (\"-j\" or \"-g\") are not allowed");
-  target_ = TargetUse{use.option, use.values[0], false, {}};
-  where_ = Context::kTarget;
-  const std::string& name = tokens_[use.values[0]].text;
+  const std::string_view name = tokens_[use.values[0]].text;
   const TargetRow* row = FindTarget(name);
+  target_ = TargetUse{use.option, use.values[0], false, row, {}};
+  where_ = Context::kTarget;
   target_takes_options_ = row ? row->takes_options : !IsUserChain(name) && !IsBuiltinChain(name);
 }
 
 void RuleParser::OnGoto(const OptionUse& use) {
   if (target_) return Fatal(use.option, "multiple targets (\"-j\" or \"-g\") are not allowed");
-  target_ = TargetUse{use.option, use.values[0], true, {}};
+  target_ = TargetUse{use.option, use.values[0], true, FindTarget(Text(use.values[0])), {}};
   where_ = Context::kTarget;
   target_takes_options_ = false;
 }
 
 void RuleParser::OnSetCounters(const OptionUse& use) {
   // "-c PACKETS BYTES" or "-c PACKETS,BYTES": counters only.
-  if (Text(use.values[0]).find(',') == std::string::npos && HasPlainArgument(pos_)) ++pos_;
+  if (Text(use.values[0]).find(',') == std::string_view::npos && HasPlainArgument(pos_)) ++pos_;
 }
 
 void RuleParser::OnIpv4(const OptionUse& use) { OnlyFamily(Family::kIpv4, use); }
@@ -948,21 +1088,26 @@ void RuleParser::OnlyFamily(Family family, const OptionUse& use) {
 // ---------------------------------------------------------------------------
 // Match options.
 
+// Narrows a port field to `ports`.
+void Narrow(PortSet& field, PortSet ports) {
+  field = field.IsAll() ? std::move(ports) : field.Intersect(ports);
+}
+
 void RuleParser::ApplyPortOption(ModuleUse&, const OptionUse& use, PortSet& field) {
   if (std::optional<PortSet> ports = ParsePortRange(use.values[0])) {
-    field = field.Intersect(use.negated ? ports->Complement() : *ports);
+    Narrow(field, use.negated ? ports->Complement() : std::move(*ports));
   }
 }
 
-void RuleParser::OnSourcePort(ModuleUse& m, const OptionUse& use) { ApplyPortOption(m, use, sports_); }
+void RuleParser::OnSourcePort(ModuleUse& m, const OptionUse& use) { ApplyPortOption(m, use, cube_.sports); }
 
-void RuleParser::OnDestinationPort(ModuleUse& m, const OptionUse& use) { ApplyPortOption(m, use, dports_); }
+void RuleParser::OnDestinationPort(ModuleUse& m, const OptionUse& use) { ApplyPortOption(m, use, cube_.dports); }
 
 void RuleParser::OnSourcePorts(ModuleUse& m, const OptionUse& use) {
   if (m.has_port_option) return Error(use.option, "a multiport match takes only one of --sports, --dports and --ports");
   m.has_port_option = true;
   if (std::optional<PortSet> ports = ParsePortList(use.values[0])) {
-    sports_ = sports_.Intersect(use.negated ? ports->Complement() : *ports);
+    Narrow(cube_.sports, use.negated ? ports->Complement() : std::move(*ports));
   }
 }
 
@@ -970,7 +1115,7 @@ void RuleParser::OnDestinationPorts(ModuleUse& m, const OptionUse& use) {
   if (m.has_port_option) return Error(use.option, "a multiport match takes only one of --sports, --dports and --ports");
   m.has_port_option = true;
   if (std::optional<PortSet> ports = ParsePortList(use.values[0])) {
-    dports_ = dports_.Intersect(use.negated ? ports->Complement() : *ports);
+    Narrow(cube_.dports, use.negated ? ports->Complement() : std::move(*ports));
   }
 }
 
@@ -1003,9 +1148,9 @@ void RuleParser::OnComment(ModuleUse&, const OptionUse& use) {
   comments_.push_back(Text(v));
 }
 
-void RuleParser::OnSourceRange(ModuleUse&, const OptionUse& use) { ApplyRange(use, saddr_); }
+void RuleParser::OnSourceRange(ModuleUse&, const OptionUse& use) { ApplyRange(use, cube_.saddr); }
 
-void RuleParser::OnDestinationRange(ModuleUse&, const OptionUse& use) { ApplyRange(use, daddr_); }
+void RuleParser::OnDestinationRange(ModuleUse&, const OptionUse& use) { ApplyRange(use, cube_.daddr); }
 
 void RuleParser::AsCondition(ModuleUse& m, const OptionUse& use) {
   m.has_condition = true;
@@ -1028,7 +1173,8 @@ void RuleParser::AddTcpFlags(const rules::TcpFlagsMatch& flags, const OptionUse&
     tcp_flags_->mask |= flags.mask;
     return;
   }
-  extra_conditions_.push_back({Describe({{use.first, use.last()}}),
+  const TokenSpan span{use.first, use.last()};
+  extra_conditions_.push_back({Describe(std::span<const TokenSpan>(&span, 1)),
                                "a second TCP flags test with negation is not modelled", LocationOf(use.first)});
 }
 
@@ -1061,15 +1207,15 @@ std::optional<std::uint16_t> RuleParser::ParsePort(std::string_view text, std::s
 }
 
 std::optional<PortSet> RuleParser::ParsePortRange(std::size_t token) {
-  const std::string& text = tokens_[token].text;
+  const std::string_view text = tokens_[token].text;
   const std::size_t colon = text.find(':');
-  if (colon == std::string::npos) {
+  if (colon == std::string_view::npos) {
     std::optional<std::uint16_t> port = ParsePort(text, token);
     if (!port) return std::nullopt;
     return PortSet::Single(*port);
   }
-  const std::string_view lo_text = std::string_view(text).substr(0, colon);
-  const std::string_view hi_text = std::string_view(text).substr(colon + 1);
+  const std::string_view lo_text = text.substr(0, colon);
+  const std::string_view hi_text = text.substr(colon + 1);
   std::optional<std::uint16_t> lo = lo_text.empty() ? std::optional<std::uint16_t>(0) : ParsePort(lo_text, token);
   std::optional<std::uint16_t> hi =
       hi_text.empty() ? std::optional<std::uint16_t>(65535) : ParsePort(hi_text, token);
@@ -1085,14 +1231,14 @@ std::optional<PortSet> RuleParser::ParsePortList(std::size_t token) {
   std::vector<rules::Interval<std::uint16_t>> ranges;
   std::size_t slots = 0;
   bool ok = true;
-  for (std::string_view item : SplitList(Text(token), ',')) {
+  ForEachItem(Text(token), ',', [&](std::string_view item) {
     const std::size_t colon = item.find(':');
     slots += colon == std::string_view::npos ? 1 : 2;
     if (colon == std::string_view::npos) {
       std::optional<std::uint16_t> port = ParsePort(item, token);
       if (port) ranges.push_back({*port, *port});
       ok = ok && port.has_value();
-      continue;
+      return true;
     }
     std::optional<std::uint16_t> lo = ParsePort(item.substr(0, colon), token);
     std::optional<std::uint16_t> hi = lo ? ParsePort(item.substr(colon + 1), token) : std::nullopt;
@@ -1104,7 +1250,8 @@ std::optional<PortSet> RuleParser::ParsePortList(std::size_t token) {
     } else {
       ranges.push_back({*lo, *hi});
     }
-  }
+    return true;
+  });
   if (ok && slots > kMultiportMax) {
     Error(token, "too many ports in " + Quote(token) + " (multiport takes 15, a range counting as two)");
     ok = false;
@@ -1114,31 +1261,40 @@ std::optional<PortSet> RuleParser::ParsePortList(std::size_t token) {
 }
 
 std::optional<AddressSet> RuleParser::ParseAddresses(std::size_t token, bool negated) {
-  std::vector<std::string_view> items = SplitList(Text(token), ',');
-  if (negated && items.size() > 1) {
+  const std::string_view text = Text(token);
+  if (text.find(',') == std::string_view::npos) return ParseAddress(text, token);  // the usual case
+  if (negated) {
     Error(token, "\"!\" cannot be used with several addresses");
     return std::nullopt;
   }
   AddressSet all = AddressSet::None(context_.family);
   bool ok = true;
-  for (std::string_view item : items) {
+  ForEachItem(text, ',', [&](std::string_view item) {
     std::optional<AddressSet> one = ParseAddress(item, token);
     if (one) all = all.Union(*one);
     ok = ok && one.has_value();
-  }
+    return true;
+  });
   if (!ok) return std::nullopt;
   return all;
 }
 
 std::optional<AddressSet> RuleParser::ParseAddress(std::string_view text, std::size_t token) {
   const Family family = context_.family;
-  const std::string family_name = family == Family::kIpv4 ? "IPv4" : "IPv6";
   const std::size_t slash = text.find('/');
+  if (family == Family::kIpv4) {
+    if (std::optional<rules::Cidr> cidr = ParsePlainIpv4Cidr(text)) return AddressSet::OfCidr(*cidr);
+  }
+  const char mask_separator = family == Family::kIpv4 ? '.' : ':';
+  if (slash == std::string_view::npos || text.find(mask_separator, slash + 1) == std::string_view::npos) {
+    // An address or ADDRESS/LENGTH: ParseCidr reads it as the steps below would.
+    if (std::optional<rules::Cidr> cidr = rules::ParseCidr(family, text)) return AddressSet::OfCidr(*cidr);
+  }
+  const std::string family_name = family_name_;
   const std::string_view address = text.substr(0, slash);
   if (!rules::ParseAddress(family, address)) {
     if (LooksLikeHostName(family, address)) {
-      Error(token, "host name \"" + std::string(address) +
-                       "\" is not resolved (ghostport never looks names up); write an address");
+      host_name_seen_ = true;  // the caller keeps the option as an unknown condition
     } else {
       Error(token, "bad " + family_name + " address \"" + std::string(text) + "\"");
     }
@@ -1168,7 +1324,7 @@ std::optional<AddressSet> RuleParser::ParseAddress(std::string_view text, std::s
 
 std::optional<rules::InterfaceMatch> RuleParser::ParseInterface(const OptionUse& use) {
   const std::size_t v = use.values[0];
-  const std::string& text = tokens_[v].text;
+  const std::string_view text = tokens_[v].text;
   if (text.empty()) {
     Error(v, "empty interface name");
     return std::nullopt;
@@ -1180,23 +1336,27 @@ std::optional<rules::InterfaceMatch> RuleParser::ParseInterface(const OptionUse&
   rules::InterfaceMatch m;
   m.negated = use.negated;
   if (text.back() == '+') {
-    m.names.push_back({text.substr(0, text.size() - 1), true});
+    m.names.push_back({std::string(text.substr(0, text.size() - 1)), true});
   } else {
-    m.names.push_back({text, false});
+    m.names.push_back({std::string(text), false});
   }
   return m;
 }
 
 std::optional<std::uint8_t> RuleParser::ParseTcpFlags(std::size_t token) {
   std::uint8_t bits = 0;
-  for (std::string_view name : SplitList(Text(token), ',')) {
+  bool ok = true;
+  ForEachItem(Text(token), ',', [&](std::string_view name) {
     std::optional<std::uint8_t> flag = TcpFlagBits(name);
     if (!flag) {
       Error(token, "unknown TCP flag \"" + std::string(name) + "\"");
-      return std::nullopt;
+      ok = false;
+      return false;
     }
     bits |= *flag;
-  }
+    return true;
+  });
+  if (!ok) return std::nullopt;
   return bits;
 }
 
@@ -1204,15 +1364,19 @@ void RuleParser::ParseStates(ModuleUse& m, const OptionUse& use, bool allow_nat_
   const std::size_t v = use.values[0];
   std::uint8_t bits = 0;
   bool nat_state = false;
-  for (std::string_view name : SplitList(Text(v), ',')) {
+  bool ok = true;
+  ForEachItem(Text(v), ',', [&](std::string_view name) {
     if (std::optional<std::uint8_t> bit = CtStateBit(name)) {
       bits |= *bit;
     } else if (allow_nat_states && IsNatState(name)) {
       nat_state = true;
     } else {
-      return Error(v, "unknown conntrack state \"" + std::string(name) + "\"");
+      Error(v, "unknown conntrack state \"" + std::string(name) + "\"");
+      ok = false;
     }
-  }
+    return ok;
+  });
+  if (!ok) return;
   if (nat_state) {
     // "NEW or DNAT" cannot be split into a state set and a condition: the
     // whole test is a condition.
@@ -1232,7 +1396,8 @@ void RuleParser::Finish() {
       command_->kind == IptablesCommandKind::kAppend || command_->kind == IptablesCommandKind::kInsert;
   if (!rule_command) {
     if (first_rule_option_) {
-      Error(*first_rule_option_, Quote(*first_rule_option_) + " cannot be used with \"" + command_->command.text + "\"");
+      Error(*first_rule_option_,
+            Quote(*first_rule_option_) + " cannot be used with \"" + std::string(command_->command.text) + "\"");
     }
     return;
   }
@@ -1245,7 +1410,7 @@ void RuleParser::BuildRule() {
   BuildVerdict(rule);
   BuildCubes(rule);
   BuildConditions(rule);
-  for (const std::string& c : comments_) {
+  for (std::string_view c : comments_) {
     if (!rule.comment.empty()) rule.comment += "; ";
     rule.comment += c;
   }
@@ -1260,9 +1425,9 @@ void RuleParser::CheckModuleProtocols() {
     const bool right = protocol_ && std::find(wanted.begin(), wanted.end(), protocol_->number) != wanted.end();
     const std::size_t at = m.implicit ? m.anchor : m.anchor + 1;
     if (!right) {
-      Error(at, "the " + m.name + " match needs " + ProtocolList(wanted));
+      Error(at, "the " + std::string(m.name) + " match needs " + ProtocolList(wanted));
     } else if (protocol_->negated) {
-      Error(at, "the " + m.name + " match needs " + ProtocolList(wanted) + " without \"!\"");
+      Error(at, "the " + std::string(m.name) + " match needs " + ProtocolList(wanted) + " without \"!\"");
     }
   }
 }
@@ -1271,13 +1436,24 @@ void RuleParser::BuildVerdict(rules::Rule& rule) {
   rules::Verdict& verdict = rule.verdict;
   if (!target_) return;  // no target: the rule only counts (kContinue)
   const std::size_t name_token = target_->name;
-  const std::string& name = tokens_[name_token].text;
-  std::vector<std::pair<std::size_t, std::size_t>> spans = target_->option_spans;
-  spans.push_back({name_token, name_token});
-  verdict.text = Describe(spans);
-  const std::string undefined = "undefined chain " + Quote(name_token) + " (not built into the " + context_.table +
-                                " table and not declared with \":" + name + "\" or \"-N " + name + "\")";
-  const TargetRow* row = FindTarget(name);
+  const std::string_view name = tokens_[name_token].text;
+  // The name, then its options (which follow it on the line).
+  const std::vector<TokenSpan>& options = target_->option_spans;
+  std::array<TokenSpan, 8> local;
+  if (options.size() < local.size()) {
+    local[0] = {name_token, name_token};
+    std::copy(options.begin(), options.end(), local.begin() + 1);
+    verdict.text = Describe(std::span<const TokenSpan>(local.data(), options.size() + 1));
+  } else {
+    std::vector<TokenSpan> spans = {{name_token, name_token}};
+    spans.insert(spans.end(), options.begin(), options.end());
+    verdict.text = Describe(spans);
+  }
+  auto undefined = [&] {
+    return "undefined chain " + Quote(name_token) + " (not built into the " + context_.table +
+           " table and not declared with \":" + std::string(name) + "\" or \"-N " + std::string(name) + "\")";
+  };
+  const TargetRow* row = target_->row;
   if (target_->is_goto) {
     if (IsUserChain(name)) {
       verdict.kind = VerdictKind::kGoto;
@@ -1287,7 +1463,7 @@ void RuleParser::BuildVerdict(rules::Rule& rule) {
     } else if (row != nullptr) {
       Error(name_token, "\"-g\" needs a user-defined chain; " + Quote(name_token) + " is a target");
     } else {
-      Error(name_token, undefined);
+      Error(name_token, undefined());
     }
     return;
   }
@@ -1303,27 +1479,30 @@ void RuleParser::BuildVerdict(rules::Rule& rule) {
     verdict.kind = VerdictKind::kUnknown;
     verdict.reason = "the target " + Quote(name_token) + " is not known to ghostport";
   } else {
-    Error(name_token, undefined);
+    Error(name_token, undefined());
   }
 }
 
-void RuleParser::BuildCubes(rules::Rule& rule) const {
+// Moves the parsed cube into the rule: the parser is done with it.
+void RuleParser::BuildCubes(rules::Rule& rule) {
   if (never_matches_) return;
-  rules::Cube cube = rules::Cube::Any(context_.family);
   if (protocol_ && protocol_->number != 0) {
     rules::ProtocolSet p = rules::ProtocolSet::Single(protocol_->number);
-    cube.protocols = protocol_->negated ? p.Complement() : p;
+    cube_.protocols = protocol_->negated ? p.Complement() : std::move(p);
   }
-  cube.saddr = saddr_;
-  cube.daddr = daddr_;
-  cube.iif = iif_;
-  cube.oif = oif_;
-  cube.sports = sports_;
-  cube.dports = dports_;
-  cube.ct_states = ct_states_;
-  cube.tcp_flags = tcp_flags_;
-  cube.later_fragments_only = later_fragments_only_;
-  std::vector<rules::Cube> cubes = {cube};
+  cube_.ct_states = ct_states_;
+  cube_.tcp_flags = tcp_flags_;
+  cube_.later_fragments_only = later_fragments_only_;
+  auto is_empty = [](const rules::Cube& c) {
+    return c.protocols.empty() || c.sports.empty() || c.dports.empty() || c.saddr.empty() || c.daddr.empty() ||
+           c.ct_states == 0;
+  };
+  if (either_ports_.empty()) {  // the usual case: one cube
+    if (!is_empty(cube_)) rule.cubes.push_back(std::move(cube_));
+    return;
+  }
+  std::vector<rules::Cube> cubes;
+  cubes.push_back(std::move(cube_));
   for (const EitherPorts& either : either_ports_) {
     std::vector<rules::Cube> next;
     for (const rules::Cube& c : cubes) {
@@ -1345,21 +1524,22 @@ void RuleParser::BuildCubes(rules::Rule& rule) const {
     cubes = std::move(next);
   }
   for (rules::Cube& c : cubes) {
-    const bool empty = c.protocols.empty() || c.sports.empty() || c.dports.empty() || c.saddr.empty() ||
-                       c.daddr.empty() || c.ct_states == 0;
-    if (!empty) rule.cubes.push_back(std::move(c));
+    if (!is_empty(c)) rule.cubes.push_back(std::move(c));
   }
 }
 
 void RuleParser::BuildConditions(rules::Rule& rule) const {
   for (const ModuleUse& m : modules_) {
     if (!m.has_condition) continue;
-    std::vector<std::pair<std::size_t, std::size_t>> spans = m.condition_spans;
-    if (m.implicit && spans.empty()) continue;
+    if (m.implicit && m.condition_spans.empty()) continue;
+    std::vector<TokenSpan> spans;
+    spans.reserve(m.condition_spans.size() + 1);
+    if (!m.implicit) spans.push_back({m.anchor, m.name_token});  // "-m NAME"
+    spans.insert(spans.end(), m.condition_spans.begin(), m.condition_spans.end());
     rules::Condition c;
+    c.location = LocationOf(m.implicit ? spans.front().first : m.anchor);
     c.description = Describe(spans);
     c.reason = ConditionReasonFor(m);
-    c.location = LocationOf(m.implicit ? spans.front().first : m.anchor);
     rule.conditions.push_back(std::move(c));
   }
   for (const rules::Condition& c : extra_conditions_) rule.conditions.push_back(c);
@@ -1388,37 +1568,42 @@ bool RuleParser::LooksLikeOption(std::size_t i) const {
 // A following argument that is not an option: iptables' xs_has_arg.
 bool RuleParser::HasPlainArgument(std::size_t i) const {
   if (i >= tokens_.size()) return false;
-  const std::string& text = tokens_[i].text;
+  const std::string_view text = tokens_[i].text;
   return text.empty() || (text[0] != '-' && text[0] != '!');
 }
 
-bool RuleParser::IsUserChain(const std::string& name) const { return context_.user_chains.count(name) != 0; }
+bool RuleParser::IsUserChain(std::string_view name) const {
+  return context_.user_chains.find(name) != context_.user_chains.end();
+}
 
-bool RuleParser::IsBuiltinChain(const std::string& name) const {
+bool RuleParser::IsBuiltinChain(std::string_view name) const {
   return std::find(context_.builtin_chains.begin(), context_.builtin_chains.end(), name) !=
          context_.builtin_chains.end();
 }
 
 // The tokens of `spans` as written in the source line: adjacent spans are
 // one piece of text, pieces are joined by one space.
-std::string RuleParser::Describe(std::vector<std::pair<std::size_t, std::size_t>> spans) const {
-  std::sort(spans.begin(), spans.end());
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
-  for (const auto& s : spans) {
-    if (!merged.empty() && s.first <= merged.back().second + 1) {
-      merged.back().second = std::max(merged.back().second, s.second);
-    } else {
-      merged.push_back(s);
-    }
+std::string RuleParser::Describe(std::span<const TokenSpan> spans) const {
+  if (!std::is_sorted(spans.begin(), spans.end())) {
+    std::vector<TokenSpan> sorted(spans.begin(), spans.end());
+    std::sort(sorted.begin(), sorted.end());
+    return Describe(sorted);
   }
   std::string out;
-  for (const auto& [a, b] : merged) {
+  for (std::size_t i = 0; i < spans.size();) {
+    const std::size_t first = spans[i].first;
+    std::size_t last = spans[i].second;
+    for (++i; i < spans.size() && spans[i].first <= last + 1; ++i) last = std::max(last, spans[i].second);
     if (!out.empty()) out += ' ';
-    const std::size_t from = static_cast<std::size_t>(tokens_[a].column - 1);
-    const std::size_t to = static_cast<std::size_t>(tokens_[b].end_column - 1);
-    out += statement_.source_line.substr(from, to - from);
+    out += SourceText(first, last);
   }
   return out;
+}
+
+std::string_view RuleParser::SourceText(std::size_t first, std::size_t last) const {
+  const std::size_t from = static_cast<std::size_t>(tokens_[first].column - 1);
+  const std::size_t to = static_cast<std::size_t>(tokens_[last].end_column - 1);
+  return statement_.source_line.substr(from, to - from);
 }
 
 rules::SourceLocation RuleParser::LocationOf(std::size_t token) const {
@@ -1431,7 +1616,7 @@ void RuleParser::Error(std::size_t token, std::string message) {
   Diagnostic d;
   d.location = LocationOf(token);
   d.message = std::move(message);
-  d.source_line = statement_.source_line;
+  d.source_line = std::string(statement_.source_line);
   diagnostics_.push_back(std::move(d));
 }
 
@@ -1440,7 +1625,7 @@ void RuleParser::Warning(std::size_t token, std::string message) {
   d.severity = Severity::kWarning;
   d.location = LocationOf(token);
   d.message = std::move(message);
-  d.source_line = statement_.source_line;
+  d.source_line = std::string(statement_.source_line);
   diagnostics_.push_back(std::move(d));
 }
 
@@ -1454,9 +1639,11 @@ void RuleParser::Fatal(std::size_t token, std::string message) {
 std::optional<IptablesCommand> ParseIptablesCommand(const IptablesStatement& statement,
                                                     const IptablesRuleContext& context,
                                                     std::vector<Diagnostic>& diagnostics) {
-  return RuleParser(statement, context, diagnostics).Run();
+  std::optional<IptablesCommand> command;
+  RuleParser(statement, context, diagnostics, command).Run();
+  return command;
 }
 
-bool IsIptablesTargetName(const std::string& name) { return FindTarget(name) != nullptr; }
+bool IsIptablesTargetName(std::string_view name) { return FindTarget(name) != nullptr; }
 
 }  // namespace ghostport::parsers

@@ -12,9 +12,11 @@
 // needs to know which names are chains of the table.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "parsers/diagnostic.h"
@@ -39,7 +41,7 @@ struct IptablesRuleContext {
   rules::Family family = rules::Family::kIpv4;
   std::string table;                        // "filter"
   std::vector<std::string> builtin_chains;  // of this table
-  std::set<std::string> user_chains;        // declared anywhere in the table section
+  std::set<std::string, std::less<>> user_chains;  // declared anywhere in the table section
 };
 
 struct IptablesCommand {
@@ -62,7 +64,8 @@ struct IptablesCommand {
   bool rule_has_errors = false;
 };
 
-// Reads one command statement. Errors are appended to `diagnostics`; nullopt
+// Reads one command statement (its tokens' views must stay valid while the
+// result is used). Errors are appended to `diagnostics`; nullopt
 // when the command itself could not be read (no command, no chain name ...).
 std::optional<IptablesCommand> ParseIptablesCommand(const IptablesStatement& statement,
                                                     const IptablesRuleContext& context,
@@ -70,6 +73,6 @@ std::optional<IptablesCommand> ParseIptablesCommand(const IptablesStatement& sta
 
 // Whether `name` is a target iptables knows (ACCEPT, LOG, DNAT ...): user
 // chains may not take such names.
-bool IsIptablesTargetName(const std::string& name);
+bool IsIptablesTargetName(std::string_view name);
 
 }  // namespace ghostport::parsers

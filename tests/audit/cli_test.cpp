@@ -12,20 +12,28 @@ using ghostport::testing::RunGhostport;
 
 namespace {
 
-const char* kExamples[] = {"web-host", "router", "legacy-app"};
+struct Example {
+  const char* golden;
+  const char* inputs;
+};
+const Example kExamples[] = {
+    {"web-host", "examples/iptables/web-host.rules"},
+    {"web-host-both-families", "examples/iptables/web-host.rules examples/iptables/web-host6.rules"},
+    {"router", "examples/iptables/router.rules"},
+    {"legacy-app", "examples/iptables/legacy-app.rules"},
+};
 
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(ports)
 
 BOOST_AUTO_TEST_CASE(examples_match_their_golden_text_and_json) {
-  for (const char* name : kExamples) {
+  for (const auto& [name, input] : kExamples) {
     BOOST_TEST_CONTEXT(name) {
-      std::string input = std::string("examples/iptables/") + name + ".rules";
-      auto text = RunGhostport("ports " + input);
+      auto text = RunGhostport(std::string("ports ") + input);
       BOOST_TEST(text.exit_code == 0, text.err);
       CheckGolden(std::string("tests/golden/iptables/") + name + ".ports.txt", text.out);
-      auto json = RunGhostport("ports --format json " + input);
+      auto json = RunGhostport(std::string("ports --format json ") + input);
       BOOST_TEST(json.exit_code == 0, json.err);
       CheckGolden(std::string("tests/golden/iptables/") + name + ".ports.json", json.out);
     }
@@ -55,6 +63,18 @@ BOOST_AUTO_TEST_CASE(malformed_input_is_located_exit_2_and_no_report) {
   BOOST_TEST(r.err.find("error:") != std::string::npos);
   BOOST_TEST(r.err.find("-A INPUT -p tcp -m tcp --dport 80800 -j ACCEPT\n") != std::string::npos, r.err);
   BOOST_TEST(r.err.find('^') != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(jump_loop_is_an_error_with_no_report) {
+  std::string loop =
+      "*filter\n:INPUT DROP [0:0]\n:a - [0:0]\n:b - [0:0]\n-A INPUT -j a\n-A a -p tcp -j b\n-A b -j a\nCOMMIT\n";
+  auto ports = RunGhostport("ports -", loop);
+  BOOST_TEST(ports.exit_code == 2);
+  BOOST_TEST(ports.out.empty());
+  BOOST_TEST(ports.err.find("<stdin>:3:1: error: chain a is part of a jump loop") == 0, ports.err);
+  auto probe = RunGhostport("probe - --proto tcp --port 22 --from 192.0.2.1", loop);
+  BOOST_TEST(probe.exit_code == 2);
+  BOOST_TEST(probe.out.empty());
 }
 
 BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {

@@ -1,5 +1,10 @@
 #include "parsers/iptables_reader.h"
 
+#include <deque>
+#include <span>
+#include <string>
+#include <vector>
+
 #include <boost/test/unit_test.hpp>
 
 namespace ghostport::parsers {
@@ -25,16 +30,22 @@ std::string ReadErrors(std::string_view text) {
   return Rendered(diagnostics);
 }
 
-std::vector<std::string> Texts(const std::vector<IptablesToken>& tokens) {
+std::vector<std::string> Texts(std::span<const IptablesToken> tokens) {
   std::vector<std::string> out;
-  for (const auto& t : tokens) out.push_back(t.text);
+  for (const auto& t : tokens) out.emplace_back(t.text);
   return out;
 }
 
-std::vector<IptablesToken> Split(std::string_view line) {
+// Split's tokens and the storage of the arguments it rewrote.
+struct Arguments {
   std::vector<IptablesToken> tokens;
-  BOOST_TEST_REQUIRE(SplitIptablesArguments(line, 0, tokens) == 0);
-  return tokens;
+  std::deque<std::string> rewritten;
+};
+
+Arguments Split(std::string_view line) {
+  Arguments a;
+  BOOST_TEST_REQUIRE(SplitIptablesArguments(line, 0, a.tokens, a.rewritten) == 0);
+  return a;
 }
 
 using Strings = std::vector<std::string>;
@@ -118,7 +129,8 @@ BOOST_AUTO_TEST_CASE(byte_order_mark_is_skipped) {
 }
 
 BOOST_AUTO_TEST_CASE(tokens_keep_their_columns) {
-  std::vector<IptablesToken> t = Split("-A  INPUT\t-j ACCEPT");
+  Arguments a = Split("-A  INPUT\t-j ACCEPT");
+  const std::vector<IptablesToken>& t = a.tokens;
   BOOST_TEST_REQUIRE(t.size() == 4u);
   BOOST_TEST(t[0].column == 1);
   BOOST_TEST(t[0].end_column == 3);
@@ -130,7 +142,8 @@ BOOST_AUTO_TEST_CASE(tokens_keep_their_columns) {
 }
 
 BOOST_AUTO_TEST_CASE(double_quotes_group_words_and_backslash_escapes_inside_them) {
-  std::vector<IptablesToken> t = Split(R"(-m comment --comment "allow \"web\" \\ now" -j ACCEPT)");
+  Arguments a = Split(R"(-m comment --comment "allow \"web\" \\ now" -j ACCEPT)");
+  const std::vector<IptablesToken>& t = a.tokens;
   BOOST_TEST_REQUIRE(t.size() == 6u);
   BOOST_TEST(t[3].text == R"(allow "web" \ now)");
   BOOST_TEST(t[3].quoted);
@@ -140,23 +153,72 @@ BOOST_AUTO_TEST_CASE(double_quotes_group_words_and_backslash_escapes_inside_them
 }
 
 BOOST_AUTO_TEST_CASE(closing_quote_ends_the_argument) {
-  BOOST_TEST(Texts(Split(R"(x"a b"c)")) == (Strings{"xa b", "c"}), boost::test_tools::per_element());
+  BOOST_TEST(Texts(Split(R"(x"a b"c)").tokens) == (Strings{"xa b", "c"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(backslash_outside_quotes_is_an_ordinary_character) {
-  BOOST_TEST(Texts(Split(R"(a\ b \c)")) == (Strings{"a\\", "b", "\\c"}), boost::test_tools::per_element());
+  BOOST_TEST(Texts(Split(R"(a\ b \c)").tokens) == (Strings{"a\\", "b", "\\c"}), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(empty_quotes_are_an_empty_argument) {
-  std::vector<IptablesToken> t = Split(R"(--comment "" -j)");
+  Arguments a = Split(R"(--comment "" -j)");
+  const std::vector<IptablesToken>& t = a.tokens;
   BOOST_TEST_REQUIRE(t.size() == 3u);
   BOOST_TEST(t[1].text == "");
   BOOST_TEST(t[1].quoted);
 }
 
-BOOST_AUTO_TEST_CASE(unterminated_quote_is_reported_at_the_quote) {
+BOOST_AUTO_TEST_CASE(arguments_view_the_line_unless_a_quoted_one_is_rewritten) {
+  const std::string_view line = R"(--comment "a b" -j "x\"y" p"q r" "")";
+  Arguments a = Split(line);
+  BOOST_TEST(Texts(a.tokens) == (Strings{"--comment", "a b", "-j", "x\"y", "pq r", ""}),
+             boost::test_tools::per_element());
+  BOOST_TEST((a.tokens[0].text.data() == line.data()));
+  BOOST_TEST((a.tokens[1].text.data() == line.data() + 11));  // inside the quotes
+  BOOST_TEST(a.rewritten.size() == 2u);                       // the escape, and the quote after "p"
+  BOOST_TEST(a.tokens[4].quoted);
+  BOOST_TEST(a.tokens[4].column == 27);
+  BOOST_TEST(a.tokens[4].end_column == 33);
+}
+
+BOOST_AUTO_TEST_CASE(tokens_stay_valid_across_storage_blocks_and_a_move) {
+  std::string text = "*filter\n";
+  for (int i = 0; i < 3000; ++i) text += "-A INPUT -s 10.0.0." + std::to_string(i % 256) + " -j \"ACC\\EPT\"\n";
+  std::string wide = "-A INPUT";
+  for (int i = 0; i < 10000; ++i) wide += " w" + std::to_string(i);
+  text += wide + "\nCOMMIT\n";
+  IptablesFile read = ReadOk(text);
+  IptablesFile f = std::move(read);
+  const std::vector<IptablesStatement>& statements = f.tables.at(0).statements;
+  BOOST_TEST_REQUIRE(statements.size() == 3001u);
+  for (std::size_t i : {std::size_t{0}, std::size_t{1499}, std::size_t{2999}}) {
+    BOOST_TEST(Texts(statements[i].tokens) ==
+                   (Strings{"-A", "INPUT", "-s", "10.0.0." + std::to_string(i % 256), "-j", "ACCEPT"}),
+               boost::test_tools::per_element());
+  }
+  const std::span<const IptablesToken> w = statements[3000].tokens;
+  BOOST_TEST_REQUIRE(w.size() == 10002u);
+  BOOST_TEST(w[2].text == "w0");
+  BOOST_TEST(w[10001].text == "w9999");
+}
+
+BOOST_AUTO_TEST_CASE(an_unterminated_quote_runs_to_the_end_of_the_line_as_in_iptables_restore) {
+  std::vector<Diagnostic> diagnostics;
+  IptablesFile f = ReadIptables("*filter\n-A INPUT -m comment --comment \"oops -j X\n-A INPUT -j DROP\nCOMMIT\n",
+                                "t.rules", diagnostics);
+  BOOST_TEST_REQUIRE(diagnostics.size() == 1u);
+  BOOST_TEST((diagnostics[0].severity == Severity::kWarning));
+  BOOST_TEST_REQUIRE(f.tables.at(0).statements.size() == 2u);
+  BOOST_TEST(Texts(f.tables[0].statements[0].tokens) == (Strings{"-A", "INPUT", "-m", "comment", "--comment", "oops -j X"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(Texts(f.tables[0].statements[1].tokens) == (Strings{"-A", "INPUT", "-j", "DROP"}),
+             boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(unterminated_quote_is_a_warning_at_the_quote) {
   BOOST_TEST(ReadErrors("*filter\n-A INPUT -m comment --comment \"oops -j ACCEPT\nCOMMIT\n") ==
-             "t.rules:2:31: error: unterminated quote\n"
+             "t.rules:2:31: warning: unterminated quote: the argument runs to the end of the line, as "
+             "iptables-restore reads it\n"
              "-A INPUT -m comment --comment \"oops -j ACCEPT\n"
              "                              ^\n");
 }
