@@ -183,24 +183,34 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
   }
   out << "\n";
   for (const auto& fam : ex.families) {
-    // Which all-port entries together cover every protocol.
-    std::map<std::string, rules::ProtocolSet> protocols_by_key;
+    // Sources and interfaces of each entry, rendered once.
+    std::vector<const ExposureEntry*> mine;
+    std::vector<std::string> from, iface;
     for (const auto& e : entries) {
       if (e.family != fam.family) continue;
-      std::string key = AllProtocolsKey(e, sources.Render(e.sources).summary, JoinSummary(ex.interfaces.Describe(e.interfaces), 3));
-      if (key.empty()) continue;
-      auto& p = protocols_by_key[key];
+      mine.push_back(&e);
+      from.push_back(sources.Render(e.sources).summary);
+      iface.push_back(JoinSummary(ex.interfaces.Describe(e.interfaces), 3));
+    }
+    // Which all-port entries together cover every protocol.
+    std::vector<std::string> keys(mine.size());
+    std::map<std::string, rules::ProtocolSet> protocols_by_key;
+    for (size_t i = 0; i < mine.size(); ++i) {
+      const ExposureEntry& e = *mine[i];
+      keys[i] = AllProtocolsKey(e, from[i], iface[i]);
+      if (keys[i].empty()) continue;
+      auto& p = protocols_by_key[keys[i]];
       p = p.Union(e.other_protocols ? e.protocols : rules::ProtocolSet::Single(e.protocol));
     }
     std::set<std::string> printed_all;
     std::vector<TextRow> rows;
     size_t openings = 0, local = 0;
-    for (const auto& e : entries) {
-      if (e.family != fam.family) continue;
+    for (size_t i = 0; i < mine.size(); ++i) {
+      const ExposureEntry& e = *mine[i];
       TextRow row;
-      row.from = sources.Render(e.sources).summary;
-      row.iface = JoinSummary(ex.interfaces.Describe(e.interfaces), 3);
-      std::string key = AllProtocolsKey(e, row.from, row.iface);
+      row.from = std::move(from[i]);
+      row.iface = std::move(iface[i]);
+      const std::string& key = keys[i];
       if (!key.empty() && protocols_by_key[key].IsAll()) {
         if (!printed_all.insert(key).second) continue;
         row.proto = "all";

@@ -51,7 +51,7 @@ const std::shared_ptr<const Values>& AllValues(Family f) {
 }
 
 // The first interval of `s` that ends at or after `v`.
-auto FirstEndingFrom(const Values& s, std::vector<Interval<u128>>::const_iterator from, u128 v) {
+auto FirstEndingFrom(const Values& s, IntervalStorage<u128>::const_iterator from, u128 v) {
   return std::lower_bound(from, s.intervals().end(), v,
                           [](const Interval<u128>& i, u128 x) { return i.hi < x; });
 }

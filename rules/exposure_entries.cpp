@@ -134,11 +134,19 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
   }
   std::vector<ExposureEntry> out;
   for (const auto& [k, items] : groups) EmitGroup(k, items, out);
-  std::stable_sort(out.begin(), out.end(), [](const ExposureEntry& a, const ExposureEntry& b) {
-    return std::make_tuple(a.family, a.other_protocols, a.protocol, a.from, a.to, a.rules) <
-           std::make_tuple(b.family, b.other_protocols, b.protocol, b.from, b.to, b.rules);
+  // Sort an index, not the (large) entries; ties keep group order.
+  std::vector<std::uint32_t> order(out.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const ExposureEntry& a = out[x];
+    const ExposureEntry& b = out[y];
+    return std::tie(a.family, a.other_protocols, a.protocol, a.from, a.to, a.rules) <
+           std::tie(b.family, b.other_protocols, b.protocol, b.from, b.to, b.rules);
   });
-  return out;
+  std::vector<ExposureEntry> sorted;
+  sorted.reserve(out.size());
+  for (std::uint32_t i : order) sorted.push_back(std::move(out[i]));
+  return sorted;
 }
 
 }  // namespace ghostport::rules

@@ -5,6 +5,14 @@
 // interface falls in exactly one atom.
 #pragma once
 
+// GCC 12 misreads small_vector's inline-buffer copies (-Wstringop-overread
+// false positives, fixed in GCC 13); only this header is exempted.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#include <boost/container/small_vector.hpp>
+#pragma GCC diagnostic pop
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -29,7 +37,7 @@ class AtomSet {
   friend bool operator<(const AtomSet& a, const AtomSet& b) { return a.w_ < b.w_; }
 
  private:
-  std::vector<std::uint64_t> w_;
+  boost::container::small_vector<std::uint64_t, 1> w_;  // up to 64 atoms inline
 };
 
 class InterfaceSpace {

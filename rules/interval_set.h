@@ -5,6 +5,14 @@
 #pragma once
 
 #include <algorithm>
+// GCC 12 misreads small_vector's inline-buffer copies (-Wstringop-overread
+// false positives, fixed in GCC 13); only this header is exempted.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-overread"
+#pragma GCC diagnostic ignored "-Wstringop-overflow"
+#pragma GCC diagnostic ignored "-Warray-bounds"
+#include <boost/container/small_vector.hpp>
+#pragma GCC diagnostic pop
 #include <cassert>
 #include <cstdint>
 #include <limits>
@@ -21,6 +29,11 @@ struct Interval {
   T hi;
   friend bool operator==(const Interval&, const Interval&) = default;
 };
+
+// Most sets in a ruleset are one or two intervals (a port, a range, a
+// prefix): they live inline, without a heap allocation per copy.
+template <typename T>
+using IntervalStorage = boost::container::small_vector<Interval<T>, 2>;
 
 template <typename T>
 class IntervalSet {
@@ -57,7 +70,7 @@ class IntervalSet {
   bool empty() const { return iv_.empty(); }
   bool IsRange(T lo, T hi) const { return iv_.size() == 1 && iv_[0].lo == lo && iv_[0].hi == hi; }
   bool IsAll(T max = kMaxValue) const { return IsRange(0, max); }
-  const std::vector<Interval<T>>& intervals() const { return iv_; }
+  const IntervalStorage<T>& intervals() const { return iv_; }
   T Min() const { assert(!empty()); return iv_.front().lo; }
   T Max() const { assert(!empty()); return iv_.back().hi; }
 
@@ -80,7 +93,7 @@ class IntervalSet {
   IntervalSet Union(const IntervalSet& o) const {
     if (o.empty()) return *this;
     if (empty()) return o;
-    std::vector<Interval<T>> all;
+    IntervalStorage<T> all;
     all.reserve(iv_.size() + o.iv_.size());
     std::merge(iv_.begin(), iv_.end(), o.iv_.begin(), o.iv_.end(), std::back_inserter(all),
                [](const Interval<T>& a, const Interval<T>& b) { return a.lo < b.lo; });
@@ -200,7 +213,7 @@ class IntervalSet {
   }
 
  private:
-  std::vector<Interval<T>> iv_;
+  IntervalStorage<T> iv_;
 };
 
 using PortSet = IntervalSet<std::uint16_t>;

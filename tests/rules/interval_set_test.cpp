@@ -24,8 +24,8 @@ std::string Dec(u128 v) {
   return s;
 }
 
-template <typename T>
-std::string Show(const std::vector<Interval<T>>& iv) {
+template <typename T, typename Container>
+std::string ShowIntervals(const Container& iv) {
   std::string s = "{";
   for (const auto& i : iv) {
     if (s.size() > 1) s += ' ';
@@ -36,7 +36,7 @@ std::string Show(const std::vector<Interval<T>>& iv) {
 
 template <typename T>
 std::string Show(const IntervalSet<T>& s) {
-  return Show(s.intervals());
+  return ShowIntervals<T>(s.intervals());
 }
 
 template <typename T>
@@ -136,7 +136,7 @@ void CheckNormalized(const IntervalSet<T>& s) {
 template <typename T>
 void CheckAgainstModel(const IntervalSet<T>& s, const std::set<T>& model) {
   CheckNormalized(s);
-  BOOST_TEST(Show(s) == Show(Normalized(model)));
+  BOOST_TEST(Show(s) == ShowIntervals<T>(Normalized(model)));
   BOOST_TEST(s.empty() == model.empty());
   BOOST_TEST(Dec(s.Size()) == Dec(model.size()));
 }
