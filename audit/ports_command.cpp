@@ -247,14 +247,29 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       w[2] = std::max(w[2], r.from.size());
       w[3] = std::max(w[3], r.iface.size());
     }
+    // One buffer for the table: tens of thousands of rows are common.
+    std::string table;
+    auto cell = [&](const std::string& text, size_t width) {
+      table += text;
+      table.append(width + 2 - text.size(), ' ');
+    };
     auto print = [&](const TextRow& r) {
-      out << "  " << std::left << std::setw(static_cast<int>(w[0] + 2)) << r.proto
-          << std::setw(static_cast<int>(w[1] + 2)) << r.ports << std::setw(static_cast<int>(w[2] + 2)) << r.from
-          << std::setw(static_cast<int>(w[3] + 2)) << r.iface << r.rule << "\n";
-      for (const auto& d : r.details) out << "      " << d << "\n";
+      table += "  ";
+      cell(r.proto, w[0]);
+      cell(r.ports, w[1]);
+      cell(r.from, w[2]);
+      cell(r.iface, w[3]);
+      table += r.rule;
+      table += '\n';
+      for (const auto& d : r.details) {
+        table += "      ";
+        table += d;
+        table += '\n';
+      }
     };
     print(head);
     for (const auto& r : rows) print(r);
+    out << table;
   }
   if (!sources.named_sets().empty()) {
     out << "\nAddress sets:\n";

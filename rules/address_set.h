@@ -44,6 +44,8 @@ class AddressSet {
 
   // The exact values (materialises a lazy difference).
   Values Materialize() const;
+  // The values without a copy, for a set that is not lazy; null otherwise.
+  const Values* EagerValues() const { return minus_ ? nullptr : base_.get(); }
   std::vector<Cidr> ToCidrs() const;  // MinimalCidrCover of Materialize()
 
   // Equal keys mean the same shared values (not the converse): lets reports

@@ -67,8 +67,13 @@ std::vector<Step> BuildSteps(const Chain& chain, const CompiledChain& cc) {
       if (field == FoldField::kSaddr) {
         std::vector<Interval<u128>> all;
         for (size_t m = k; m < end; ++m) {
-          AddressSet::Values v = cc.rules[order[m]].cubes[0].saddr.Materialize();
-          all.insert(all.end(), v.intervals().begin(), v.intervals().end());
+          const AddressSet& saddr = cc.rules[order[m]].cubes[0].saddr;
+          if (const AddressSet::Values* v = saddr.EagerValues()) {
+            all.insert(all.end(), v->intervals().begin(), v->intervals().end());
+          } else {
+            AddressSet::Values copy = saddr.Materialize();
+            all.insert(all.end(), copy.intervals().begin(), copy.intervals().end());
+          }
         }
         cube.saddr = AddressSet::Of(cube.saddr.family(), AddressSet::Values::FromIntervals(all));
       } else {

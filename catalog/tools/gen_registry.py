@@ -493,7 +493,11 @@ def Generate(source_path, reader, output_dir, source_label):
     source_md.append('| | |')
     source_md.append('| --- | --- |')
     source_md.append('| input | `%s` (%s form) |' % (source_label, 'CSV' if isinstance(reader, CsvReader) else 'XML'))
-    source_md.append('| registry `<updated>` | %s |' % (reader.updated or 'n/a'))
+    if isinstance(reader, CsvReader):
+        source_md.append('| newest record date (the CSV has no `<updated>`) | %s |'
+                         % (reader.updated or 'n/a'))
+    else:
+        source_md.append('| registry `<updated>` | %s |' % (reader.updated or 'n/a'))
     source_md.append('| sha256 | `%s` |' % digest)
     source_md.append('| input size | %d bytes |' % os.path.getsize(source_path))
     source_md.append('| records | %d (%s) |' % (len(records), ', '.join(

@@ -1,5 +1,6 @@
 #include "catalog/registry.h"
 
+#include <boost/test/results_collector.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <fstream>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <set>
 #include <sstream>
 #include <string>
@@ -15,6 +17,13 @@
 #include <vector>
 
 namespace ghostport::catalog {
+
+// Boost.Test prints compared values; these find the enums by ADL.
+std::ostream& operator<<(std::ostream& out, Transport t) { return out << TransportName(t); }
+std::ostream& operator<<(std::ostream& out, PortStatus s) { return out << PortStatusName(s); }
+std::ostream& operator<<(std::ostream& out, RangeClass r) { return out << RangeClassName(r); }
+std::ostream& operator<<(std::ostream& out, RecordKind k) { return out << RecordKindName(k); }
+
 namespace {
 
 // ---------------------------------------------------------------------------
@@ -82,7 +91,20 @@ std::string PlainText(std::string_view s) {
   return out;
 }
 
-std::string Collapse(std::string_view s) { return PlainText(std::string(s)); }
+// Whitespace runs collapsed to one space, trimmed (for the catalog's side).
+std::string Collapse(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    const bool space = c == ' ' || c == '\n' || c == '\t' || c == '\r';
+    if (!space) {
+      out += c;
+    } else if (!out.empty() && out.back() != ' ') {
+      out += ' ';
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
 
 // Inner text of the first <tag>...</tag> in `element` (raw), if present.
 std::optional<std::string_view> Child(std::string_view element, std::string_view tag) {
@@ -117,13 +139,6 @@ std::vector<std::string_view> StartTags(std::string_view s, std::string_view tag
   return tags;
 }
 
-std::string_view Without(std::string_view s, std::string_view tag) {
-  // The record minus its <note>/<assignee>/<description> parts is not needed;
-  // callers cut what they want instead. Kept trivial on purpose.
-  (void)tag;
-  return s;
-}
-
 std::string RemoveElement(std::string_view s, std::string_view tag) {
   std::string out(s);
   const std::string open = "<" + std::string(tag);
@@ -155,7 +170,10 @@ XmlRegistry ReadXml(const std::string& path) {
     r.number = PlainText(Child(element, "number").value_or(""));
     r.description = PlainText(Child(element, "description").value_or(""));
     r.unauthorized = PlainText(Child(element, "unauthorized").value_or(""));
-    r.has_note = Child(element, "note").has_value();
+    // Notes: a non-empty <note>, and footnotes a record cites (xref type="note").
+    const auto note = Child(element, "note");
+    r.has_note = (note && note->find_first_not_of(" \t\r\n") != std::string_view::npos) ||
+                 element.find("<xref type=\"note\"") != std::string_view::npos;
     r.date = Attribute(start, "date");
     r.updated = Attribute(start, "updated");
     if (auto assignee = Child(element, "assignee")) {
@@ -165,7 +183,7 @@ XmlRegistry ReadXml(const std::string& path) {
     std::string direct = RemoveElement(element, "assignee");
     direct = RemoveElement(direct, "note");
     direct = RemoveElement(direct, "description");
-    for (auto tag : StartTags(Without(direct, ""), "xref")) {
+    for (auto tag : StartTags(direct, "xref")) {
       if (Attribute(tag, "type") == "person") {
         r.contacts.push_back(Attribute(tag, "data"));
       } else {
@@ -258,7 +276,13 @@ BOOST_AUTO_TEST_CASE(counts_match_the_source_notes, *boost::unit_test::precondit
     if (!r.Modified().empty()) ++modified;
   }
   BOOST_TEST(unassigned == 883u);
-  BOOST_TEST(unassigned_ranges == 754u);
+  // 754 Unassigned entries are written as ranges; 6 of them are "N-N" (one port).
+  std::size_t written_as_range = 0;
+  for (const XmlRecord& x : Source().records) {
+    if (x.description == "Unassigned" && x.number.find('-') != std::string::npos) ++written_as_range;
+  }
+  BOOST_TEST(written_as_range == 754u);
+  BOOST_TEST(unassigned_ranges == 748u);
   BOOST_TEST(dated == 4725u);
   BOOST_TEST(modified == 602u);
   BOOST_TEST(Source().records.size() == s.records);
@@ -291,9 +315,10 @@ BOOST_AUTO_TEST_CASE(every_source_record_is_present_with_its_fields,
       if (x.number.empty()) {
         BOOST_TEST(!r->HasPort());
       } else {
-        std::string ports = std::to_string(r->PortLow());
-        if (r->IsRange()) ports += "-" + std::to_string(r->PortHigh());
-        BOOST_TEST(ports == x.number);
+        // IANA writes a few single ports as "N-N"; both forms mean the same.
+        const std::string low = std::to_string(r->PortLow());
+        const std::string high = std::to_string(r->PortHigh());
+        BOOST_TEST((x.number == low + "-" + high || (!r->IsRange() && x.number == low)));
       }
       // The one description with an inline reference is compared up to it.
       const std::string description = Collapse(r->Description());
@@ -541,7 +566,8 @@ BOOST_AUTO_TEST_CASE(range_records_cover_each_port_they_span) {
 
 BOOST_AUTO_TEST_CASE(names_of_enums_are_tables) {
   BOOST_TEST(TransportName(Transport::kDccp) == "dccp");
-  BOOST_TEST(ParseTransport("UDP") == std::optional<Transport>(Transport::kUdp));
+  BOOST_TEST_REQUIRE(ParseTransport("UDP").has_value());
+  BOOST_TEST(*ParseTransport("UDP") == Transport::kUdp);
   BOOST_TEST(!ParseTransport("icmp").has_value());
   BOOST_TEST(PortStatusName(PortStatus::kDynamic) == "dynamic");
   BOOST_TEST(RecordKindName(RecordKind::kReserved) == "reserved");
