@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "audit/engine_errors.h"
 #include "audit/source_render.h"
 #include "rules/exposure_entries.h"
 
@@ -63,14 +64,7 @@ std::optional<Severity> SeverityFromName(const std::string& name) {
 int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& out, std::ostream& err) {
   const rules::Ruleset& rs = in.ruleset;
   rules::Exposure ex = rules::ComputeExposure(rs);
-  if (!ex.errors.empty()) {
-    for (const auto& e : ex.errors) {
-      err << e.location.file << ":" << e.location.line << ":" << std::max(1, e.location.column)
-          << ": error: " << e.message << "\n";
-    }
-    err << "ghostport: no report: the ruleset is malformed\n";
-    return 2;
-  }
+  if (ReportEngineErrors(ex.errors, err, "no report")) return 2;
   std::vector<rules::ExposureEntry> entries = rules::ListEntries(ex);
   std::vector<Finding> findings;
   for (const auto& e : entries) {

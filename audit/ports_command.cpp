@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "audit/engine_errors.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
@@ -296,14 +297,7 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
 
 int RunPorts(const LoadedInputs& in, OutputFormat format, std::ostream& out, std::ostream& err) {
   rules::Exposure ex = rules::ComputeExposure(in.ruleset);
-  if (!ex.errors.empty()) {
-    for (const auto& e : ex.errors) {
-      err << e.location.file << ":" << e.location.line << ":" << std::max(1, e.location.column)
-          << ": error: " << e.message << "\n";
-    }
-    err << "ghostport: no report: the ruleset is malformed\n";
-    return 2;
-  }
+  if (ReportEngineErrors(ex.errors, err, "no report")) return 2;
   std::vector<ExposureEntry> entries = rules::ListEntries(ex);
   if (format == OutputFormat::kJson) {
     WriteJson(in, ex, entries, out);

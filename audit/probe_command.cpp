@@ -7,6 +7,7 @@
 #include <ostream>
 #include <sstream>
 
+#include "audit/engine_errors.h"
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"
 
@@ -242,11 +243,7 @@ int RunBatch(const Prober& prober, const ProbeRequest& req, OutputFormat format,
   std::vector<rules::ProbeResult> results;
   for (const auto& p : packets) {
     results.push_back(prober.Run(p));
-    if (!results.back().errors.empty()) {
-      for (const auto& e : results.back().errors) err << "error: " << e << "\n";
-      err << "ghostport: no answers: the ruleset is malformed\n";
-      return 2;
-    }
+    if (ReportEngineErrors(results.back().errors, err, "no answers")) return 2;
   }
   for (size_t i = 0; i < packets.size(); ++i) {
     const rules::Packet& p = packets[i];
@@ -273,11 +270,7 @@ int RunProbe(const LoadedInputs& in, const ProbeRequest& req, OutputFormat forma
     return 2;
   }
   rules::ProbeResult r = prober.Run(*p);
-  if (!r.errors.empty()) {
-    for (const auto& e : r.errors) err << "error: " << e << "\n";
-    err << "ghostport: no answer: the ruleset is malformed\n";
-    return 2;
-  }
+  if (ReportEngineErrors(r.errors, err, "no answer")) return 2;
   if (format == OutputFormat::kJson) {
     out << prober.Json(*p, r).dump() << "\n";
   } else {

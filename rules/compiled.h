@@ -32,6 +32,13 @@ struct Approximation {
   friend bool operator==(const Approximation&, const Approximation&) = default;
 };
 
+// A ruleset the engine cannot evaluate (a jump loop): no answer is given.
+struct EngineError {
+  SourceLocation location;
+  std::string message;
+  std::string source_line;  // the rule's text, when a rule is to blame
+};
+
 struct CompiledRuleset {
   const Ruleset* ruleset = nullptr;
   Family family = Family::kIpv4;

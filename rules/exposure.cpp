@@ -193,10 +193,10 @@ class Evaluator {
   // what returns to the caller is returned.
   std::vector<Box> RunChain(int t, int c, std::vector<Box> input, std::vector<Box>& accepted) {
     std::vector<Box> fall;
-    if (std::find(stack_.begin(), stack_.end(), std::make_pair(t, c)) != stack_.end() ||
-        static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
+    if (static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
       const Chain& chain = c_.ruleset->tables[t].chains[c];
-      out_.errors.push_back({chain.location, "chain " + chain.name + " is part of a jump loop"});
+      out_.errors.push_back({chain.location, "jumps nest deeper than " + std::to_string(kMaxJumpDepth) +
+                                                 " chains at chain " + chain.name, ""});
       return fall;
     }
     stack_.emplace_back(t, c);
@@ -268,10 +268,17 @@ class Evaluator {
           Append(fall, std::move(matched));
           break;
         case VerdictKind::kJump:
-          region.Add(RunChain(t, rule.verdict.target, std::move(matched), accepted));
-          break;
         case VerdictKind::kGoto:
-          Append(fall, RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          if (OnStack(t, rule.verdict.target)) {
+            const Chain& target = c_.ruleset->tables[t].chains[rule.verdict.target];
+            out_.errors.push_back({rule.location, "this jump to chain " + target.name + " makes a loop", rule.text});
+            break;
+          }
+          if (kind == VerdictKind::kJump) {
+            region.Add(RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          } else {
+            Append(fall, RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          }
           break;
         case VerdictKind::kUnknown:
           break;  // handled above
@@ -280,6 +287,10 @@ class Evaluator {
     Append(fall, region.TakeAll());
     stack_.pop_back();
     return fall;
+  }
+
+  bool OnStack(int t, int c) const {
+    return std::find(stack_.begin(), stack_.end(), std::make_pair(t, c)) != stack_.end();
   }
 
   static std::string ConditionText(const Rule& rule) {

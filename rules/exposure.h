@@ -22,11 +22,6 @@
 
 namespace ghostport::rules {
 
-struct EngineError {
-  SourceLocation location;
-  std::string message;
-};
-
 struct FamilyExposure {
   Family family = Family::kIpv4;
   std::vector<Box> accepted;  // disjoint unless a conditional jump forked a region

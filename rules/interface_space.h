@@ -5,18 +5,12 @@
 // interface falls in exactly one atom.
 #pragma once
 
-// GCC 12 misreads small_vector's inline-buffer copies (-Wstringop-overread
-// false positives, fixed in GCC 13); only this header is exempted.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-overread"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#include <boost/container/small_vector.hpp>
-#pragma GCC diagnostic pop
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "rules/small_vector.h"
 
 #include "rules/model.h"
 

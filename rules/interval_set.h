@@ -5,19 +5,13 @@
 #pragma once
 
 #include <algorithm>
-// GCC 12 misreads small_vector's inline-buffer copies (-Wstringop-overread
-// false positives, fixed in GCC 13); only this header is exempted.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wstringop-overread"
-#pragma GCC diagnostic ignored "-Wstringop-overflow"
-#pragma GCC diagnostic ignored "-Warray-bounds"
-#include <boost/container/small_vector.hpp>
-#pragma GCC diagnostic pop
 #include <cassert>
 #include <cstdint>
 #include <limits>
 #include <string>
 #include <vector>
+
+#include "rules/small_vector.h"
 
 namespace ghostport::rules {
 

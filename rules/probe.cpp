@@ -68,9 +68,10 @@ class Walker {
   }
 
   Outcome RunChain(int t, int c, RuleRef& decided) {
-    if (std::find(stack_.begin(), stack_.end(), std::make_pair(t, c)) != stack_.end() ||
-        static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
-      r_.errors.push_back("chain " + c_.ruleset->tables[t].chains[c].name + " is part of a jump loop");
+    if (static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
+      const Chain& chain = c_.ruleset->tables[t].chains[c];
+      r_.errors.push_back({chain.location, "jumps nest deeper than " + std::to_string(kMaxJumpDepth) +
+                                               " chains at chain " + chain.name, ""});
       return Outcome::kFallThrough;
     }
     stack_.emplace_back(t, c);
@@ -116,6 +117,13 @@ class Walker {
         break;
       }
       int target = chain.rules[i].verdict.target;
+      if (std::find(stack_.begin(), stack_.end(), std::make_pair(t, target)) != stack_.end()) {
+        const Rule& rule = chain.rules[i];
+        r_.errors.push_back({rule.location,
+                             "this jump to chain " + c_.ruleset->tables[t].chains[target].name + " makes a loop",
+                             rule.text});
+        break;
+      }
       r_.trace.push_back({ref, kind == VerdictKind::kJump ? "jump" : "goto"});
       Outcome o = RunChain(t, target, decided);
       if (o != Outcome::kFallThrough || kind == VerdictKind::kGoto) {

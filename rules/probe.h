@@ -41,7 +41,7 @@ struct ProbeResult {
   std::vector<RuleRef> conditions;
   std::vector<TraceStep> trace;
   bool family_covered = true;  // false: the ruleset says nothing about this family
-  std::vector<std::string> errors;  // e.g. a jump loop
+  std::vector<EngineError> errors;  // e.g. a jump loop: then there is no verdict
 };
 
 // Probes compiled rules (CompileInputPath for the packet's family).

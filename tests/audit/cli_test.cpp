@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(jump_loop_is_an_error_with_no_report) {
   auto ports = RunGhostport("ports -", loop);
   BOOST_TEST(ports.exit_code == 2);
   BOOST_TEST(ports.out.empty());
-  BOOST_TEST(ports.err.find("<stdin>:3:1: error: chain a is part of a jump loop") == 0, ports.err);
+  BOOST_TEST(ports.err.find("<stdin>:7:1: error: this jump to chain a makes a loop\n-A b -j a\n^\n") == 0, ports.err);
   auto probe = RunGhostport("probe - --proto tcp --port 22 --from 192.0.2.1", loop);
   BOOST_TEST(probe.exit_code == 2);
   BOOST_TEST(probe.out.empty());
