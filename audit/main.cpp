@@ -44,7 +44,9 @@ int main(int argc, char** argv) {
     if (!many) opt->expected(1);
     std::string names;
     for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
-    sub->add_option("--input-format", input_format, "input format instead of detection: " + names);
+    sub->add_option("--input-format", input_format,
+                    "input format instead of detection: " + names +
+                        " (this version reads iptables only; the others say so and exit 2)");
   };
 
   CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");
