@@ -53,13 +53,12 @@ const char* GuardWord(Guard::Kind k) {
   return "?";
 }
 
-std::string ConditionsText(const rules::Ruleset& rs, const rules::Rule& rule) {
+std::string ConditionsText(const rules::Rule& rule) {
   std::string s;
   for (const auto& c : rule.conditions) {
     if (!s.empty()) s += "; ";
     s += c.description;
   }
-  (void)rs;
   return s.empty() ? rule.verdict.text : s;
 }
 
@@ -88,7 +87,7 @@ ordered_json GuardsJson(const rules::Ruleset& rs, const std::vector<Guard>& guar
     ordered_json j = RuleJson(rs, g.rule);
     const rules::Rule* rule = RuleOf(rs, g.rule);
     j["kind"] = GuardWord(g.kind);
-    if (rule) j["condition"] = ConditionsText(rs, *rule);
+    if (rule) j["condition"] = ConditionsText(*rule);
     arr.push_back(std::move(j));
   }
   return arr;
@@ -231,7 +230,7 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       for (const auto& g : e.guards) {
         const rules::Rule* rule = RuleOf(rs, g.rule);
         std::string d = std::string(GuardWord(g.kind)) + " " + Where(rs, g.rule);
-        if (rule) d += ": " + EscapeForTerminal(ConditionsText(rs, *rule));
+        if (rule) d += ": " + EscapeForTerminal(ConditionsText(*rule));
         row.details.push_back(std::move(d));
       }
       rows.push_back(std::move(row));

@@ -72,10 +72,43 @@ CompiledRuleset CompileInputPath(const Ruleset& ruleset, Family family,
     }
     out.tables.push_back(std::move(ct));
   }
+  out.errors = FindJumpLoops(ruleset);
   std::stable_sort(bases.begin(), bases.end(), [](const Base& a, const Base& b) {
     return a.hook_order != b.hook_order ? a.hook_order < b.hook_order : a.priority < b.priority;
   });
   for (const auto& b : bases) out.base_chains.push_back(b.ref);
+  return out;
+}
+
+namespace {
+
+// Depth-first search over one table's jump graph; colour 1 = on the current
+// path, 2 = done. An edge to a chain on the path closes a loop.
+void VisitChain(const Table& table, int c, std::vector<int>& colour, std::vector<EngineError>& out) {
+  colour[c] = 1;
+  for (const Rule& rule : table.chains[c].rules) {
+    VerdictKind k = rule.verdict.kind;
+    if ((k != VerdictKind::kJump && k != VerdictKind::kGoto) || rule.verdict.target < 0) continue;
+    int t = rule.verdict.target;
+    if (colour[t] == 1) {
+      out.push_back({rule.location, "this jump to chain " + table.chains[t].name + " makes a loop", rule.text});
+    } else if (colour[t] == 0) {
+      VisitChain(table, t, colour, out);
+    }
+  }
+  colour[c] = 2;
+}
+
+}  // namespace
+
+std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset) {
+  std::vector<EngineError> out;
+  for (const Table& table : ruleset.tables) {
+    std::vector<int> colour(table.chains.size(), 0);
+    for (size_t c = 0; c < table.chains.size(); ++c) {
+      if (colour[c] == 0) VisitChain(table, static_cast<int>(c), colour, out);
+    }
+  }
   return out;
 }
 

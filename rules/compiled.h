@@ -47,6 +47,7 @@ struct CompiledRuleset {
   // Base chains on the input path (prerouting, then input), by priority.
   std::vector<RuleRef> base_chains;
   std::vector<Approximation> approximations;
+  std::vector<EngineError> errors;  // jump loops: nothing may be answered
 
   const Rule& RuleAt(const RuleRef& r) const;
   const Chain& ChainAt(const RuleRef& r) const;
@@ -57,6 +58,11 @@ std::vector<Family> CoveredFamilies(const Ruleset& ruleset);
 
 CompiledRuleset CompileInputPath(const Ruleset& ruleset, Family family,
                                  const InterfaceSpace& interfaces);
+
+// Jumps and gotos that close a loop, wherever they are: netfilter refuses
+// such a ruleset whether or not a packet could reach the loop. One error per
+// jump that closes one, at that rule.
+std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset);
 
 // Where a decision came from, for reports: the rule's location, the chain
 // header for a policy, nothing for netfilter's implicit accept.

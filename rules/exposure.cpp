@@ -319,6 +319,8 @@ class Evaluator {
 Exposure ComputeExposure(const Ruleset& ruleset) {
   Exposure out;
   out.interfaces = InterfaceSpace::FromRuleset(ruleset);
+  out.errors = FindJumpLoops(ruleset);
+  if (!out.errors.empty()) return out;
   for (Family f : CoveredFamilies(ruleset)) {
     CompiledRuleset compiled = CompileInputPath(ruleset, f, out.interfaces);
     for (auto& a : compiled.approximations) {

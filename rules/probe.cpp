@@ -146,6 +146,10 @@ class Walker {
 
 ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   ProbeResult r;
+  if (!compiled.errors.empty()) {
+    r.errors = compiled.errors;
+    return r;
+  }
   std::vector<Family> covered = CoveredFamilies(*compiled.ruleset);
   r.family_covered = std::find(covered.begin(), covered.end(), packet.family) != covered.end();
   PacketPoint p;

@@ -233,6 +233,32 @@ BOOST_AUTO_TEST_CASE(block_beats_allow_whatever_the_order) {
   ExpectOpen(rs, {6, 3389, "192.0.2.1"}, Open::kNo);
 }
 
+BOOST_AUTO_TEST_CASE(a_jump_loop_is_an_error_even_where_no_packet_reaches_it) {
+  RuleSpec to_b;
+  to_b.verdict = VerdictKind::kJump;
+  to_b.target = "b";
+  RuleSpec to_a = to_b;
+  to_a.verdict = VerdictKind::kGoto;
+  to_a.target = "a";
+  Ruleset rs = Builder()
+                   .BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop)
+                   .UserChain("a")
+                   .UserChain("b")
+                   .Add("INPUT", Tcp(22))
+                   .Add("a", to_b)
+                   .Add("b", to_a)
+                   .Build();
+  Exposure ex = ComputeExposure(rs);
+  BOOST_REQUIRE_EQUAL(ex.errors.size(), 1u);
+  BOOST_TEST(ex.errors[0].message == "this jump to chain a makes a loop");
+  BOOST_TEST(ex.errors[0].location.line == rs.tables[0].chains[2].rules[0].location.line);
+  InterfaceSpace ifaces = InterfaceSpace::FromRuleset(rs);
+  CompiledRuleset c = CompileInputPath(rs, Family::kIpv4, ifaces);
+  Packet p;
+  p.dport = 22;
+  BOOST_TEST(Probe(c, p).errors.size() == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(no_base_chain_means_everything_is_open) {
   Ruleset rs = Builder().UserChain("unused").Build();
   ExpectOpen(rs, {6, 22, "192.0.2.1"}, Open::kYes);
