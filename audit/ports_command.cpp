@@ -38,7 +38,7 @@ std::string PortsLabel(const ExposureEntry& e) {
 }
 
 std::string Where(const rules::Ruleset& rs, const rules::RuleRef& r) {
-  rules::SourceLocation loc = rules::LocationOf(rs, r);
+  const rules::SourceLocation& loc = rules::LocationOf(rs, r);
   if (loc.file.empty()) return "(implicit)";
   return loc.file + ":" + std::to_string(loc.line);
 }
@@ -69,7 +69,7 @@ const rules::Rule* RuleOf(const rules::Ruleset& rs, const rules::RuleRef& r) {
 
 ordered_json RuleJson(const rules::Ruleset& rs, const rules::RuleRef& r) {
   ordered_json j;
-  rules::SourceLocation loc = rules::LocationOf(rs, r);
+  const rules::SourceLocation& loc = rules::LocationOf(rs, r);
   j["file"] = loc.file.empty() ? ordered_json(nullptr) : ordered_json(loc.file);
   j["line"] = loc.line;
   if (r.table >= 0) {

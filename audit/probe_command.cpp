@@ -126,7 +126,7 @@ class Prober {
     const rules::Ruleset& rs = in_.ruleset;
     ordered_json j;
     j["verdict"] = VerdictWord(r.verdict);
-    rules::SourceLocation loc = rules::LocationOf(rs, r.decided_by);
+    const rules::SourceLocation& loc = rules::LocationOf(rs, r.decided_by);
     j["file"] = loc.file.empty() ? ordered_json(nullptr) : ordered_json(loc.file);
     j["line"] = loc.line;
     j["decided_by"] = rules::DescribeRef(rs, r.decided_by);
@@ -141,7 +141,7 @@ class Prober {
     j["packet"] = pk;
     ordered_json trace = ordered_json::array();
     for (const auto& t : r.trace) {
-      rules::SourceLocation l = rules::LocationOf(rs, t.rule);
+      const rules::SourceLocation& l = rules::LocationOf(rs, t.rule);
       trace.push_back({{"file", l.file}, {"line", l.line}, {"event", t.event}});
     }
     j["trace"] = trace;
@@ -156,13 +156,13 @@ class Prober {
     s << " from " << (p.saddr ? rules::FormatAddress(p.family, *p.saddr) : "any");
     if (!p.iif.empty()) s << " on " << p.iif;
     s << ": " << VerdictWord(r.verdict) << (r.conditional ? " (conditional)" : "");
-    rules::SourceLocation loc = rules::LocationOf(rs, r.decided_by);
+    const rules::SourceLocation& loc = rules::LocationOf(rs, r.decided_by);
     s << " by ";
     if (!loc.file.empty()) s << loc.file << ":" << loc.line << ": ";
     s << rules::DescribeRef(rs, r.decided_by) << "\n";
     if (!r.family_covered) s << "  note: the input says nothing about " << rules::FamilyName(p.family) << "\n";
     for (const auto& t : r.trace) {
-      rules::SourceLocation l = rules::LocationOf(rs, t.rule);
+      const rules::SourceLocation& l = rules::LocationOf(rs, t.rule);
       s << "  " << l.file << ":" << l.line << ": " << t.event << "\n";
     }
     return s.str();

@@ -112,8 +112,9 @@ std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset) {
   return out;
 }
 
-SourceLocation LocationOf(const Ruleset& ruleset, const RuleRef& r) {
-  if (r.table < 0) return {};
+const SourceLocation& LocationOf(const Ruleset& ruleset, const RuleRef& r) {
+  static const SourceLocation kNowhere;
+  if (r.table < 0) return kNowhere;
   const Chain& chain = ruleset.tables[r.table].chains[r.chain];
   if (r.rule < 0) return chain.location;
   return chain.rules[r.rule].location;

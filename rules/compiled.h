@@ -66,7 +66,7 @@ std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset);
 
 // Where a decision came from, for reports: the rule's location, the chain
 // header for a policy, nothing for netfilter's implicit accept.
-SourceLocation LocationOf(const Ruleset& ruleset, const RuleRef& r);
+const SourceLocation& LocationOf(const Ruleset& ruleset, const RuleRef& r);
 std::string DescribeRef(const Ruleset& ruleset, const RuleRef& r);
 
 }  // namespace ghostport::rules
