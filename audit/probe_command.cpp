@@ -17,19 +17,8 @@ namespace {
 
 using nlohmann::ordered_json;
 
-struct ProtocolRow {
-  const char* name;
-  std::uint8_t number;
-};
-constexpr ProtocolRow kProtocols[] = {
-    {"tcp", 6}, {"udp", 17}, {"icmp", 1}, {"icmpv6", 58}, {"ipv6-icmp", 58}, {"sctp", 132},
-    {"dccp", 33}, {"udplite", 136}, {"gre", 47}, {"esp", 50}, {"ah", 51},
-};
-
 std::optional<std::uint8_t> ParseProtocol(const std::string& s) {
-  for (const auto& row : kProtocols) {
-    if (s == row.name) return row.number;
-  }
+  if (auto named = rules::ProtocolNumber(s)) return named;
   unsigned v = 0;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc() && p == s.data() + s.size() && v <= 255) return static_cast<std::uint8_t>(v);

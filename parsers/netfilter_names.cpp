@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "rules/model.h"
+#include "rules/protocols.h"
 
 namespace ghostport::parsers {
 
@@ -12,27 +13,6 @@ struct NumberName {
   const char* name;
   std::uint8_t number;
 };
-
-// iptables' own protocol names plus the usual /etc/protocols entries, so
-// that whatever name iptables-save printed for a protocol reads back. The
-// first row for a number is its canonical name.
-constexpr NumberName kProtocols[] = {
-    {"all", 0},          {"icmp", 1},           {"igmp", 2},          {"ggp", 3},
-    {"ipencap", 4},      {"st", 5},             {"tcp", 6},           {"egp", 8},
-    {"igp", 9},          {"pup", 12},           {"udp", 17},          {"hmp", 20},
-    {"xns-idp", 22},     {"rdp", 27},           {"iso-tp4", 29},      {"dccp", 33},
-    {"xtp", 36},         {"ddp", 37},           {"idpr-cmtp", 38},    {"ipv6", 41},
-    {"ipv6-route", 43},  {"ipv6-frag", 44},     {"idrp", 45},         {"rsvp", 46},
-    {"gre", 47},         {"esp", 50},           {"ah", 51},           {"skip", 57},
-    {"ipv6-icmp", 58},   {"icmpv6", 58},        {"ipv6-nonxt", 59},   {"ipv6-opts", 60},
-    {"rspf", 73},        {"vmtp", 81},          {"eigrp", 88},        {"ospf", 89},
-    {"ax.25", 93},       {"ipip", 94},          {"etherip", 97},      {"encap", 98},
-    {"pim", 103},        {"ipcomp", 108},       {"vrrp", 112},        {"l2tp", 115},
-    {"isis", 124},       {"sctp", 132},         {"ipv6-mh", 135},     {"mh", 135},
-    {"udplite", 136},    {"mpls-in-ip", 137},
-};
-
-constexpr std::uint8_t kPortProtocols[] = {6, 17, 33, 132, 136};
 
 struct ServiceRow {
   const char* name;
@@ -109,25 +89,15 @@ int DigitValue(char c) {
 }  // namespace
 
 std::optional<std::uint8_t> ProtocolNumber(std::string_view name) {
-  for (const auto& row : kProtocols) {
-    if (EqualsIgnoreCase(row.name, name)) return row.number;
-  }
-  return std::nullopt;
+  if (EqualsIgnoreCase("all", name)) return 0;  // iptables' word for any protocol
+  return rules::ProtocolNumber(name);
 }
 
 const char* ProtocolName(std::uint8_t number) {
-  for (const auto& row : kProtocols) {
-    if (row.number == number) return row.name;
-  }
-  return nullptr;
+  return number == 0 ? "all" : rules::CanonicalProtocolName(number);
 }
 
-bool ProtocolHasPorts(std::uint8_t number) {
-  for (std::uint8_t p : kPortProtocols) {
-    if (p == number) return true;
-  }
-  return false;
-}
+bool ProtocolHasPorts(std::uint8_t number) { return rules::HasPorts(number); }
 
 std::optional<std::uint16_t> ServicePort(std::string_view name) {
   for (const auto& row : kServices) {

@@ -1,5 +1,7 @@
 #include "rules/exposure_entries.h"
 
+#include "rules/protocols.h"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -9,21 +11,9 @@ namespace ghostport::rules {
 
 namespace {
 
-constexpr std::array<std::uint8_t, 5> kPortProtocols = {6, 17, 33, 132, 136};
-
-struct ProtocolNameRow {
-  std::uint8_t number;
-  const char* name;
-};
-constexpr ProtocolNameRow kProtocolNames[] = {
-    {1, "icmp"}, {2, "igmp"}, {4, "ipip"}, {6, "tcp"},  {17, "udp"}, {33, "dccp"}, {41, "ipv6"},
-    {47, "gre"}, {50, "esp"}, {51, "ah"},  {58, "icmpv6"}, {89, "ospf"}, {103, "pim"}, {112, "vrrp"},
-    {132, "sctp"}, {136, "udplite"},
-};
-
 ProtocolSet PortProtocolSet() {
   std::vector<Interval<std::uint8_t>> iv;
-  for (auto p : kPortProtocols) iv.push_back({p, p});
+  for (auto p : PortProtocols()) iv.push_back({p, p});
   return ProtocolSet::FromIntervals(iv);
 }
 
@@ -103,17 +93,6 @@ void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<Ex
 
 }  // namespace
 
-bool HasPorts(std::uint8_t protocol) {
-  return std::find(kPortProtocols.begin(), kPortProtocols.end(), protocol) != kPortProtocols.end();
-}
-
-std::string ProtocolName(std::uint8_t protocol) {
-  for (const auto& row : kProtocolNames) {
-    if (row.number == protocol) return row.name;
-  }
-  return std::to_string(protocol);
-}
-
 std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
   static const ProtocolSet kWithPorts = PortProtocolSet();
   std::map<GroupKey, std::vector<Item>> groups;
@@ -125,7 +104,7 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
                    b.accepted_by, b.conditional, b.guards};
         groups[std::move(k)].push_back(Item{std::move(dports), f.saddr});
       };
-      for (auto p : kPortProtocols) {
+      for (auto p : PortProtocols()) {
         if (f.protocols.Contains(p)) add(p, ProtocolSet::Single(p), f.dports);
       }
       ProtocolSet other = f.protocols.Subtract(kWithPorts);

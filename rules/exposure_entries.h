@@ -9,12 +9,10 @@
 #include <vector>
 
 #include "rules/exposure.h"
+#include "rules/protocols.h"
 
 namespace ghostport::rules {
 
-// Protocols whose packets carry ports: tcp, udp, dccp, sctp, udplite.
-bool HasPorts(std::uint8_t protocol);
-std::string ProtocolName(std::uint8_t protocol);  // "tcp", "icmp", or the number
 
 struct ExposureEntry {
   Family family = Family::kIpv4;
