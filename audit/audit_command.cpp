@@ -99,10 +99,7 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
       j["family"] = rules::FamilyName(e.family);
       j["proto"] = e.other_protocols ? "other" : rules::ProtocolName(e.protocol);
       j["ports"] = ordered_json::array({ordered_json::array({e.from, e.to})});
-      const RenderedSources& src = sources.Render(e.sources);
-      j["sources"] = src.cidrs;
-      if (!src.except.empty()) j["except_sources"] = src.except;
-      if (!src.except_set.empty()) j["except_set"] = src.except_set;
+      PutAddressJson(j, sources.Render(e.sources), "sources", "except_sources", "except_set");
       j["conditional"] = e.conditional;
       j["location"] = {{"file", f.location.file}, {"line", f.location.line}};
       j["rule"] = f.rule_text;
@@ -112,9 +109,7 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
       list.push_back(std::move(j));
     }
     doc["findings"] = list;
-    ordered_json sets = ordered_json::object();
-    for (const auto& s : sources.named_sets()) sets[s.id] = s.cidrs;
-    doc["address_sets"] = sets;
+    doc["address_sets"] = NamedSetsJson(sources);
     doc["summary"] = {{"findings", findings.size()},
                       {"catalog", "not available yet: findings are unclassified openings"},
                       {"approximations", ex.approximations.size()},

@@ -119,16 +119,11 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     }
     j["from"] = e.from;
     j["to"] = e.to;
-    const RenderedSources& src = sources.Render(e.sources);
-    j["sources"] = src.cidrs;
-    if (!src.except.empty()) j["except_sources"] = src.except;
-    if (!src.except_set.empty()) j["except_set"] = src.except_set;
+    PutAddressJson(j, sources.Render(e.sources), "sources", "except_sources", "except_set");
     if (!e.source_ports.IsAll()) j["source_ports"] = rules::FormatPortSet(e.source_ports);
     if (!e.destinations.IsAll()) {
-      const RenderedSources& dst = sources.Render(e.destinations);
-      j["destinations"] = dst.cidrs;
-      if (!dst.except.empty()) j["except_destinations"] = dst.except;
-      if (!dst.except_set.empty()) j["except_destinations_set"] = dst.except_set;
+      PutAddressJson(j, sources.Render(e.destinations), "destinations", "except_destinations",
+                     "except_destinations_set");
     }
     j["interfaces"] = ex.interfaces.Describe(e.interfaces);
     j["local_only"] = ex.interfaces.IsLoopbackOnly(e.interfaces);
@@ -140,9 +135,7 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     list.push_back(std::move(j));
   }
   doc["exposures"] = list;
-  ordered_json sets = ordered_json::object();
-  for (const auto& s : sources.named_sets()) sets[s.id] = s.cidrs;
-  doc["address_sets"] = sets;
+  doc["address_sets"] = NamedSetsJson(sources);
   ordered_json approx = ordered_json::array();
   for (const auto& a : ex.approximations) {
     approx.push_back({{"file", a.location.file}, {"line", a.location.line}, {"what", a.what}});

@@ -26,6 +26,19 @@ std::string JoinSummary(const std::vector<std::string>& items, std::size_t show)
   return s;
 }
 
+void PutAddressJson(nlohmann::ordered_json& j, const RenderedSources& r, const char* key, const char* except_key,
+                    const char* except_set_key) {
+  j[key] = r.cidrs;
+  if (!r.except.empty()) j[except_key] = r.except;
+  if (!r.except_set.empty()) j[except_set_key] = r.except_set;
+}
+
+nlohmann::ordered_json NamedSetsJson(const SourceRenderer& renderer) {
+  nlohmann::ordered_json sets = nlohmann::ordered_json::object();
+  for (const auto& s : renderer.named_sets()) sets[s.id] = s.cidrs;
+  return sets;
+}
+
 const RenderedSources& SourceRenderer::Render(const rules::AddressSet& set) {
   auto [base, minus] = set.SharingKey();
   auto key = std::make_tuple(static_cast<int>(set.family()), base, minus);

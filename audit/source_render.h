@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <utility>
@@ -47,5 +48,11 @@ class SourceRenderer {
 };
 
 std::string JoinSummary(const std::vector<std::string>& items, std::size_t show);
+
+// JSON reports: a rendered set under `key` (CIDR list), plus `except_key` and
+// `except_set_key` when it has exceptions; and every named set, by id.
+void PutAddressJson(nlohmann::ordered_json& j, const RenderedSources& r, const char* key, const char* except_key,
+                    const char* except_set_key);
+nlohmann::ordered_json NamedSetsJson(const SourceRenderer& renderer);
 
 }  // namespace ghostport::audit

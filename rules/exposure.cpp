@@ -319,10 +319,14 @@ class Evaluator {
 Exposure ComputeExposure(const Ruleset& ruleset) {
   Exposure out;
   out.interfaces = InterfaceSpace::FromRuleset(ruleset);
-  out.errors = FindJumpLoops(ruleset);
-  if (!out.errors.empty()) return out;
-  for (Family f : CoveredFamilies(ruleset)) {
+  std::vector<Family> families = CoveredFamilies(ruleset);
+  if (families.empty()) out.errors = FindJumpLoops(ruleset);  // otherwise the compile finds them
+  for (Family f : families) {
     CompiledRuleset compiled = CompileInputPath(ruleset, f, out.interfaces);
+    if (!compiled.errors.empty()) {
+      out.errors = std::move(compiled.errors);
+      return out;
+    }
     for (auto& a : compiled.approximations) {
       if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {
         out.approximations.push_back(a);
