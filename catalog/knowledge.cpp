@@ -1,6 +1,6 @@
 #include "catalog/knowledge.h"
 
-#include <toml++/toml.h>  // Debian ships toml.h (no toml.hpp)
+#include "catalog/toml_reader.h"
 
 #include <algorithm>
 #include <cctype>
@@ -14,10 +14,6 @@
 
 namespace ghostport::catalog {
 
-std::string KnowledgeDiagnostic::Render() const {
-  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
-}
-
 std::string LintFinding::Render(std::string_view file_name) const {
   return std::string(file_name) + ":" + std::to_string(line) + ":1: warning: " + message + " [" +
          check + "]";
@@ -28,212 +24,49 @@ namespace {
 // ---------------------------------------------------------------------------
 // Loading
 
-std::string_view TypeName(toml::node_type t) {
-  switch (t) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a float";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
-  }
-  return "a value";
-}
-
-class Loader {
- public:
-  explicit Loader(std::string_view file) : file_(file) {}
-
-  void Error(const toml::source_position& at, std::string message) {
-    diagnostics_.push_back({file_, at.line, at.column, std::move(message)});
-  }
-  void Error(const toml::source_region& at, std::string message) {
-    Error(at.begin, std::move(message));
-  }
-  // Reports `what` (a key, or "'key' entries") having the wrong type.
-  void WrongType(const toml::node& node, std::string_view what, std::string_view wanted) {
-    Error(node.source(), std::string(what) + " must be " + std::string(wanted) + ", not " +
-                             std::string(TypeName(node.type())));
-  }
-
-  // The string value of `node`, or a diagnostic and false.
-  bool ReadString(const toml::node& node, std::string_view key, std::string& out) {
-    if (const auto* s = node.as_string()) {
-      out = s->get();
-      return true;
-    }
-    WrongType(node, "'" + std::string(key) + "'", "a string");
-    return false;
-  }
-
-  void LoadDocument(const toml::table& root, Knowledge& knowledge);
-  bool LoadSource(const toml::node& node, Source& source);
-
-  std::vector<KnowledgeDiagnostic> TakeDiagnostics() {
-    // Keys are visited in name order; report in file order.
-    std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {
-      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    return std::move(diagnostics_);
-  }
-
- private:
-  bool LoadDead(const toml::table& table, DeadEntry& entry);
-
-  std::string file_;
-  std::vector<KnowledgeDiagnostic> diagnostics_;
-};
-
-bool ReadPort(Loader& loader, const toml::node& node, DeadEntry& entry) {
-  const auto* value = node.as_integer();
-  if (value == nullptr) {
-    loader.WrongType(node, "'port'", "an integer");
-    return false;
-  }
-  const std::int64_t port = value->get();
-  if (port < 0 || port > 65535) {
-    loader.Error(node.source(), "'port' " + std::to_string(port) + " is out of range 0-65535");
-    return false;
-  }
-  entry.port = static_cast<std::uint16_t>(port);
-  return true;
-}
-
-bool ReadTransports(Loader& loader, const toml::node& node, DeadEntry& entry) {
-  const auto* array = node.as_array();
-  if (array == nullptr) {
-    loader.WrongType(node, "'transports'", "an array of strings");
-    return false;
-  }
-  if (array->empty()) {
-    loader.Error(node.source(), "'transports' is empty");
-    return false;
-  }
-  bool ok = true;
-  for (const toml::node& item : *array) {
-    const auto* text = item.as_string();
-    if (text == nullptr) {
-      loader.WrongType(item, "'transports' entries", "strings");
-      ok = false;
-      continue;
-    }
-    const std::optional<Transport> t = ParseTransport(text->get());
-    if (!t) {
-      loader.Error(item.source(), "unknown transport '" + text->get() +
-                                      "' (expected tcp, udp, sctp or dccp)");
-      ok = false;
-    } else if (std::find(entry.transports.begin(), entry.transports.end(), *t) !=
-               entry.transports.end()) {
-      loader.Error(item.source(), "transport '" + text->get() + "' is listed twice");
-      ok = false;
-    } else {
-      entry.transports.push_back(*t);
-    }
-  }
-  return ok;
-}
-
-bool ReadService(Loader& l, const toml::node& n, DeadEntry& e) { return l.ReadString(n, "service", e.service); }
-bool ReadWhat(Loader& l, const toml::node& n, DeadEntry& e) { return l.ReadString(n, "what", e.what); }
-bool ReadEvidence(Loader& l, const toml::node& n, DeadEntry& e) { return l.ReadString(n, "evidence", e.evidence); }
-bool ReadSince(Loader& l, const toml::node& n, DeadEntry& e) { return l.ReadString(n, "since", e.since); }
-bool ReadConfidence(Loader& l, const toml::node& n, DeadEntry& e) {
-  return l.ReadString(n, "confidence", e.confidence);
-}
-bool ReadSources(Loader& loader, const toml::node& node, DeadEntry& entry);
-
-using EntryReader = bool (*)(Loader&, const toml::node&, DeadEntry&);
-struct EntryField {
-  std::string_view key;
-  bool required;
-  EntryReader read;
-};
-// The keys of a [[dead]] entry, in the order the file writes them.
-constexpr EntryField kDeadFields[] = {
-    {"port", true, ReadPort},           {"transports", true, ReadTransports},
-    {"service", true, ReadService},     {"what", true, ReadWhat},
-    {"evidence", true, ReadEvidence},   {"since", false, ReadSince},
-    {"confidence", true, ReadConfidence}, {"sources", true, ReadSources},
-};
-
-// The keys of one source, all required strings.
-struct SourceField {
-  std::string_view key;
-  std::string Source::*member;
-};
-constexpr SourceField kSourceFields[] = {
-    {"title", &Source::title}, {"url", &Source::url}, {"seen", &Source::seen}};
-
 std::string KeyList(std::string_view a, std::string_view b) {
   return a.empty() ? std::string(b) : std::string(a) + ", " + std::string(b);
 }
 
-bool Loader::LoadSource(const toml::node& node, Source& source) {
+bool LoadSource(TomlReader& reader, const toml::node& node, Source& source) {
   const auto* table = node.as_table();
   if (table == nullptr) {
-    WrongType(node, "'sources' entries", "tables {title, url, seen}");
+    reader.WrongType(node, "'sources' entries", "tables {title, url, seen}");
     return false;
   }
   bool ok = true;
   for (auto&& [key, value] : *table) {
-    const auto* field = std::find_if(std::begin(kSourceFields), std::end(kSourceFields),
-                                     [&](const SourceField& f) { return f.key == key.str(); });
-    if (field == std::end(kSourceFields)) {
-      Error(key.source(), "unknown key '" + std::string(key.str()) +
-                              "' in a source (expected title, url, seen)");
-      ok = false;
+    if (key.str() == "title") {
+      ok = reader.ReadString(value, "title", source.title) && ok;
+    } else if (key.str() == "url") {
+      ok = reader.ReadString(value, "url", source.url) && ok;
+    } else if (key.str() == "seen") {
+      ok = reader.ReadString(value, "seen", source.seen) && ok;
     } else {
-      ok = ReadString(value, field->key, source.*(field->member)) && ok;
+      reader.Error(key.source(), "unknown key '" + std::string(key.str()) +
+                                     "' in a source (expected title, url, seen)");
+      ok = false;
     }
   }
-  for (const SourceField& field : kSourceFields) {
-    if (!table->contains(field.key)) {
-      Error(table->source(), "source is missing '" + std::string(field.key) + "'");
+  for (std::string_view key : {"title", "url", "seen"}) {
+    if (!table->contains(key)) {
+      reader.Error(table->source(), "source is missing '" + std::string(key) + "'");
       ok = false;
     }
   }
   return ok;
 }
 
-bool Loader::LoadDead(const toml::table& table, DeadEntry& entry) {
-  entry.line = table.source().begin.line;
-  bool ok = true;
-  for (auto&& [key, value] : table) {
-    const auto* field = std::find_if(std::begin(kDeadFields), std::end(kDeadFields),
-                                     [&](const EntryField& f) { return f.key == key.str(); });
-    if (field == std::end(kDeadFields)) {
-      std::string expected;
-      for (const EntryField& f : kDeadFields) expected = KeyList(expected, f.key);
-      Error(key.source(), "unknown key '" + std::string(key.str()) + "' in [[dead]] (expected " +
-                              expected + ")");
-      ok = false;
-    } else {
-      ok = field->read(*this, value, entry) && ok;
-    }
-  }
-  for (const EntryField& field : kDeadFields) {
-    if (field.required && !table.contains(field.key)) {
-      Error(table.source(), "[[dead]] entry is missing '" + std::string(field.key) + "'");
-      ok = false;
-    }
-  }
-  return ok;
-}
-
-bool ReadSources(Loader& loader, const toml::node& node, DeadEntry& entry) {
+bool LoadSources(TomlReader& reader, const toml::node& node, DeadEntry& entry) {
   const auto* array = node.as_array();
   if (array == nullptr) {
-    loader.WrongType(node, "'sources'", "an array of tables");
+    reader.WrongType(node, "'sources'", "an array of tables");
     return false;
   }
   bool ok = true;
   for (const toml::node& item : *array) {
     Source source;
-    if (loader.LoadSource(item, source)) {
+    if (LoadSource(reader, item, source)) {
       entry.sources.push_back(std::move(source));
     } else {
       ok = false;
@@ -242,25 +75,51 @@ bool ReadSources(Loader& loader, const toml::node& node, DeadEntry& entry) {
   return ok;
 }
 
-void Loader::LoadDocument(const toml::table& root, Knowledge& knowledge) {
+bool LoadDead(TomlReader& reader, const toml::table& table, DeadEntry& entry) {
+  entry.line = table.source().begin.line;
+  bool ok = reader.CheckKeys(table, "[[dead]]",
+                             {"port", "transports", "service", "what", "evidence", "since", "confidence",
+                              "sources"},
+                             {});
+  for (auto&& [key, value] : table) {
+    const std::string_view k = key.str();
+    if (k == "port") ok = reader.ReadPort(value, k, entry.port) && ok;
+    if (k == "transports") ok = reader.ReadTransports(value, k, entry.transports) && ok;
+    if (k == "service") ok = reader.ReadString(value, k, entry.service) && ok;
+    if (k == "what") ok = reader.ReadString(value, k, entry.what) && ok;
+    if (k == "evidence") ok = reader.ReadString(value, k, entry.evidence) && ok;
+    if (k == "since") ok = reader.ReadString(value, k, entry.since) && ok;
+    if (k == "confidence") ok = reader.ReadString(value, k, entry.confidence) && ok;
+    if (k == "sources") ok = LoadSources(reader, value, entry) && ok;
+  }
+  for (std::string_view key : {"port", "transports", "service", "what", "evidence", "confidence", "sources"}) {
+    if (!table.contains(key)) {
+      reader.Error(table.source(), "[[dead]] entry is missing '" + std::string(key) + "'");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+void LoadDocument(TomlReader& reader, const toml::table& root, Knowledge& knowledge) {
   for (auto&& [key, value] : root) {
     if (key.str() != "dead") {
-      Error(key.source(), "unknown table '" + std::string(key.str()) + "' (expected [[dead]])");
+      reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' (expected [[dead]])");
       continue;
     }
     const auto* array = value.as_array();
     if (array == nullptr) {
-      WrongType(value, "'dead'", "an array of tables ([[dead]])");
+      reader.WrongType(value, "'dead'", "an array of tables ([[dead]])");
       continue;
     }
     for (const toml::node& item : *array) {
       const auto* table = item.as_table();
       if (table == nullptr) {
-        WrongType(item, "'dead' entries", "tables ([[dead]])");
+        reader.WrongType(item, "'dead' entries", "tables ([[dead]])");
         continue;
       }
       DeadEntry entry;
-      if (LoadDead(*table, entry)) knowledge.dead.push_back(std::move(entry));
+      if (LoadDead(reader, *table, entry)) knowledge.dead.push_back(std::move(entry));
     }
   }
   std::stable_sort(knowledge.dead.begin(), knowledge.dead.end(),
@@ -387,16 +246,9 @@ class Linter {
 
 KnowledgeResult LoadKnowledge(std::string_view toml_text, std::string_view file_name) {
   KnowledgeResult result;
-  Loader loader(file_name);
-  // The one place toml++ is called: its parse_error stops here.
-  try {
-    const toml::table root = toml::parse(toml_text, file_name);
-    loader.LoadDocument(root, result.knowledge);
-  } catch (const toml::parse_error& error) {
-    loader.Error(error.source(), std::string(error.description()));
-    result.knowledge = {};
-  }
-  result.diagnostics = loader.TakeDiagnostics();
+  TomlReader reader(file_name);
+  reader.Parse(toml_text, [&](const toml::table& root) { LoadDocument(reader, root, result.knowledge); });
+  result.diagnostics = reader.TakeDiagnostics();
   return result;
 }
 

@@ -6,8 +6,10 @@
 #pragma once
 
 #include "catalog/registry.h"
+#include "catalog/toml_reader.h"
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,15 +42,7 @@ struct Knowledge {
 };
 
 // A problem in the knowledge file, at a 1-based line and column.
-struct KnowledgeDiagnostic {
-  std::string file;
-  std::uint32_t line = 0;
-  std::uint32_t column = 0;
-  std::string message;
-
-  // "file:line:col: error: message"
-  std::string Render() const;
-};
+using KnowledgeDiagnostic = TomlDiagnostic;
 
 struct KnowledgeResult {
   // Every entry that loaded without error (a broken entry is left out, and
@@ -71,6 +65,35 @@ inline constexpr std::string_view kDefaultKnowledgeFile = "catalog/knowledge/dea
 
 // Ports of everyday services, which are never dead whatever the file says.
 inline constexpr std::uint16_t kEverydayPorts[] = {22, 443, 3306, 3389, 5432, 6379, 8080, 27017};
+
+// The dead entries of dead.toml as constant tables compiled at build time
+// (catalog/tools/compile_knowledge.cpp): what the program looks up, with no
+// TOML parsed at run time. Strings are views into the program's constant data.
+struct DeadSource {
+  std::string_view title;
+  std::string_view url;
+  std::string_view seen;
+};
+
+struct DeadRecord {
+  std::uint16_t port;
+  std::uint8_t transports;  // bit (1 << Transport) per transport listed
+  std::uint32_t line;       // the entry's [[dead]] line in dead.toml
+  std::string_view service;
+  std::string_view what;
+  std::string_view evidence;
+  std::string_view since;
+  std::string_view confidence;
+  std::span<const DeadSource> sources;
+
+  bool Covers(Transport t) const { return (transports >> static_cast<unsigned>(t)) & 1U; }
+};
+
+// Every built-in dead entry, by port and then file order.
+std::span<const DeadRecord> BuiltInDead();
+// The built-in entries for `port` on `t` (several when several services
+// registered there are dead).
+std::vector<const DeadRecord*> BuiltInDeadAt(std::uint16_t port, Transport t);
 
 // One lint finding about one entry.
 struct LintFinding {
