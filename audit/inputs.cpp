@@ -13,9 +13,7 @@
 
 namespace ghostport::audit {
 
-namespace {
-
-std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
+std::optional<std::string> ReadText(const std::string& path, std::ostream& err) {
   if (path == "-") {
     std::ostringstream ss;
     ss << std::cin.rdbuf();
@@ -23,8 +21,7 @@ std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
   }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    err << path << ": error: a directory describes a fleet of hosts; fleets are not supported yet — "
-        << "give the host's files instead\n";
+    err << path << ": error: is a directory, not a file\n";
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -33,6 +30,18 @@ std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
     return std::nullopt;
   }
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+namespace {
+
+std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
+  std::error_code ec;
+  if (path != "-" && std::filesystem::is_directory(path, ec)) {
+    err << path << ": error: a directory describes a fleet of hosts; fleets are not supported yet — "
+        << "give the host's files instead\n";
+    return std::nullopt;
+  }
+  return ReadText(path, err);
 }
 
 }  // namespace

@@ -24,6 +24,10 @@ struct LoadedInputs {
   std::vector<InputInfo> inputs;
 };
 
+// The whole text of a file, or of standard input for "-". On failure prints
+// `path: error: ...` to `err` and returns nullopt.
+std::optional<std::string> ReadText(const std::string& path, std::ostream& err);
+
 // Reads and merges every input. On any error, prints the diagnostics to `err`
 // and returns nullopt: the caller exits 2 and prints no report.
 std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,

@@ -3,6 +3,8 @@
 #include <iostream>
 
 #include "audit/audit_command.h"
+#include "audit/catalog_command.h"
+#include "audit/explain_command.h"
 #include "audit/inputs.h"
 #include "audit/ports_command.h"
 #include "audit/probe_command.h"
@@ -21,7 +23,9 @@ constexpr const char* kDescription =
     "  ghostport ports rules.v4 rules.v6 --format json   both families of one host, as JSON\n"
     "  ghostport probe rules.v4 --proto tcp --port 22 --from 203.0.113.7\n"
     "                                                    would this connection get in? which rule says so?\n"
-    "  ghostport audit rules.v4 --fail-on high           for CI: exit 1 when a finding is high or worse\n\n"
+    "  ghostport audit rules.v4 --fail-on high           for CI: exit 1 when a finding is high or worse\n"
+    "  ghostport explain 3393 9200/tcp 3000-3500/tcp     what the catalog knows about ports and ranges\n"
+    "  ghostport catalog stats                           what the catalog holds, by lifecycle\n\n"
     "Exit codes: 0 fine; 1 findings at or above --fail-on; 2 usage error or malformed input.";
 
 OutputFormat ToFormat(const std::string& s) { return s == "json" ? OutputFormat::kJson : OutputFormat::kText; }
@@ -78,12 +82,38 @@ int main(int argc, char** argv) {
   audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
 
+  ghostport::audit::ExplainRequest explain_req;
+  CLI::App* explain = app.add_subcommand(
+      "explain", "what the port catalog knows: registration, lifecycle, what likely listens, how to check");
+  explain->add_option("PORT", explain_req.specs,
+                      "PORT, PORT/PROTO, LOW-HIGH[/PROTO] or a service name (without /PROTO: tcp and udp)")
+      ->required();
+  explain->add_option("--policy", explain_req.policy_file, "policy file: the organisation's port assignments come first");
+  explain->add_option("--format", format, "text or json (one object per port and transport, one per line)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  CLI::App* catalog = app.add_subcommand("catalog", "the port catalog itself");
+  catalog->require_subcommand(1);
+  CLI::App* catalog_stats = catalog->add_subcommand("stats", "counts by lifecycle, range and transport; sources");
+  catalog_stats->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  std::string knowledge_file;
+  CLI::App* catalog_lint = catalog->add_subcommand(
+      "lint", "check curated knowledge: evidence and sources present, nothing contradicts the registry");
+  catalog_lint->add_option("--knowledge", knowledge_file, "a dead.toml to lint instead of the built-in one");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help and --version exit 0; every usage error is exit code 2.
     return app.exit(e) == 0 ? 0 : 2;
   }
+
+  if (explain->parsed()) {
+    explain_req.format = ToFormat(format);
+    return ghostport::audit::RunExplain(explain_req, std::cout, std::cerr);
+  }
+  if (catalog_stats->parsed()) return ghostport::audit::RunCatalogStats(ToFormat(format), std::cout);
+  if (catalog_lint->parsed()) return ghostport::audit::RunCatalogLint(knowledge_file, std::cout, std::cerr);
 
   if (ports->parsed() || probe->parsed() || audit->parsed()) {
     if (probe->parsed() && !probe_req.batch_file.empty() && probe_req.batch_file == "-" && inputs[0] == "-") {

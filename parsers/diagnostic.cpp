@@ -36,6 +36,19 @@ std::string CaretLine(const std::string& source_line, int column) {
 
 }  // namespace
 
+std::string LineAt(std::string_view text, int line) {
+  std::size_t begin = 0;
+  for (int i = 1; i < line; ++i) {
+    begin = text.find('\n', begin);
+    if (begin == std::string_view::npos) return {};
+    ++begin;
+  }
+  std::size_t end = text.find('\n', begin);
+  if (end == std::string_view::npos) end = text.size();
+  if (end > begin && text[end - 1] == '\r') --end;
+  return std::string(text.substr(begin, end - begin));
+}
+
 std::string Render(const Diagnostic& d) {
   const rules::SourceLocation& at = d.location;
   std::string out = at.file;

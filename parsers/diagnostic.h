@@ -3,6 +3,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "rules/model.h"
@@ -20,6 +21,10 @@ struct Diagnostic {
 
 // "f.rules:3:12: error: bad port \"99999\"\n -A INPUT ... \n            ^\n"
 std::string Render(const Diagnostic& d);
+
+// Line `line` (1-based) of `text` without its line ending ("\n" or "\r\n");
+// empty past the end.
+std::string LineAt(std::string_view text, int line);
 
 // The outcome of reading one input: the model (complete only when there is
 // no error) and everything worth telling the user.
