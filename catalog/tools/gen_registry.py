@@ -521,10 +521,22 @@ def Generate(source_path, reader, output_dir, source_label):
     source_md.append('or `cmake --build BUILD --target catalog-generate` (uses the default input,'
                      ' overridable with `-DGHOSTPORT_IANA_XML=...`). Rebuild, run the catalog'
                      ' tests, review the diff, commit both files.')
-    with open(os.path.join(output_dir, 'SOURCE.md'), 'w', encoding='utf-8', newline='\n') as handle:
-        handle.write('\n'.join(source_md) + '\n')
+    # gen_usage.py owns everything from its marker on: keep it.
+    source_path_md = os.path.join(output_dir, 'SOURCE.md')
+    kept = ''
+    if os.path.exists(source_path_md):
+        with open(source_path_md, encoding='utf-8') as handle:
+            existing = handle.read()
+        at = existing.find(USAGE_MARKER)
+        if at >= 0:
+            kept = '\n' + existing[at:]
+    with open(source_path_md, 'w', encoding='utf-8', newline='\n') as handle:
+        handle.write('\n'.join(source_md) + '\n' + kept)
     print('gen_registry: %d records, %d people, %d strings, %d bytes -> %s' % (
         len(records), len(people), len(strings.strings), len(text), inc_path))
+
+
+USAGE_MARKER = '<!-- Everything below is written by catalog/tools/gen_usage.py. -->'
 
 
 def Main():

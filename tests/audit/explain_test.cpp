@@ -170,6 +170,24 @@ BOOST_AUTO_TEST_CASE(text_reads_like_a_reference_page) {
   BOOST_TEST(udp.out.find("Get-NetUDPEndpoint -LocalPort 3393") != std::string::npos, udp.out);
 }
 
+// Whole pages, reviewed as golden files (GHOSTPORT_UPDATE_GOLDEN=1 rewrites
+// them after a catalog change; review the diff).
+BOOST_AUTO_TEST_CASE(pages_match_their_golden_files) {
+  const std::pair<const char*, const char*> pages[] = {
+      {"explain --policy examples/policy.toml 3393", "tests/golden/explain/3393.txt"},
+      {"explain --format json 3393/tcp", "tests/golden/explain/3393-tcp.json"},
+      {"explain 12345/tcp 5601/tcp", "tests/golden/explain/12345-5601-tcp.txt"},
+      {"explain 3380-3400/udp", "tests/golden/explain/3380-3400-udp.txt"},
+  };
+  for (const auto& [args, golden] : pages) {
+    BOOST_TEST_CONTEXT(args) {
+      auto r = RunGhostport(args);
+      BOOST_TEST(r.exit_code == 0, r.err);
+      CheckGolden(golden, r.out);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(malware_lists_say_how_old_and_how_much_they_weigh) {
   auto r = RunGhostport("explain 12345/tcp");
   BOOST_REQUIRE_EQUAL(r.exit_code, 0);
