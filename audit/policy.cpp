@@ -91,21 +91,11 @@ PolicyResult LoadPolicy(std::string_view text, std::string_view file) {
                                        "and waivers are not available yet)");
         continue;
       }
-      const auto* array = value.as_array();
-      if (array == nullptr) {
-        reader.WrongType(value, "'assignments'", "an array of tables ([[assignments]])");
-        continue;
-      }
-      for (const toml::node& item : *array) {
-        const auto* table = item.as_table();
-        if (table == nullptr) {
-          reader.WrongType(item, "'assignments' entries", "tables ([[assignments]])");
-          continue;
-        }
+      const toml::array* array = reader.ForEachTable(value, "assignments", [&](const toml::table& table) {
         PortAssignment a;
-        if (LoadAssignment(reader, *table, a)) result.policy.assignments.push_back(std::move(a));
-      }
-      CheckOverlaps(reader, *array, result.policy.assignments);
+        if (LoadAssignment(reader, table, a)) result.policy.assignments.push_back(std::move(a));
+      });
+      if (array != nullptr) CheckOverlaps(reader, *array, result.policy.assignments);
     }
   });
   result.diagnostics = reader.TakeDiagnostics();

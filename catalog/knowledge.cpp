@@ -107,20 +107,10 @@ void LoadDocument(TomlReader& reader, const toml::table& root, Knowledge& knowle
       reader.Error(key.source(), "unknown table '" + std::string(key.str()) + "' (expected [[dead]])");
       continue;
     }
-    const auto* array = value.as_array();
-    if (array == nullptr) {
-      reader.WrongType(value, "'dead'", "an array of tables ([[dead]])");
-      continue;
-    }
-    for (const toml::node& item : *array) {
-      const auto* table = item.as_table();
-      if (table == nullptr) {
-        reader.WrongType(item, "'dead' entries", "tables ([[dead]])");
-        continue;
-      }
+    reader.ForEachTable(value, "dead", [&](const toml::table& table) {
       DeadEntry entry;
-      if (LoadDead(reader, *table, entry)) knowledge.dead.push_back(std::move(entry));
-    }
+      if (LoadDead(reader, table, entry)) knowledge.dead.push_back(std::move(entry));
+    });
   }
   std::stable_sort(knowledge.dead.begin(), knowledge.dead.end(),
                    [](const DeadEntry& a, const DeadEntry& b) { return a.line < b.line; });

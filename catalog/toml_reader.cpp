@@ -166,6 +166,24 @@ bool TomlReader::CheckKeys(const toml::table& table, std::string_view where,
   return ok;
 }
 
+const toml::array* TomlReader::ForEachTable(const toml::node& value, std::string_view key,
+                                            const std::function<void(const toml::table&)>& load) {
+  const std::string tables = "([[" + std::string(key) + "]])";
+  const auto* array = value.as_array();
+  if (array == nullptr) {
+    WrongType(value, Quoted(key), "an array of tables " + tables);
+    return nullptr;
+  }
+  for (const toml::node& item : *array) {
+    if (const auto* table = item.as_table()) {
+      load(*table);
+    } else {
+      WrongType(item, Quoted(key) + " entries", "tables " + tables);
+    }
+  }
+  return array;
+}
+
 std::vector<TomlDiagnostic> TomlReader::TakeDiagnostics() {
   // Keys are visited in name order; report in file order.
   std::stable_sort(diagnostics_.begin(), diagnostics_.end(), [](const auto& a, const auto& b) {

@@ -57,6 +57,11 @@ class TomlReader {
                  std::initializer_list<std::string_view> known,
                  std::initializer_list<std::string_view> required);
 
+  // For `[[key]]` arrays: calls `load` on each table of `value`; diagnoses a
+  // value that is not an array of tables. Returns the array, or nullptr.
+  const toml::array* ForEachTable(const toml::node& value, std::string_view key,
+                                  const std::function<void(const toml::table&)>& load);
+
   bool ok() const { return diagnostics_.empty(); }
   // In file order.
   std::vector<TomlDiagnostic> TakeDiagnostics();

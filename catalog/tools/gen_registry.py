@@ -18,6 +18,9 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cxx_emit import CxxString, Rows  # noqa: E402
+
 NS = '{http://www.iana.org/assignments}'
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.dirname(HERE)
@@ -323,32 +326,6 @@ def BuildSegments(records):
             rows.append((cut, end, status, first, len(covering)))
         segments[transport] = rows
     return segments, duplicates
-
-
-def CxxString(data):
-    out = []
-    for byte in data:
-        char = chr(byte)
-        if char == '\\':
-            out.append('\\\\')
-        elif char == '"':
-            out.append('\\"')
-        elif char == '\n':
-            out.append('\\n')
-        elif char == '?':
-            out.append('\\?')
-        elif 32 <= byte < 127:
-            out.append(char)
-        else:
-            out.append('\\%03o' % byte)
-    return '"' + ''.join(out) + '"'
-
-
-def Rows(items, per_line):
-    lines = []
-    for start in range(0, len(items), per_line):
-        lines.append('    ' + ', '.join(items[start:start + per_line]) + ',')
-    return '\n'.join(lines)
 
 
 def Generate(source_path, reader, output_dir, source_label):

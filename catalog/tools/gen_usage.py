@@ -27,6 +27,9 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cxx_emit import CxxString, Rows  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 CATALOG = os.path.dirname(HERE)
 REPO_PARENT = os.path.dirname(os.path.dirname(CATALOG))
@@ -376,32 +379,6 @@ def NetbaseReleaseDate(version):
 
 
 # ---------------------------------------------------------------- output
-
-def CxxString(text):
-    out = []
-    for byte in text.encode('utf-8'):
-        char = chr(byte)
-        if char == '\\':
-            out.append('\\\\')
-        elif char == '"':
-            out.append('\\"')
-        elif char == '\n':
-            out.append('\\n')
-        elif char == '?':
-            out.append('\\?')
-        elif 32 <= byte < 127:
-            out.append(char)
-        else:
-            out.append('\\%03o' % byte)
-    return '"' + ''.join(out) + '"'
-
-
-def Rows(items, per_line):
-    lines = []
-    for start in range(0, len(items), per_line):
-        lines.append('    ' + ', '.join(items[start:start + per_line]) + ',')
-    return '\n'.join(lines)
-
 
 def IndexBy(items, key):
     """Row indices grouped by transport (in TRANSPORTS order), each group
