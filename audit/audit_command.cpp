@@ -1,12 +1,11 @@
 #include "audit/audit_command.h"
 
-#include <array>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "audit/engine_errors.h"
 #include "audit/source_render.h"
+#include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
 
 namespace ghostport::audit {
@@ -15,69 +14,69 @@ namespace {
 
 using nlohmann::ordered_json;
 
-constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
-
-// FNV-1a: stable across platforms and runs, unlike std::hash.
-std::uint64_t Fnv1a(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
+const char* Colour(Severity s) {
+  switch (s) {
+    case Severity::kCritical: return "\033[1;35m";
+    case Severity::kHigh: return "\033[1;31m";
+    case Severity::kMedium: return "\033[1;33m";
+    case Severity::kLow: return "\033[1;36m";
+    case Severity::kInfo: return "\033[1;37m";
   }
-  return h;
+  return "";
 }
 
-struct Finding {
-  std::string klass;
-  Severity severity = Severity::kInfo;
-  const rules::ExposureEntry* entry = nullptr;
-  rules::SourceLocation location;
-  std::string rule_text;
-  std::string fingerprint;
-};
-
-// Identity of a finding that survives line shifts: the rule's text and chain,
-// the class and the ports, never the line number.
-std::string Fingerprint(const rules::Ruleset& rs, const rules::ExposureEntry& e, const std::string& klass) {
-  std::string key = klass + "|" + rules::FamilyName(e.family) + "|" + std::to_string(e.protocol) + "|" +
-                    std::to_string(e.from) + "-" + std::to_string(e.to);
-  for (const auto& r : e.rules) {
-    if (r.table >= 0) key += "|" + rs.tables[r.table].name + "/" + rs.tables[r.table].chains[r.chain].name;
-    key += "|" + rules::DescribeRef(rs, r);
+rules::AddressSet SourcesOf(const Finding& f) {
+  rules::AddressSet all = rules::AddressSet::None(f.entries.front()->family);
+  for (const rules::ExposureEntry* e : f.entries) {
+    if (e->family == all.family()) all = all.Union(e->sources);
   }
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(key)));
-  return buf;
+  return all;
+}
+
+ordered_json WaiverJson(const Waiver& w, const std::string& file) {
+  ordered_json j;
+  if (!w.fingerprint.empty()) j["fingerprint"] = w.fingerprint;
+  if (!w.klass.empty()) j["class"] = w.klass;
+  if (w.ports) j["ports"] = {w.ports->first, w.ports->last};
+  j["reason"] = w.reason;
+  j["owner"] = w.owner;
+  j["ticket"] = w.ticket;
+  j["expires"] = w.expires;
+  j["file"] = file;
+  j["line"] = w.line;
+  return j;
+}
+
+bool Fails(const Finding& f, const AuditOptions& options) {
+  return options.fail_on && !f.Waived() && f.severity >= *options.fail_on;
 }
 
 }  // namespace
 
-const char* SeverityName(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
-
-std::optional<Severity> SeverityFromName(const std::string& name) {
-  for (size_t i = 0; i < kSeverityNames.size(); ++i) {
-    if (name == kSeverityNames[i]) return static_cast<Severity>(i);
-  }
-  return std::nullopt;
-}
-
 int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<Policy> policy;
+  if (!options.policy_file.empty()) {
+    policy = ReadPolicy(options.policy_file, err);
+    if (!policy) return 2;
+  }
   const rules::Ruleset& rs = in.ruleset;
   rules::Exposure ex = rules::ComputeExposure(rs);
   if (ReportEngineErrors(ex.errors, err, "no report")) return 2;
-  std::vector<rules::ExposureEntry> entries = rules::ListEntries(ex);
-  std::vector<Finding> findings;
-  for (const auto& e : entries) {
-    Finding f;
-    f.klass = "opening";
-    f.entry = &e;
-    f.location = e.rules.empty() ? rules::SourceLocation{} : rules::LocationOf(rs, e.rules.back());
-    f.rule_text = e.rules.empty() ? "" : rules::DescribeRef(rs, e.rules.back());
-    f.fingerprint = Fingerprint(rs, e, f.klass);
-    findings.push_back(std::move(f));
-  }
+  const std::vector<rules::ExposureEntry> entries = rules::ListEntries(ex);
+  const FindingsReport report = ComputeFindings(rs, ex, entries, policy ? &*policy : nullptr, Today());
+  const std::string policy_file = policy ? policy->file : "";
+
   bool fail = false;
-  for (const auto& f : findings) fail = fail || (options.fail_on && f.severity >= *options.fail_on);
+  std::size_t counts[5] = {};
+  std::size_t waived = 0;
+  for (const Finding& f : report.findings) {
+    fail = fail || Fails(f, options);
+    if (f.Waived()) {
+      ++waived;
+    } else {
+      ++counts[static_cast<int>(f.severity)];
+    }
+  }
 
   SourceRenderer sources;
   if (options.format == OutputFormat::kJson) {
@@ -88,46 +87,126 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
       inputs.push_back({{"path", i.path}, {"format", parsers::InputFormatName(i.format)}});
     }
     doc["inputs"] = inputs;
+    if (policy) doc["policy"] = policy_file;
     ordered_json list = ordered_json::array();
-    for (size_t i = 0; i < findings.size(); ++i) {
-      const Finding& f = findings[i];
-      const rules::ExposureEntry& e = *f.entry;
+    for (const Finding& f : report.findings) {
       ordered_json j;
-      j["id"] = "F" + std::to_string(i + 1);
-      j["class"] = f.klass;
+      j["id"] = f.id;
+      j["class"] = FindingClassName(f.klass);
       j["severity"] = SeverityName(f.severity);
-      j["family"] = rules::FamilyName(e.family);
-      j["proto"] = e.other_protocols ? "other" : rules::ProtocolName(e.protocol);
-      j["ports"] = ordered_json::array({ordered_json::array({e.from, e.to})});
-      PutAddressJson(j, sources.Render(e.sources), "sources", "except_sources", "except_set");
-      j["conditional"] = e.conditional;
+      j["scope"] = ScopeName(f.scope);
+      j["family"] = rules::FamilyName(f.entries.front()->family);
+      j["proto"] = f.proto;
+      ordered_json ports = ordered_json::array();
+      for (const auto& [a, b] : f.ports) ports.push_back({a, b});
+      j["ports"] = std::move(ports);
+      j["port_count"] = f.port_count;
+      PutAddressJson(j, sources.Render(SourcesOf(f)), "sources", "except_sources", "except_set");
+      j["conditional"] = f.conditional;
+      j["depends_on"] = f.depends_on;
       j["location"] = {{"file", f.location.file}, {"line", f.location.line}};
       j["rule"] = f.rule_text;
+      j["chain"] = f.chain;
+      j["message"] = f.message;
+      j["explanation"] = f.explanation;
+      j["remediation"] = f.remediation;
       j["fingerprint"] = f.fingerprint;
-      j["waived"] = false;
-      j["catalog"] = nullptr;
+      j["waived"] = f.Waived();
+      if (f.waiver) {
+        ordered_json w = WaiverJson(*f.waiver->waiver, policy_file);
+        w["status"] = f.waiver->expired ? "expired" : "active";
+        j["waiver"] = std::move(w);
+      } else {
+        j["waiver"] = nullptr;
+      }
+      ordered_json examples = ordered_json::array();
+      for (const PortExample& x : f.examples) {
+        examples.push_back({{"port", x.port},
+                            {"proto", catalog::TransportName(x.transport)},
+                            {"service", x.service},
+                            {"detail", x.detail}});
+      }
+      j["examples"] = std::move(examples);
+      if (!f.examples.empty()) {
+        const PortExample& worst = f.examples.front();
+        j["catalog"] = {{"port", worst.port},
+                        {"proto", catalog::TransportName(worst.transport)},
+                        {"service", worst.service},
+                        {"status", catalog::LifecycleName(catalog::LifecycleOf(worst.port, worst.transport))}};
+      } else {
+        j["catalog"] = nullptr;
+      }
+      if (!f.covered.empty()) {
+        ordered_json covered;
+        for (const auto& [c, n] : f.covered) covered[FindingClassName(c)] = n;
+        j["covers"] = std::move(covered);
+      }
       list.push_back(std::move(j));
     }
-    doc["findings"] = list;
+    doc["findings"] = std::move(list);
+    ordered_json waivers = ordered_json::array();
+    for (const WaiverReport& w : report.waivers) {
+      ordered_json j = WaiverJson(*w.waiver, policy_file);
+      j["status"] = w.status;
+      j["findings"] = w.findings;
+      waivers.push_back(std::move(j));
+    }
+    doc["waivers"] = std::move(waivers);
     doc["address_sets"] = NamedSetsJson(sources);
-    doc["summary"] = {{"findings", findings.size()},
-                      {"catalog", "not available yet: findings are unclassified openings"},
+    ordered_json by_severity;
+    for (int s = 4; s >= 0; --s) by_severity[SeverityName(static_cast<Severity>(s))] = counts[s];
+    doc["summary"] = {{"findings", report.findings.size()},
+                      {"by_severity", std::move(by_severity)},
+                      {"waived", waived},
                       {"approximations", ex.approximations.size()},
+                      {"today", report.today},
                       {"fail_on", options.fail_on ? SeverityName(*options.fail_on) : "never"},
                       {"failed", fail}};
-    out << doc.dump(2) << "\n";
-  } else {
-    for (const auto& f : findings) {
-      const rules::ExposureEntry& e = *f.entry;
-      out << f.location.file << ":" << f.location.line << ":1: " << SeverityName(f.severity) << ": opens "
-          << (e.other_protocols ? "other protocols" : rules::ProtocolName(e.protocol)) << " "
-          << (e.from == e.to ? std::to_string(e.from) : std::to_string(e.from) + "-" + std::to_string(e.to))
-          << " from " << sources.Render(e.sources).summary << (e.conditional ? " (conditional)" : "")
-          << " [" << f.klass << "]\n";
-    }
-    out << findings.size() << (findings.size() == 1 ? " finding" : " findings")
-        << "; the port catalog is not available yet, so openings are not classified\n";
+    out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+    return fail ? 1 : 0;
   }
+
+  auto severity_word = [&](Severity s) {
+    return options.colour ? std::string(Colour(s)) + SeverityName(s) + "\033[0m" : std::string(SeverityName(s));
+  };
+  for (const Finding& f : report.findings) {
+    out << EscapeForTerminal(f.location.file.empty() ? "<netfilter>" : f.location.file) << ":" << f.location.line
+        << ":1: " << severity_word(f.severity) << ": " << EscapeForTerminal(f.message)
+        << (f.conditional ? " (conditional)" : "") << " [" << FindingClassName(f.klass) << "]\n";
+    out << "    " << EscapeForTerminal(f.rule_text) << "\n";
+    if (!f.depends_on.empty()) {
+      out << "  depends on:";
+      for (const std::string& d : f.depends_on) out << " " << EscapeForTerminal(d) << ";";
+      out << "\n";
+    }
+    if (!f.explanation.empty()) out << "  why: " << EscapeForTerminal(f.explanation) << "\n";
+    out << "  fix: " << f.remediation << "\n";
+    if (f.waiver) {
+      const Waiver& w = *f.waiver->waiver;
+      out << "  " << (f.waiver->expired ? "waiver EXPIRED on " : "waived until ") << w.expires << " by "
+          << EscapeForTerminal(w.owner) << " (" << EscapeForTerminal(w.ticket) << "): " << EscapeForTerminal(w.reason)
+          << " — " << policy_file << ":" << w.line << "\n";
+    }
+    out << "  fingerprint " << f.fingerprint << "\n";
+  }
+  for (const WaiverReport& w : report.waivers) {
+    if (w.status == "expired") {
+      out << policy_file << ":" << w.waiver->line << ":1: warning: waiver expired on " << w.waiver->expires
+          << "; its findings are reported again [waiver-expired]\n";
+    } else if (w.status == "unused") {
+      out << policy_file << ":" << w.waiver->line << ":1: note: waiver matches no finding [waiver-unused]\n";
+    }
+  }
+  std::string tally;
+  for (int s = 4; s >= 0; --s) {
+    if (counts[s] == 0) continue;
+    tally += (tally.empty() ? "" : ", ") + std::to_string(counts[s]) + " " + SeverityName(static_cast<Severity>(s));
+  }
+  out << report.findings.size() << (report.findings.size() == 1 ? " finding" : " findings")
+      << (tally.empty() ? "" : " (" + tally + ")") << (waived ? ", " + std::to_string(waived) + " waived" : "")
+      << "; " << ex.approximations.size() << " approximation(s)"
+      << (options.fail_on ? std::string("; fail-on ") + SeverityName(*options.fail_on) : std::string("; fail-on never"))
+      << (fail ? ": FAILED" : ": passed") << "\n";
   return fail ? 1 : 0;
 }
 

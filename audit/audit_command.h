@@ -1,24 +1,22 @@
-// `ghostport audit`: findings from the exposure. Until the port catalog
-// lands, every opening is reported as an `opening` finding of severity
-// info, and the exit-code contract (--fail-on) already holds.
+// `ghostport audit`: findings (audit/findings.h) as text or JSON, and the
+// exit code by --fail-on (waived findings never fail a run).
 #pragma once
 
 #include <iosfwd>
 #include <optional>
 #include <string>
 
+#include "audit/findings.h"
 #include "audit/inputs.h"
 #include "audit/ports_command.h"
 
 namespace ghostport::audit {
 
-enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
-const char* SeverityName(Severity s);
-std::optional<Severity> SeverityFromName(const std::string& name);
-
 struct AuditOptions {
   OutputFormat format = OutputFormat::kText;
   std::optional<Severity> fail_on = Severity::kHigh;  // nullopt: never
+  std::string policy_file;                            // empty: none
+  bool colour = false;                                // text: colour the severities
 };
 
 int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& out, std::ostream& err);

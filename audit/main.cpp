@@ -1,5 +1,8 @@
 // ghostport — which ports does this firewall open, and to what?
 #include <CLI/CLI.hpp>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <iostream>
 
 #include "audit/audit_command.h"
@@ -79,6 +82,8 @@ int main(int argc, char** argv) {
   add_inputs(audit, true);
   audit->add_option("--format", format, "text or json (sarif, junit, markdown and html are not available yet)")
       ->check(CLI::IsMember({"text", "json"}));
+  audit->add_option("--policy", audit_opts.policy_file,
+                    "policy file: port assignments, severity overrides, waivers (see examples/policy.toml)");
   audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
 
@@ -131,6 +136,8 @@ int main(int argc, char** argv) {
     }
     audit_opts.format = ToFormat(format);
     audit_opts.fail_on = ghostport::audit::SeverityFromName(fail_on);
+    const char* no_colour = std::getenv("NO_COLOR");
+    audit_opts.colour = isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');
     return ghostport::audit::RunAudit(**loaded, audit_opts, std::cout, std::cerr);
   }
   return 2;

@@ -1,6 +1,8 @@
 #include "audit/policy.h"
 
 #include <algorithm>
+#include <cstdio>
+#include <iterator>
 #include <ostream>
 
 #include "audit/inputs.h"
@@ -77,6 +79,115 @@ void CheckOverlaps(TomlReader& reader, const toml::array& array, const std::vect
   }
 }
 
+template <std::size_t N>
+bool OneOf(const std::string_view (&names)[N], std::string_view value) {
+  return std::find(std::begin(names), std::end(names), value) != std::end(names);
+}
+
+template <std::size_t N>
+std::string Listed(const std::string_view (&names)[N]) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+// A string value that must be one of `names`.
+template <std::size_t N>
+bool ReadChoice(TomlReader& reader, const toml::node& node, std::string_view what, const std::string_view (&names)[N],
+                std::string& out) {
+  if (!reader.ReadString(node, what, out)) return false;
+  if (OneOf(names, out)) return true;
+  reader.Error(node.source(), "'" + std::string(what) + "' is \"" + out + "\" (expected " + Listed(names) + ")");
+  return false;
+}
+
+void LoadSeverity(TomlReader& reader, const toml::node& value, std::vector<SeverityOverride>& out) {
+  const auto* table = value.as_table();
+  if (table == nullptr) {
+    reader.WrongType(value, "'severity'", "a table ([severity])");
+    return;
+  }
+  for (auto&& [key, node] : *table) {
+    const std::string klass(key.str());
+    if (!OneOf(kPolicyClasses, klass)) {
+      reader.Error(key.source(), "unknown finding class '" + klass + "' in [severity] (expected " +
+                                     Listed(kPolicyClasses) + ")");
+      continue;
+    }
+    if (node.is_string()) {
+      SeverityOverride o{klass, "", "", node.source().begin.line};
+      if (ReadChoice(reader, node, klass, kPolicySeverities, o.severity)) out.push_back(std::move(o));
+      continue;
+    }
+    const auto* scopes = node.as_table();
+    if (scopes == nullptr) {
+      reader.WrongType(node, "'" + klass + "'", "a severity or a table of scopes");
+      continue;
+    }
+    for (auto&& [scope, level] : *scopes) {
+      if (!OneOf(kPolicyScopes, scope.str())) {
+        reader.Error(scope.source(), "unknown scope '" + std::string(scope.str()) + "' in [severity." + klass +
+                                         "] (expected " + Listed(kPolicyScopes) + ")");
+        continue;
+      }
+      SeverityOverride o{klass, std::string(scope.str()), "", level.source().begin.line};
+      if (ReadChoice(reader, level, scope.str(), kPolicySeverities, o.severity)) out.push_back(std::move(o));
+    }
+  }
+}
+
+bool LoadWaiver(TomlReader& reader, const toml::table& table, Waiver& w) {
+  w.line = table.source().begin.line;
+  bool ok = reader.CheckKeys(table, "[[waivers]]",
+                             {"fingerprint", "class", "port", "reason", "owner", "ticket", "expires"},
+                             {"reason", "owner", "ticket", "expires"});
+  for (auto&& [key, value] : table) {
+    const std::string_view k = key.str();
+    if (k == "fingerprint") ok = reader.ReadString(value, k, w.fingerprint) && ok;
+    if (k == "class") ok = ReadChoice(reader, value, k, kPolicyClasses, w.klass) && ok;
+    if (k == "port") {
+      PortRange r{0, 0};
+      if (reader.ReadPortRange(value, k, r)) {
+        w.ports = r;
+      } else {
+        ok = false;
+      }
+    }
+    if (k == "reason") ok = reader.ReadString(value, k, w.reason) && ok;
+    if (k == "owner") ok = reader.ReadString(value, k, w.owner) && ok;
+    if (k == "ticket") ok = reader.ReadString(value, k, w.ticket) && ok;
+    if (k == "expires") {
+      if (const auto* date = value.as_date()) {
+        char text[16];
+        const toml::date d = date->get();
+        std::snprintf(text, sizeof text, "%04d-%02d-%02d", static_cast<int>(d.year), static_cast<int>(d.month),
+                      static_cast<int>(d.day));
+        w.expires = text;
+      } else {
+        reader.WrongType(value, "'expires'", "a date (expires = 2027-03-31)");
+        ok = false;
+      }
+    }
+  }
+  const bool by_fingerprint = !w.fingerprint.empty();
+  const bool by_port = !w.klass.empty() && w.ports.has_value();
+  if (ok && by_fingerprint == by_port) {
+    reader.Error(table.source(), by_fingerprint
+                                     ? "[[waivers]] names both a fingerprint and a class+port: give one"
+                                     : "[[waivers]] needs a 'fingerprint', or a 'class' and a 'port'");
+    ok = false;
+  }
+  for (std::string_view k : {"reason", "owner", "ticket"}) {
+    const auto* node = table.get(k);
+    if (node != nullptr && node->is_string() &&
+        node->as_string()->get().find_first_not_of(" \t") == std::string::npos) {
+      reader.Error(node->source(), "'" + std::string(k) + "' is empty");
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 }  // namespace
 
 PolicyResult LoadPolicy(std::string_view text, std::string_view file) {
@@ -85,10 +196,20 @@ PolicyResult LoadPolicy(std::string_view text, std::string_view file) {
   TomlReader reader(file);
   reader.Parse(text, [&](const toml::table& root) {
     for (auto&& [key, value] : root) {
+      if (key.str() == "severity") {
+        LoadSeverity(reader, value, result.policy.severity);
+        continue;
+      }
+      if (key.str() == "waivers") {
+        reader.ForEachTable(value, "waivers", [&](const toml::table& table) {
+          Waiver w;
+          if (LoadWaiver(reader, table, w)) result.policy.waivers.push_back(std::move(w));
+        });
+        continue;
+      }
       if (key.str() != "assignments") {
         reader.Error(key.source(), "unknown key '" + std::string(key.str()) +
-                                       "' (this version reads [[assignments]] only; severity overrides "
-                                       "and waivers are not available yet)");
+                                       "' (expected [[assignments]], [severity] or [[waivers]])");
         continue;
       }
       const toml::array* array = reader.ForEachTable(value, "assignments", [&](const toml::table& table) {

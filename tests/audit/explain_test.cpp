@@ -272,7 +272,16 @@ BOOST_AUTO_TEST_CASE(bad_policy_is_located_and_exit_2) {
       {"[[assignments]]\nport = \"80-90\"\ntransport = \"tcp\"\nname = \"web\"\nowner = \"ops\"\n"
        "[[assignments]]\nport = 85\ntransport = [\"udp\", \"tcp\"]\nname = \"other\"\nowner = \"ops\"\n",
        "p.toml:6:1: error: ports 85/tcp are already assigned at line 1 ('web')"},
-      {"[waivers]\n", "p.toml:1:2: error: unknown key 'waivers' (this version reads [[assignments]] only"},
+      {"[waiver]\n", "p.toml:1:2: error: unknown key 'waiver' (expected [[assignments]], [severity] or [[waivers]])"},
+      {"[severity]\ndead = \"fatal\"\n", "p.toml:2:8: error: 'dead' is \"fatal\" (expected info, low"},
+      {"[severity.dead]\neverywhere = \"high\"\n", "p.toml:2:1: error: unknown scope 'everywhere'"},
+      {"[severity]\ndeadish = \"high\"\n", "p.toml:2:1: error: unknown finding class 'deadish'"},
+      {"[[waivers]]\nreason = \"r\"\nowner = \"o\"\nticket = \"T-1\"\nexpires = 2027-01-01\n",
+       "p.toml:1:1: error: [[waivers]] needs a 'fingerprint', or a 'class' and a 'port'"},
+      {"[[waivers]]\nfingerprint = \"abc\"\nreason = \"r\"\nowner = \"o\"\nticket = \"T-1\"\nexpires = \"soon\"\n",
+       "p.toml:6:11: error: 'expires' must be a date (expires = 2027-03-31), not a string"},
+      {"[[waivers]]\nfingerprint = \"abc\"\nreason = \"r\"\nowner = \"o\"\nexpires = 2027-01-01\n",
+       "p.toml:1:1: error: [[waivers]] is missing 'ticket'"},
       {"[[assignments]\n", "p.toml:1:"},
   };
   const std::string path = TempPath("p.toml");

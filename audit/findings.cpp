@@ -1,0 +1,566 @@
+#include "audit/findings.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <tuple>
+
+#include "rules/address.h"
+#include "rules/compiled.h"
+#include "rules/protocols.h"
+
+namespace ghostport::audit {
+
+using catalog::Lifecycle;
+using catalog::Transport;
+using rules::AddressSet;
+using rules::ExposureEntry;
+using rules::PortSet;
+
+namespace {
+
+constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
+constexpr std::array<const char*, kFindingClassCount> kClassNames = {
+    "dead",          "dormant",       "unassigned",    "reserved",    "unofficial-use",
+    "malware-associated", "dynamic-range", "default-allow", "firewall-off"};
+constexpr std::array<const char*, 4> kScopeNames = {"any", "public", "private", "hosts"};
+
+// Severity by class (rows, FindingClass order) and scope (any, public,
+// private, hosts).
+constexpr Severity I = Severity::kInfo, L = Severity::kLow, M = Severity::kMedium, H = Severity::kHigh,
+                   C = Severity::kCritical;
+constexpr Severity kSeverity[kFindingClassCount][4] = {
+    {H, H, M, L},  // dead: a registration whose software is gone, open to the world
+    {M, M, L, I},  // dormant
+    {M, M, L, I},  // unassigned
+    {M, M, L, I},  // reserved
+    {M, M, L, I},  // unofficial-use
+    {M, M, L, I},  // malware-associated: old lists, a note not a verdict
+    {L, L, I, I},  // dynamic-range
+    {C, C, H, M},  // default-allow
+    {C, C, H, M},  // firewall-off
+};
+
+// FNV-1a: stable across platforms and runs, unlike std::hash.
+std::uint64_t Fnv1a(const std::string& s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+std::optional<Transport> TransportOf(std::uint8_t protocol) {
+  switch (protocol) {
+    case 6: return Transport::kTcp;
+    case 17: return Transport::kUdp;
+    case 33: return Transport::kDccp;
+    case 132: return Transport::kSctp;
+    default: return std::nullopt;
+  }
+}
+
+std::uint16_t Bit(FindingClass c) { return static_cast<std::uint16_t>(1U << static_cast<unsigned>(c)); }
+
+// Private, link-local, loopback and shared address space: what "public" is not.
+AddressSet NonPublic(rules::Family f) {
+  const char* const v4[] = {"10.0.0.0/8",     "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10",
+                            "169.254.0.0/16", "127.0.0.0/8",   "0.0.0.0/8"};
+  const char* const v6[] = {"fc00::/7", "fe80::/10", "::1/128", "::/128"};
+  AddressSet out = AddressSet::None(f);
+  if (f == rules::Family::kIpv4) {
+    for (const char* c : v4) out = out.Union(AddressSet::OfCidr(*rules::ParseCidr(f, c)));
+  } else {
+    for (const char* c : v6) out = out.Union(AddressSet::OfCidr(*rules::ParseCidr(f, c)));
+  }
+  return out;
+}
+
+std::string RangesText(const std::vector<std::pair<std::uint16_t, std::uint16_t>>& ranges) {
+  std::string out;
+  for (const auto& [a, b] : ranges) {
+    out += (out.empty() ? "" : ",") + std::to_string(a) + (a == b ? "" : "-" + std::to_string(b));
+  }
+  return out;
+}
+
+std::vector<std::pair<std::uint16_t, std::uint16_t>> Ranges(const PortSet& set) {
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> out;
+  for (const auto& iv : set.intervals()) out.emplace_back(iv.lo, iv.hi);
+  return out;
+}
+
+// Classes of every (port, transport), computed once per port.
+class PortClasses {
+ public:
+  explicit PortClasses(const Policy* policy) : policy_(policy) {}
+
+  std::uint16_t At(std::uint16_t port, Transport t) {
+    auto& table = cache_[static_cast<int>(t)];
+    if (table.empty()) table.assign(65536, kUnknown);
+    std::uint16_t& slot = table[port];
+    if (slot == kUnknown) slot = Compute(port, t);
+    return slot;
+  }
+
+ private:
+  static constexpr std::uint16_t kUnknown = 0xffff;
+
+  std::uint16_t Compute(std::uint16_t port, Transport t) const {
+    if (policy_ != nullptr && !policy_->AssignmentsAt(port, t).empty()) return 0;
+    const catalog::Registry& registry = catalog::Registry::Instance();
+    const catalog::PortStatus status = registry.Status(port, t);
+    std::uint16_t mask = 0;
+    switch (status) {
+      case catalog::PortStatus::kDynamic: mask = Bit(FindingClass::kDynamicRange); break;
+      case catalog::PortStatus::kUnassigned: mask = Bit(FindingClass::kUnassigned); break;
+      case catalog::PortStatus::kReserved: mask = Bit(FindingClass::kReserved); break;
+      case catalog::PortStatus::kAssigned:
+        switch (catalog::LifecycleOf(port, t)) {
+          case Lifecycle::kAlive: return 0;
+          case Lifecycle::kDead: mask = Bit(FindingClass::kDead); break;
+          default: mask = Bit(FindingClass::kDormant); break;
+        }
+        break;
+    }
+    const catalog::Usage& usage = catalog::Usage::Instance();
+    if (!usage.UnofficialAt(port, t).empty()) mask |= Bit(FindingClass::kUnofficialUse);
+    if (!usage.MalwareAt(port, t).empty()) mask |= Bit(FindingClass::kMalwareAssociated);
+    return mask;
+  }
+
+  const Policy* policy_;
+  std::vector<std::uint16_t> cache_[4];
+};
+
+// ---------------------------------------------------------------------------
+// Examples and explanations
+
+std::string ServiceNames(const catalog::PortFacts& facts) {
+  std::string out;
+  for (const auto& s : facts.services) out += (out.empty() ? "" : ", ") + std::string(s.record->Name());
+  return out;
+}
+
+std::string UsesText(const catalog::PortFacts& facts, std::size_t limit) {
+  std::string out;
+  for (std::size_t i = 0; i < facts.unofficial.size() && i < limit; ++i) {
+    out += (i ? "; " : "") + std::string(facts.unofficial[i]->software);
+  }
+  if (facts.unofficial.size() > limit) out += "; and " + std::to_string(facts.unofficial.size() - limit) + " more";
+  return out;
+}
+
+std::string MalwareText(const catalog::PortFacts& facts, std::size_t limit) {
+  std::string out;
+  for (std::size_t i = 0; i < facts.malware.size() && i < limit; ++i) {
+    out += (i ? "; " : "") + std::string(facts.malware[i]->names);
+  }
+  if (facts.malware.size() > limit) out += "; and " + std::to_string(facts.malware.size() - limit) + " more";
+  return out;
+}
+
+// Rank: lower is worse (shown first).
+int Rank(FindingClass c, const catalog::PortFacts& facts) {
+  switch (c) {
+    case FindingClass::kDead:
+      for (const auto& s : facts.services) {
+        for (const auto* d : s.dead) {
+          if (d->confidence == "high") return 0;
+        }
+      }
+      return 1;
+    case FindingClass::kUnofficialUse: return -static_cast<int>(facts.unofficial.size());
+    case FindingClass::kMalwareAssociated: return -static_cast<int>(facts.malware.size());
+    default: return 0;
+  }
+}
+
+PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
+  PortExample e;
+  e.port = facts.port;
+  e.transport = facts.transport;
+  e.service = ServiceNames(facts);
+  switch (c) {
+    case FindingClass::kDead:
+      for (const auto& s : facts.services) {
+        for (const auto* d : s.dead) {
+          e.detail = std::string(d->what) + "; dead (" + std::string(d->confidence) + " confidence" +
+                     (d->since.empty() ? "" : ", since " + std::string(d->since)) + ")";
+          return e;
+        }
+      }
+      break;
+    case FindingClass::kDormant: {
+      std::string registered;
+      for (const auto& s : facts.services) {
+        registered = std::string(s.record->Description()) + "; registered " +
+                     std::string(s.record->Registered().empty() ? "without a date" : s.record->Registered()) +
+                     ", no RFC, never seen in use";
+        break;
+      }
+      e.detail = registered;
+      break;
+    }
+    case FindingClass::kUnassigned: e.detail = "never assigned by IANA"; break;
+    case FindingClass::kReserved: e.detail = "reserved by IANA"; break;
+    case FindingClass::kUnofficialUse: e.detail = "likely listening: " + UsesText(facts, 3); break;
+    case FindingClass::kMalwareAssociated: e.detail = "named in malware lists: " + MalwareText(facts, 3); break;
+    case FindingClass::kDynamicRange: e.detail = "dynamic (ephemeral) range"; break;
+    default: break;
+  }
+  return e;
+}
+
+std::string Explain(FindingClass c, const catalog::PortFacts& facts, std::size_t count) {
+  const std::string port = std::to_string(facts.port) + "/" + std::string(catalog::TransportName(facts.transport));
+  const std::string who = ServiceNames(facts);
+  switch (c) {
+    case FindingClass::kDead:
+      for (const auto& s : facts.services) {
+        for (const auto* d : s.dead) {
+          return port + " is registered to " + std::string(s.record->Name()) + " (" + std::string(d->what) +
+                 "), which is dead: " + std::string(d->evidence) + " Source: " +
+                 (d->sources.empty() ? std::string("none") : std::string(d->sources.front().url)) + ".";
+        }
+      }
+      return port + " is registered to a dead service.";
+    case FindingClass::kDormant: {
+      std::string reasons;
+      for (const std::string& r : facts.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+      return port + " is registered to " + who + " but shows no sign of use: " + reasons + ".";
+    }
+    case FindingClass::kUnassigned:
+      return "IANA never assigned " + std::to_string(count) + (count == 1 ? " of these ports" : " of these ports") +
+             ": whatever listens there is unregistered software" +
+             (facts.unofficial.empty() ? "." : " (on " + port + ", likely: " + UsesText(facts, 3) + ").");
+    case FindingClass::kReserved:
+      return "IANA reserves " + port + ": no service is meant to listen there.";
+    case FindingClass::kUnofficialUse: {
+      const catalog::UsageSource* source = facts.unofficial.front()->source;
+      return "Something other than the registration is known to use " + port + ": " + UsesText(facts, 5) + " (" +
+             std::string(source->title) + ", as of " + std::string(source->as_of) + ": " +
+             std::string(catalog::SourceWeightName(source->weight)) + ").";
+    }
+    case FindingClass::kMalwareAssociated: {
+      const catalog::UsageSource* source = facts.malware.front()->source;
+      return port + " is named in malware lists: " + MalwareText(facts, 5) + " (" + std::string(source->title) +
+             ", as of " + std::string(source->as_of) + ": a note, not a verdict — check what listens).";
+    }
+    case FindingClass::kDynamicRange:
+      return "49152-65535 is the dynamic range: systems hand these ports out as ephemeral ports, so opening them "
+             "inbound exposes whatever happens to bind there.";
+    default: return "";
+  }
+}
+
+std::string Remediation(FindingClass c, bool range_rule, Scope scope) {
+  std::string narrow = range_rule ? " Narrow the range to the ports actually in use." : "";
+  std::string restrict = scope == Scope::kAny || scope == Scope::kPublic
+                             ? " Restrict the sources to the hosts that need it."
+                             : "";
+  switch (c) {
+    case FindingClass::kDead:
+    case FindingClass::kDormant:
+    case FindingClass::kReserved:
+    case FindingClass::kUnassigned:
+      return "Remove the rule if nothing needs the port." + narrow + restrict +
+             " If a service of yours uses it, record it in the policy's [[assignments]], or waive the finding "
+             "with a reason, owner, ticket and expiry.";
+    case FindingClass::kUnofficialUse:
+      return "Find what listens (ghostport explain PORT shows how), then record it in the policy's "
+             "[[assignments]] or remove the rule." + narrow + restrict;
+    case FindingClass::kMalwareAssociated:
+      return "Check that nothing unexpected listens (ghostport explain PORT shows how); remove the rule unless a "
+             "documented service needs the port." + narrow + restrict;
+    case FindingClass::kDynamicRange:
+      return "Do not open ephemeral ports inbound: replies are allowed by conntrack (ESTABLISHED,RELATED). "
+             "Remove the rule or narrow it to the fixed ports a service uses." + restrict;
+    case FindingClass::kDefaultAllow:
+      return "Set the chain's policy to DROP and accept only what is needed.";
+    case FindingClass::kFirewallOff:
+      return "Load a ruleset with a filtering INPUT chain (policy DROP, accepting only what is needed).";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------
+// Grouping
+
+struct GroupKey {
+  rules::RuleRef rule;
+  FindingClass klass;
+  std::uint8_t protocol;
+  bool other_protocols;
+  friend auto operator<=>(const GroupKey&, const GroupKey&) = default;
+};
+
+struct Group {
+  std::vector<const ExposureEntry*> entries;
+  PortSet ports;   // of the class
+  PortSet opened;  // all the rule opens (same protocol)
+  Scope scope = Scope::kHosts;
+  bool conditional = false;
+  std::map<FindingClass, std::size_t> covered;
+  std::vector<std::string> protocols;  // open-everything groups span protocols
+};
+
+Scope Wider(Scope a, Scope b) { return static_cast<int>(a) < static_cast<int>(b) ? a : b; }
+
+Severity Resolve(FindingClass c, Scope s, const Policy* policy) {
+  Severity severity = kSeverity[static_cast<int>(c)][static_cast<int>(s)];
+  if (policy == nullptr) return severity;
+  int best = -1;  // 0: class-wide, 1: class and scope
+  for (const SeverityOverride& o : policy->severity) {
+    if (o.klass != FindingClassName(c)) continue;
+    const int specificity = o.scope.empty() ? 0 : (o.scope == ScopeName(s) ? 1 : -1);
+    if (specificity < 0 || specificity < best) continue;
+    best = specificity;
+    severity = *SeverityFromName(o.severity);
+  }
+  return severity;
+}
+
+std::string ChainName(const rules::Ruleset& rs, const rules::RuleRef& r) {
+  if (r.table < 0) return "";
+  return rs.tables[r.table].name + "/" + rs.tables[r.table].chains[r.chain].name;
+}
+
+}  // namespace
+
+const char* SeverityName(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
+
+std::optional<Severity> SeverityFromName(const std::string& name) {
+  for (size_t i = 0; i < kSeverityNames.size(); ++i) {
+    if (name == kSeverityNames[i]) return static_cast<Severity>(i);
+  }
+  return std::nullopt;
+}
+
+const char* FindingClassName(FindingClass c) { return kClassNames[static_cast<int>(c)]; }
+
+const char* FindingClassSummary(FindingClass c) {
+  switch (c) {
+    case FindingClass::kDead: return "The rule opens a port whose registered service is dead (curated, with sources).";
+    case FindingClass::kDormant: return "The rule opens a port whose registration shows no sign of use.";
+    case FindingClass::kUnassigned: return "The rule opens a port IANA never assigned.";
+    case FindingClass::kReserved: return "The rule opens a port IANA reserves.";
+    case FindingClass::kUnofficialUse: return "The rule opens a port other software is known to use unofficially.";
+    case FindingClass::kMalwareAssociated: return "The rule opens a port named in malware lists.";
+    case FindingClass::kDynamicRange: return "The rule opens ports in the dynamic (ephemeral) range 49152-65535.";
+    case FindingClass::kDefaultAllow: return "A chain policy ACCEPT opens every port not dropped earlier.";
+    case FindingClass::kFirewallOff: return "No base chain filters the path: everything is open.";
+  }
+  return "";
+}
+
+const char* ScopeName(Scope s) { return kScopeNames[static_cast<int>(s)]; }
+
+Scope ScopeOf(const AddressSet& sources) {
+  if (sources.IsAll()) return Scope::kAny;
+  const AddressSet public_space = NonPublic(sources.family()).Complement();
+  if (public_space.Subtract(sources).empty()) return Scope::kAny;
+  if (const AddressSet::Values* values = sources.EagerValues()) {
+    const auto& ivs = values->intervals();
+    const bool hosts = !ivs.empty() && ivs.size() <= 16 &&
+                       std::all_of(ivs.begin(), ivs.end(), [](const auto& iv) { return iv.lo == iv.hi; });
+    if (hosts) return Scope::kHosts;
+  }
+  return sources.Intersects(public_space) ? Scope::kPublic : Scope::kPrivate;
+}
+
+Severity DefaultSeverity(FindingClass c, Scope s) { return kSeverity[static_cast<int>(c)][static_cast<int>(s)]; }
+
+std::string Today() {
+  if (const char* fixed = std::getenv("GHOSTPORT_TODAY"); fixed != nullptr && *fixed != '\0') return fixed;
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
+  return text;
+}
+
+FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& exposure,
+                               const std::vector<ExposureEntry>& entries, const Policy* policy,
+                               const std::string& today) {
+  PortClasses classes(policy);
+  std::map<GroupKey, Group> groups;
+  for (const ExposureEntry& e : entries) {
+    if (e.rules.empty() || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
+    const rules::RuleRef& ref = e.rules.back();
+    const Scope scope = ScopeOf(e.sources);
+    const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOf(e.protocol);
+    const bool has_ports = maybe_transport.has_value();
+    const Transport transport = maybe_transport.value_or(Transport::kTcp);
+    const bool open_everything = ref.table < 0 || ref.rule < 0;
+    auto add = [&](FindingClass c, const PortSet& ports) {
+      // A policy that opens everything is one finding, whatever the protocol.
+      Group& g = open_everything ? groups[{ref, c, 0, false}] : groups[{ref, c, e.protocol, e.other_protocols}];
+      const std::string proto = e.other_protocols ? "other" : rules::ProtocolName(e.protocol);
+      if (std::find(g.protocols.begin(), g.protocols.end(), proto) == g.protocols.end()) g.protocols.push_back(proto);
+      g.entries.push_back(&e);
+      g.ports = g.ports.Union(ports);
+      g.opened = g.opened.Union(PortSet::Range(e.from, e.to));
+      g.scope = g.entries.size() == 1 ? scope : Wider(g.scope, scope);
+      g.conditional = g.conditional || e.conditional;
+      return &g;
+    };
+    if (open_everything) {
+      const FindingClass c = ref.table < 0 ? FindingClass::kFirewallOff : FindingClass::kDefaultAllow;
+      Group* g = add(c, PortSet::Range(e.from, e.to));
+      if (has_ports) {
+        for (std::uint32_t p = e.from; p <= e.to; ++p) {
+          const std::uint16_t mask = classes.At(static_cast<std::uint16_t>(p), transport);
+          for (int k = 0; k < kFindingClassCount; ++k) {
+            if (mask & (1U << k)) ++g->covered[static_cast<FindingClass>(k)];
+          }
+        }
+      }
+      continue;
+    }
+    if (!has_ports) continue;  // no ports: no port classes
+    std::vector<rules::Interval<std::uint16_t>> per_class[kFindingClassCount];
+    for (std::uint32_t p = e.from; p <= e.to; ++p) {
+      const auto port = static_cast<std::uint16_t>(p);
+      const std::uint16_t mask = classes.At(port, transport);
+      for (int k = 0; k < kFindingClassCount; ++k) {
+        if (!(mask & (1U << k))) continue;
+        auto& list = per_class[k];
+        if (!list.empty() && list.back().hi + 1 == port) {
+          list.back().hi = port;
+        } else {
+          list.push_back({port, port});
+        }
+      }
+    }
+    for (int k = 0; k < kFindingClassCount; ++k) {
+      if (!per_class[k].empty()) add(static_cast<FindingClass>(k), PortSet::FromIntervals(std::move(per_class[k])));
+    }
+  }
+
+  FindingsReport report;
+  report.today = today;
+  for (auto& [key, g] : groups) {
+    Finding f;
+    f.klass = key.klass;
+    f.rule = key.rule;
+    f.scope = g.scope;
+    f.severity = Resolve(f.klass, f.scope, policy);
+    f.entries = g.entries;
+    f.location = key.rule.table < 0 ? rules::SourceLocation{} : rules::LocationOf(rs, key.rule);
+    f.rule_text = rules::DescribeRef(rs, key.rule);
+    f.chain = ChainName(rs, key.rule);
+    f.proto.clear();
+    for (const std::string& p : g.protocols) f.proto += (f.proto.empty() ? "" : ",") + p;
+    f.ports = Ranges(g.ports);
+    f.port_count = static_cast<std::size_t>(g.ports.Size());
+    f.opened = Ranges(g.opened);
+    f.conditional = g.conditional;
+    for (const ExposureEntry* e : g.entries) {
+      for (const rules::Guard& guard : e->guards) {
+        const std::string text = rules::DescribeRef(rs, guard.rule);
+        if (std::find(f.depends_on.begin(), f.depends_on.end(), text) == f.depends_on.end()) {
+          f.depends_on.push_back(text);
+        }
+      }
+    }
+    for (const auto& [c, n] : g.covered) f.covered.emplace_back(c, n);
+
+    const std::optional<Transport> transport =
+        key.other_protocols ? std::optional<Transport>() : TransportOf(key.protocol);
+    const Transport port_transport = transport.value_or(Transport::kTcp);
+    const std::string scope_text = f.scope == Scope::kAny       ? "any source"
+                                   : f.scope == Scope::kPublic  ? "public addresses"
+                                   : f.scope == Scope::kPrivate ? "private addresses"
+                                                                : "single hosts";
+    if (f.klass == FindingClass::kDefaultAllow || f.klass == FindingClass::kFirewallOff) {
+      std::string counts;
+      for (const auto& [c, n] : f.covered) {
+        counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + FindingClassName(c);
+      }
+      f.message = std::string(f.klass == FindingClass::kDefaultAllow ? "the chain policy ACCEPT" : "no filtering chain") +
+                  " opens every port not dropped earlier (" + f.proto + ") to " + scope_text +
+                  (counts.empty() ? "" : "; among the port/transport pairs " + counts);
+      f.explanation = FindingClassSummary(f.klass);
+    } else if (transport) {
+      // Examples: rank candidates (bounded), worst first.
+      std::vector<std::pair<int, catalog::PortFacts>> candidates;
+      std::size_t seen = 0;
+      for (const auto& [a, b] : f.ports) {
+        for (std::uint32_t p = a; p <= b && seen < 2000; ++p, ++seen) {
+          catalog::PortFacts facts = catalog::Describe(static_cast<std::uint16_t>(p), port_transport);
+          candidates.emplace_back(Rank(f.klass, facts), std::move(facts));
+        }
+      }
+      std::stable_sort(candidates.begin(), candidates.end(),
+                       [](const auto& x, const auto& y) { return x.first < y.first; });
+      for (std::size_t i = 0; i < candidates.size() && i < 5; ++i) {
+        f.examples.push_back(Example(f.klass, candidates[i].second));
+      }
+      if (!candidates.empty()) f.explanation = Explain(f.klass, candidates.front().second, f.port_count);
+      std::string named;
+      for (std::size_t i = 0; i < f.examples.size() && i < 3; ++i) {
+        const PortExample& x = f.examples[i];
+        std::string label = x.service;
+        if (f.klass == FindingClass::kUnofficialUse || f.klass == FindingClass::kMalwareAssociated) {
+          // The software, not the registration: what likely listens.
+          label = x.detail.substr(x.detail.find(": ") + 2);
+          label = label.substr(0, label.find(';'));
+          if (label.size() > 40) label = label.substr(0, 37) + "...";
+        }
+        named += (i ? ", " : "") + std::to_string(x.port) + (label.empty() ? "" : " " + label);
+      }
+      f.message = "opens " + std::to_string(f.port_count) + " " + FindingClassName(f.klass) + " " + f.proto +
+                  (f.port_count == 1 ? " port" : " ports") + " to " + scope_text + ": " + named +
+                  (f.port_count > 3 ? ", ..." : "");
+    }
+    const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
+    f.remediation = Remediation(f.klass, range_rule, f.scope);
+    f.fingerprint = [&] {
+      std::string identity = std::string(FindingClassName(f.klass)) + "|" + f.proto + "|" + f.chain + "|" +
+                             f.rule_text + "|" + RangesText(f.opened);
+      char buf[17];
+      std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(identity)));
+      return std::string(buf);
+    }();
+    report.findings.push_back(std::move(f));
+  }
+
+  std::stable_sort(report.findings.begin(), report.findings.end(), [](const Finding& a, const Finding& b) {
+    return std::tie(a.location.file, a.location.line, a.klass, a.proto) <
+           std::tie(b.location.file, b.location.line, b.klass, b.proto);
+  });
+  // Identical rules give identical fingerprints: number the repeats.
+  std::map<std::string, int> repeats;
+  for (Finding& f : report.findings) {
+    const int n = ++repeats[f.fingerprint];
+    if (n > 1) f.fingerprint += "-" + std::to_string(n);
+  }
+  for (std::size_t i = 0; i < report.findings.size(); ++i) report.findings[i].id = "F" + std::to_string(i + 1);
+
+  if (policy != nullptr) {
+    for (const Waiver& w : policy->waivers) {
+      WaiverReport wr{&w, "unused", {}};
+      const bool expired = w.expires < today;
+      for (Finding& f : report.findings) {
+        bool match = !w.fingerprint.empty() && w.fingerprint == f.fingerprint;
+        if (!match && !w.klass.empty() && w.ports && w.klass == FindingClassName(f.klass)) {
+          for (const auto& [a, b] : f.ports) match = match || (a <= w.ports->last && w.ports->first <= b);
+        }
+        if (!match || f.waiver) continue;
+        f.waiver = WaiverState{&w, expired};
+        wr.findings.push_back(f.id);
+      }
+      if (!wr.findings.empty()) wr.status = expired ? "expired" : "active";
+      report.waivers.push_back(std::move(wr));
+    }
+  }
+  return report;
+}
+
+}  // namespace ghostport::audit

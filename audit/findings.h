@@ -1,0 +1,128 @@
+// Findings: the exposure joined with the port catalog and the organisation's
+// policy. One finding per opening rule and class, never one per port: a rule
+// opening 1024-65535 gives one `dead` finding that counts its dead ports and
+// names the worst, one `dormant` finding, and so on.
+//
+// Classes, per (port, transport) the rule opens, unless the policy assigns
+// the port to one of the organisation's services (then it is justified):
+//   dead, dormant, reserved     the catalog's lifecycle of the registration
+//   unassigned                  never assigned (user and system ranges)
+//   dynamic-range               49152-65535, which IANA never assigns
+//   unofficial-use              something other than the registration is
+//                               known to use it (only on ports whose own
+//                               registration is not alive)
+//   malware-associated          named in malware lists (same condition)
+//   default-allow               a chain policy ACCEPT opens the port
+//   firewall-off                no base chain filters the path at all
+// Alive registrations raise nothing. Loopback-only openings raise nothing.
+//
+// Severity comes from class × scope (who can reach it: any source, public
+// addresses, private ranges only, a few single hosts), overridable in the
+// policy's [severity] table. Waivers hide a finding until they expire.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "audit/policy.h"
+#include "catalog/lifecycle.h"
+#include "rules/exposure.h"
+#include "rules/exposure_entries.h"
+
+namespace ghostport::audit {
+
+enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
+const char* SeverityName(Severity s);
+std::optional<Severity> SeverityFromName(const std::string& name);
+
+enum class FindingClass : std::uint8_t {
+  kDead,
+  kDormant,
+  kUnassigned,
+  kReserved,
+  kUnofficialUse,
+  kMalwareAssociated,
+  kDynamicRange,
+  kDefaultAllow,
+  kFirewallOff,
+};
+inline constexpr int kFindingClassCount = 9;
+const char* FindingClassName(FindingClass c);  // "dead", "unofficial-use", ...
+// What the class means, one sentence (for reports' rule metadata).
+const char* FindingClassSummary(FindingClass c);
+
+// Who can reach an opening.
+enum class Scope : std::uint8_t { kAny, kPublic, kPrivate, kHosts };
+const char* ScopeName(Scope s);  // "any", "public", "private", "hosts"
+Scope ScopeOf(const rules::AddressSet& sources);
+
+// The built-in severity for a class and scope (before policy overrides).
+Severity DefaultSeverity(FindingClass c, Scope s);
+
+// One port the finding names as an example, worst first.
+struct PortExample {
+  std::uint16_t port = 0;
+  catalog::Transport transport = catalog::Transport::kTcp;
+  std::string service;  // registered name(s), may be empty
+  std::string detail;   // why it is in this class, condensed
+};
+
+struct WaiverState {
+  const Waiver* waiver = nullptr;
+  bool expired = false;
+};
+
+struct Finding {
+  std::string id;  // "F1", ... in report order
+  FindingClass klass = FindingClass::kDead;
+  Severity severity = Severity::kInfo;
+  Scope scope = Scope::kAny;
+  rules::RuleRef rule;             // the opening rule (or policy)
+  rules::SourceLocation location;  // of that rule
+  std::string rule_text;
+  std::string chain;               // "filter/INPUT"
+  std::vector<const rules::ExposureEntry*> entries;  // the openings it covers
+  std::string proto;               // "tcp", "udp", ... of the entries (one finding per protocol)
+  // The ports of this class the rule opens, as [from, to] ranges, and how many.
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> ports;
+  std::size_t port_count = 0;
+  // The ports the rule opens at all (what the fingerprint hashes).
+  std::vector<std::pair<std::uint16_t, std::uint16_t>> opened;
+  std::vector<PortExample> examples;  // worst first, at most 5
+  bool conditional = false;
+  std::vector<std::string> depends_on;  // the unknown conditions, as text
+  std::string message;      // one line
+  std::string explanation;  // from the catalog, for the worst example
+  std::string remediation;
+  std::string fingerprint;  // stable: rule identity + class + proto + opened ports
+  std::optional<WaiverState> waiver;  // matched waiver (valid or expired)
+  // For default-allow/firewall-off: what the open-everything covers, by class.
+  std::vector<std::pair<FindingClass, std::size_t>> covered;
+
+  bool Waived() const { return waiver && !waiver->expired; }
+};
+
+struct WaiverReport {
+  const Waiver* waiver = nullptr;
+  std::string status;  // "active", "expired", "unused"
+  std::vector<std::string> findings;  // ids it matched
+};
+
+struct FindingsReport {
+  std::vector<Finding> findings;  // by location, class
+  std::vector<WaiverReport> waivers;
+  std::string today;  // YYYY-MM-DD the waivers were judged on
+};
+
+// `today` (YYYY-MM-DD) decides which waivers have expired.
+FindingsReport ComputeFindings(const rules::Ruleset& ruleset, const rules::Exposure& exposure,
+                               const std::vector<rules::ExposureEntry>& entries, const Policy* policy,
+                               const std::string& today);
+
+// Today's date, YYYY-MM-DD (UTC); GHOSTPORT_TODAY overrides it, for
+// reproducible reports and tests.
+std::string Today();
+
+}  // namespace ghostport::audit

@@ -1,0 +1,188 @@
+// `ghostport audit`: findings per rule and class from the catalog, severity
+// by scope, the policy's assignments, severity overrides and waivers.
+#define BOOST_TEST_MODULE audit
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+
+#include "tests/audit/run_command.h"
+
+using ghostport::testing::RunGhostport;
+using ghostport::testing::WriteFile;
+using nlohmann::json;
+
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("ghostport-audit-test-" + name)).string();
+}
+
+// Audits `rules` (iptables-save text) with optional policy text; JSON.
+json Audit(const std::string& rules, const std::string& policy = "", int* exit_code = nullptr) {
+  std::string args = "audit --format json --fail-on never -";
+  if (!policy.empty()) {
+    WriteFile(TempPath("policy.toml"), policy);
+    args += " --policy '" + TempPath("policy.toml") + "'";
+  }
+  auto r = RunGhostport(args, rules);
+  if (exit_code != nullptr) *exit_code = r.exit_code;
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  return json::parse(r.out);
+}
+
+std::string Rules(const std::string& body, const std::string& policy = "DROP") {
+  return "*filter\n:INPUT " + policy + " [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
+}
+
+const json* Find(const json& doc, const std::string& klass, int line) {
+  for (const auto& f : doc["findings"]) {
+    if (f["class"] == klass && f["location"]["line"] == line) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(findings)
+
+BOOST_AUTO_TEST_CASE(legacy_app_findings_by_rule_and_class) {
+  auto r = RunGhostport("audit --format json --fail-on never examples/iptables/legacy-app.rules");
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  const json doc = json::parse(r.out);
+  const json* tapestry = Find(doc, "dead", 12);
+  BOOST_REQUIRE(tapestry != nullptr);
+  BOOST_TEST((*tapestry)["severity"] == "high");
+  BOOST_TEST((*tapestry)["scope"] == "any");
+  BOOST_TEST((*tapestry)["ports"] == json::parse("[[3393,3393]]"));
+  BOOST_TEST((*tapestry)["catalog"]["service"] == "d2k-tapestry1");
+  BOOST_TEST((*tapestry)["catalog"]["status"] == "dead");
+  BOOST_TEST((*tapestry)["explanation"].get<std::string>().find("D2K") != std::string::npos);
+  BOOST_TEST(!(*tapestry)["remediation"].get<std::string>().empty());
+  const json* directnet = Find(doc, "dead", 14);
+  BOOST_REQUIRE(directnet != nullptr);
+  BOOST_TEST((*directnet)["proto"] == "udp");
+  // The 3000-3500 range from 10.20.0.0/16: one finding per class, private scope.
+  for (const char* klass : {"dead", "dormant", "unassigned", "reserved", "unofficial-use", "malware-associated"}) {
+    const json* f = Find(doc, klass, 13);
+    BOOST_REQUIRE_MESSAGE(f != nullptr, klass);
+    BOOST_TEST((*f)["scope"] == "private");
+    BOOST_TEST((*f)["port_count"].get<int>() >= 1);
+    BOOST_TEST((*f)["examples"].size() <= 5U);
+  }
+  BOOST_TEST((*Find(doc, "dead", 13))["severity"] == "medium");
+  BOOST_TEST((*Find(doc, "dormant", 13))["severity"] == "low");
+  // ssh (alive), 8080 (alive), 5432 (alive, conditional), loopback: nothing.
+  for (int line : {9, 10, 11, 16, 17}) {
+    for (const auto& f : doc["findings"]) BOOST_TEST(f["location"]["line"] != line);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_wide_range_is_one_finding_per_class_with_counts) {
+  const json doc = Audit(Rules("-A INPUT -p tcp --dport 1024:65535 -j ACCEPT\n"));
+  int dynamic = 0;
+  for (const auto& f : doc["findings"]) {
+    BOOST_TEST(f["location"]["line"] == 5);
+    if (f["class"] == "dynamic-range") {
+      ++dynamic;
+      BOOST_TEST(f["port_count"] == 16384);
+      BOOST_TEST(f["severity"] == "low");
+    }
+    if (f["class"] == "unassigned") BOOST_TEST(f["port_count"].get<int>() > 30000);
+  }
+  BOOST_TEST(dynamic == 1);
+  std::set<std::string> classes;
+  for (const auto& f : doc["findings"]) BOOST_TEST(classes.insert(f["class"].get<std::string>()).second);
+}
+
+BOOST_AUTO_TEST_CASE(scope_sets_severity) {
+  const json any = Audit(Rules("-A INPUT -p tcp --dport 3393 -j ACCEPT\n"));
+  const json pub = Audit(Rules("-A INPUT -s 198.51.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json priv = Audit(Rules("-A INPUT -s 192.168.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json host = Audit(Rules("-A INPUT -s 203.0.113.7 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json lo = Audit(Rules("-A INPUT -i lo -p tcp --dport 3393 -j ACCEPT\n"));
+  BOOST_TEST(any["findings"][0]["severity"] == "high");
+  BOOST_TEST(pub["findings"][0]["scope"] == "public");
+  BOOST_TEST(pub["findings"][0]["severity"] == "high");
+  BOOST_TEST(priv["findings"][0]["scope"] == "private");
+  BOOST_TEST(priv["findings"][0]["severity"] == "medium");
+  BOOST_TEST(host["findings"][0]["scope"] == "hosts");
+  BOOST_TEST(host["findings"][0]["severity"] == "low");
+  BOOST_TEST(lo["findings"].empty());
+}
+
+BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
+  const json doc = Audit(Rules("-A INPUT -p tcp --dport 22 -j ACCEPT\n", "ACCEPT"));
+  const json* f = Find(doc, "default-allow", 2);
+  BOOST_REQUIRE_MESSAGE(f != nullptr, doc["findings"].dump());
+  BOOST_TEST((*f)["severity"] == "critical");
+  BOOST_TEST((*f)["covers"]["dead"].get<int>() > 50);
+  BOOST_TEST((*f)["proto"].get<std::string>().find("tcp") != std::string::npos);
+  int default_allow = 0;
+  for (const auto& x : doc["findings"]) default_allow += x["class"] == "default-allow";
+  BOOST_TEST(default_allow == 1);  // one finding for the policy, not one per protocol
+  const json off = Audit("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
+  bool firewall_off = false;
+  for (const auto& x : off["findings"]) firewall_off = firewall_off || (x["class"] == "firewall-off" && x["severity"] == "critical");
+  BOOST_TEST(firewall_off, off.dump());
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(policy)
+
+const char* const kTapestry = "-A INPUT -p tcp --dport 3393 -j ACCEPT\n";
+
+BOOST_AUTO_TEST_CASE(assigned_ports_are_justified) {
+  const json doc = Audit(Rules(kTapestry), "[[assignments]]\nport = 3393\ntransport = \"tcp\"\nname = \"feed\"\nowner = \"ops\"\n");
+  BOOST_TEST(doc["findings"].empty(), doc["findings"].dump());
+}
+
+BOOST_AUTO_TEST_CASE(severity_overrides_by_class_and_scope) {
+  BOOST_TEST(Audit(Rules(kTapestry), "[severity]\ndead = \"critical\"\n")["findings"][0]["severity"] == "critical");
+  const std::string scoped = "[severity]\ndead = \"low\"\n[severity.dormant]\nany = \"info\"\n";
+  BOOST_TEST(Audit(Rules(kTapestry), scoped)["findings"][0]["severity"] == "low");
+  const std::string other_scope = "[severity.dead]\nprivate = \"info\"\n";
+  BOOST_TEST(Audit(Rules(kTapestry), other_scope)["findings"][0]["severity"] == "high");
+}
+
+BOOST_AUTO_TEST_CASE(waivers_hide_until_they_expire) {
+  const json plain = Audit(Rules(kTapestry));
+  const std::string fingerprint = plain["findings"][0]["fingerprint"];
+  const std::string future = "[[waivers]]\nfingerprint = \"" + fingerprint +
+                             "\"\nreason = \"feed retires in Q1\"\nowner = \"finance IT\"\nticket = \"CHG-1123\"\n"
+                             "expires = 2099-12-31\n";
+  WriteFile(TempPath("waiver.toml"), future);
+  auto live = RunGhostport("audit --format json --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  BOOST_TEST(live.exit_code == 0, live.out);  // waived: does not fail at high
+  const json w = json::parse(live.out);
+  BOOST_TEST(w["findings"][0]["waived"] == true);
+  BOOST_TEST(w["findings"][0]["waiver"]["status"] == "active");
+  BOOST_TEST(w["waivers"][0]["status"] == "active");
+  BOOST_TEST(w["summary"]["waived"] == 1);
+
+  const std::string past = "[[waivers]]\nclass = \"dead\"\nport = 3393\nreason = \"old\"\nowner = \"finance IT\"\n"
+                           "ticket = \"CHG-1\"\nexpires = 2001-01-01\n";
+  WriteFile(TempPath("waiver.toml"), past);
+  auto expired = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  BOOST_TEST(expired.exit_code == 1, expired.out);  // the finding is back and fails
+  BOOST_TEST(expired.out.find("waiver EXPIRED on 2001-01-01") != std::string::npos, expired.out);
+  BOOST_TEST(expired.out.find("[waiver-expired]") != std::string::npos, expired.out);
+
+  const std::string unused = "[[waivers]]\nclass = \"dormant\"\nport = 9\nreason = \"r\"\nowner = \"o\"\n"
+                             "ticket = \"T\"\nexpires = 2099-01-01\n";
+  WriteFile(TempPath("waiver.toml"), unused);
+  auto stale = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  BOOST_TEST(stale.out.find("[waiver-unused]") != std::string::npos, stale.out);
+  std::filesystem::remove(TempPath("waiver.toml"));
+}
+
+BOOST_AUTO_TEST_CASE(text_escapes_rule_comments) {
+  auto r = RunGhostport("audit -", Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"\x1b[2Jgotcha\" -j ACCEPT\n"));
+  BOOST_TEST(r.out.find('\x1b') == std::string::npos);
+  BOOST_TEST(r.out.find("\\x1b") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
