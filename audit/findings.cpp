@@ -549,8 +549,15 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       const bool expired = w.expires < today;
       for (Finding& f : report.findings) {
         bool match = !w.fingerprint.empty() && w.fingerprint == f.fingerprint;
-        if (!match && !w.klass.empty() && w.ports && w.klass == FindingClassName(f.klass)) {
-          for (const auto& [a, b] : f.ports) match = match || (a <= w.ports->last && w.ports->first <= b);
+        if (!match && !w.klass.empty() && w.ports && w.klass == FindingClassName(f.klass) && !f.ports.empty()) {
+          // Every port of the finding within the waiver's: a waiver for one
+          // port never hides a range that also holds others.
+          match = std::all_of(f.ports.begin(), f.ports.end(), [&](const auto& r) {
+            return r.first >= w.ports->first && r.second <= w.ports->last;
+          });
+          if (match && !w.transports.empty()) {
+            match = std::find(w.transports.begin(), w.transports.end(), f.proto) != w.transports.end();
+          }
         }
         if (!match || f.waiver) continue;
         f.waiver = WaiverState{&w, expired};

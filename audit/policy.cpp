@@ -139,7 +139,7 @@ void LoadSeverity(TomlReader& reader, const toml::node& value, std::vector<Sever
 bool LoadWaiver(TomlReader& reader, const toml::table& table, Waiver& w) {
   w.line = table.source().begin.line;
   bool ok = reader.CheckKeys(table, "[[waivers]]",
-                             {"fingerprint", "class", "port", "reason", "owner", "ticket", "expires"},
+                             {"fingerprint", "class", "port", "transport", "reason", "owner", "ticket", "expires"},
                              {"reason", "owner", "ticket", "expires"});
   for (auto&& [key, value] : table) {
     const std::string_view k = key.str();
@@ -152,6 +152,11 @@ bool LoadWaiver(TomlReader& reader, const toml::table& table, Waiver& w) {
       } else {
         ok = false;
       }
+    }
+    if (k == "transport") {
+      std::vector<catalog::Transport> ts;
+      ok = reader.ReadTransports(value, k, ts, /*single_allowed=*/true) && ok;
+      for (catalog::Transport t : ts) w.transports.emplace_back(catalog::TransportName(t));
     }
     if (k == "reason") ok = reader.ReadString(value, k, w.reason) && ok;
     if (k == "owner") ok = reader.ReadString(value, k, w.owner) && ok;

@@ -53,11 +53,13 @@ struct SeverityOverride {
 };
 
 // `[[waivers]]`: hides a finding until `expires`. Matches a finding by its
-// fingerprint, or by class and port (the finding opens that port).
+// fingerprint, or by class and port (every port of that class the finding
+// opens lies within `port`), optionally narrowed by `transport`.
 struct Waiver {
   std::string fingerprint;                 // or empty
   std::string klass;                       // with port, when no fingerprint
-  std::optional<catalog::PortRange> ports;  // with klass
+  std::optional<catalog::PortRange> ports;  // with klass: the finding's ports must lie within
+  std::vector<std::string> transports;      // optional with klass+port: "tcp", ... (empty: any)
   std::string reason;
   std::string owner;
   std::string ticket;

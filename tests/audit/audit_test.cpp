@@ -179,6 +179,19 @@ BOOST_AUTO_TEST_CASE(waivers_hide_until_they_expire) {
   std::filesystem::remove(TempPath("waiver.toml"));
 }
 
+BOOST_AUTO_TEST_CASE(a_one_port_waiver_never_hides_a_range) {
+  const std::string rules = Rules("-A INPUT -p tcp --dport 3380:3400 -j ACCEPT\n-A INPUT -p udp --dport 3393 -j ACCEPT\n");
+  const std::string waiver = "[[waivers]]\nclass = \"dead\"\nport = 3393\ntransport = \"udp\"\nreason = \"r\"\n"
+                             "owner = \"o\"\nticket = \"T\"\nexpires = 2099-01-01\n";
+  const json doc = Audit(rules, waiver);
+  const json* range = Find(doc, "dead", 5);  // 3393 and 3394 on tcp: not within the waiver
+  const json* single = Find(doc, "dead", 6);
+  BOOST_REQUIRE(range != nullptr);
+  BOOST_REQUIRE(single != nullptr);
+  BOOST_TEST((*range)["waived"] == false);
+  BOOST_TEST((*single)["waived"] == true);
+}
+
 BOOST_AUTO_TEST_CASE(text_escapes_rule_comments) {
   auto r = RunGhostport("audit -", Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"\x1b[2Jgotcha\" -j ACCEPT\n"));
   BOOST_TEST(r.out.find('\x1b') == std::string::npos);

@@ -242,12 +242,12 @@ BOOST_AUTO_TEST_CASE(assignments_come_first) {
   BOOST_REQUIRE(ours != std::string::npos);
   BOOST_TEST(ours < r.out.find("lifecycle"));
   BOOST_TEST(r.out.find("grafana — owner observability team") != std::string::npos, r.out);
-  BOOST_TEST(r.out.find("examples/policy.toml:16") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("examples/policy.toml:17") != std::string::npos, r.out);
 
   const json j = JsonLines(RunGhostport("explain --format json --policy examples/policy.toml 9250/tcp").out).at(0);
   BOOST_REQUIRE_EQUAL(j["organisation"].size(), 1U);
   BOOST_TEST(j["organisation"][0]["name"] == "elasticsearch (logging cluster)");
-  BOOST_TEST(j["organisation"][0]["line"] == 23);
+  BOOST_TEST(j["organisation"][0]["line"] == 24);
   BOOST_TEST(JsonLines(RunGhostport("explain --format json --policy examples/policy.toml 9250/udp").out)
                  .at(0)["organisation"]
                  .empty());
