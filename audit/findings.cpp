@@ -80,6 +80,13 @@ AddressSet NonPublic(rules::Family f) {
   return out;
 }
 
+// Every address that is not private, link-local, loopback or shared.
+const AddressSet& PublicSpace(rules::Family f) {
+  static const AddressSet kPublic[2] = {NonPublic(rules::Family::kIpv4).Complement(),
+                                        NonPublic(rules::Family::kIpv6).Complement()};
+  return kPublic[f == rules::Family::kIpv4 ? 0 : 1];
+}
+
 std::string RangesText(const std::vector<std::pair<std::uint16_t, std::uint16_t>>& ranges) {
   std::string out;
   for (const auto& [a, b] : ranges) {
@@ -362,7 +369,7 @@ const char* ScopeName(Scope s) { return kScopeNames[static_cast<int>(s)]; }
 
 Scope ScopeOf(const AddressSet& sources) {
   if (sources.IsAll()) return Scope::kAny;
-  const AddressSet public_space = NonPublic(sources.family()).Complement();
+  const AddressSet& public_space = PublicSpace(sources.family());
   if (public_space.Subtract(sources).empty()) return Scope::kAny;
   if (const AddressSet::Values* values = sources.EagerValues()) {
     const auto& ivs = values->intervals();
@@ -390,10 +397,38 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                                const std::string& today) {
   PortClasses classes(policy);
   std::map<GroupKey, Group> groups;
+  // Entries often share one large base set (everything except a long block
+  // list), each minus a few addresses: judge the base once, the rest cheaply.
+  struct BaseFacts {
+    bool covers_public = false;
+    rules::u128 public_size = 0;  // addresses of the base that are public
+  };
+  std::map<const void*, BaseFacts> bases;
+  std::map<std::pair<const void*, const void*>, Scope> judged;  // by shared storage
+  auto judge = [&](const AddressSet& set) {
+    if (!set.IsLazy()) return ScopeOf(set);
+    const AddressSet base = set.LazyBase();
+    const AddressSet minus = set.LazyMinus();
+    const auto [at, inserted] = bases.try_emplace(base.SharingKey().first);
+    if (inserted) {
+      const AddressSet& public_space = PublicSpace(set.family());
+      at->second.covers_public = public_space.Subtract(base).empty();
+      at->second.public_size = base.Intersect(public_space).Materialize().Size();
+    }
+    const AddressSet& public_space = PublicSpace(set.family());
+    if (at->second.covers_public && !minus.Intersects(public_space)) return Scope::kAny;
+    if (at->second.public_size > minus.Materialize().Size()) return Scope::kPublic;
+    return ScopeOf(set);
+  };
+  auto scope_of = [&](const AddressSet& set) {
+    const auto [at, inserted] = judged.try_emplace(set.SharingKey(), Scope::kAny);
+    if (inserted) at->second = judge(set);
+    return at->second;
+  };
   for (const ExposureEntry& e : entries) {
     if (e.rules.empty() || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
     const rules::RuleRef& ref = e.rules.back();
-    const Scope scope = ScopeOf(e.sources);
+    const Scope scope = scope_of(e.sources);
     const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOf(e.protocol);
     const bool has_ports = maybe_transport.has_value();
     const Transport transport = maybe_transport.value_or(Transport::kTcp);
