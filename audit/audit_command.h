@@ -1,5 +1,6 @@
-// `ghostport audit`: findings (audit/findings.h) as text or JSON, and the
-// exit code by --fail-on (waived findings never fail a run).
+// `ghostport audit`: findings (audit/findings.h) in the format --format
+// names (audit/report.h), to standard output or -o FILE, and the exit code
+// by --fail-on (waived findings never fail a run).
 #pragma once
 
 #include <iosfwd>
@@ -8,14 +9,15 @@
 
 #include "audit/findings.h"
 #include "audit/inputs.h"
-#include "audit/ports_command.h"
+#include "audit/report.h"
 
 namespace ghostport::audit {
 
 struct AuditOptions {
-  OutputFormat format = OutputFormat::kText;
+  ReportFormat format = ReportFormat::kText;
   std::optional<Severity> fail_on = Severity::kHigh;  // nullopt: never
   std::string policy_file;                            // empty: none
+  std::string output_file;                            // empty: standard output
   bool colour = false;                                // text: colour the severities
 };
 

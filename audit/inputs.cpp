@@ -9,7 +9,12 @@
 #include <iterator>
 #include <sstream>
 
+#include "audit/sha256.h"
 #include "parsers/diagnostic.h"
+
+#include <sys/stat.h>
+
+#include <ctime>
 
 namespace ghostport::audit {
 
@@ -33,6 +38,16 @@ std::optional<std::string> ReadText(const std::string& path, std::ostream& err) 
 }
 
 namespace {
+
+std::string ModifiedTime(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "";
+  std::tm utc{};
+  gmtime_r(&st.st_mtime, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
 
 std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
   std::error_code ec;
@@ -78,7 +93,8 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       failed = true;
       continue;
     }
-    out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n'))});
+    out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')),
+                          Sha256Hex(*text), path == "-" ? "" : ModifiedTime(path)});
     out.ruleset.inputs.push_back(name);
     for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
     for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));

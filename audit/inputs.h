@@ -17,6 +17,8 @@ struct InputInfo {
   std::string path;  // as given; "-" is shown as "<stdin>"
   parsers::InputFormat format = parsers::InputFormat::kIptables;
   std::size_t lines = 0;
+  std::string sha256;    // of the bytes read
+  std::string modified;  // file modification time, UTC ISO 8601; empty for stdin
 };
 
 struct LoadedInputs {

@@ -80,8 +80,9 @@ int main(int argc, char** argv) {
   std::string fail_on = "high";
   CLI::App* audit = app.add_subcommand("audit", "findings for CI: every opening, with exit code by --fail-on");
   add_inputs(audit, true);
-  audit->add_option("--format", format, "text or json (sarif, junit, markdown and html are not available yet)")
-      ->check(CLI::IsMember({"text", "json"}));
+  audit->add_option("--format", format, "text, json, sarif, junit, markdown or html")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown", "html"}));
+  audit->add_option("-o,--output", audit_opts.output_file, "write the report to FILE instead of standard output");
   audit->add_option("--policy", audit_opts.policy_file,
                     "policy file: port assignments, severity overrides, waivers (see examples/policy.toml)");
   audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
@@ -134,7 +135,7 @@ int main(int argc, char** argv) {
     if (probe->parsed()) {
       return ghostport::audit::RunProbe(**loaded, probe_req, ToFormat(format), std::cout, std::cerr);
     }
-    audit_opts.format = ToFormat(format);
+    audit_opts.format = *ghostport::audit::ReportFormatFromName(format);
     audit_opts.fail_on = ghostport::audit::SeverityFromName(fail_on);
     const char* no_colour = std::getenv("NO_COLOR");
     audit_opts.colour = isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');

@@ -129,6 +129,29 @@ BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
   BOOST_TEST(firewall_off, off.dump());
 }
 
+BOOST_AUTO_TEST_CASE(inputs_carry_their_sha256) {
+  // Digests from sha256sum; the second input spans several 64-byte blocks.
+  const std::string small = "*filter\n:INPUT DROP [0:0]\nCOMMIT\n";
+  BOOST_TEST(Audit(small)["inputs"][0]["sha256"] ==
+             "b90239d6f3b85e9b70c0c1719403c4fee6bf9e16f26c1a8f0b646f8f73080bb2");
+  const std::string padded = small + "#" + std::string(998 - small.size(), 'x') + "\n";
+  BOOST_REQUIRE_EQUAL(padded.size(), 1000U);
+  const json doc = Audit(padded);
+  BOOST_TEST(doc["inputs"][0]["sha256"] == "2fd88e249380a876876cdd57ffaf4ad1c74e9d997130846539a8ed805da469c3");
+}
+
+BOOST_AUTO_TEST_CASE(output_file_and_unavailable_formats) {
+  const std::string path = TempPath("report.json");
+  auto r = RunGhostport("audit --format json --fail-on never -o '" + path + "' examples/iptables/legacy-app.rules");
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.empty());
+  BOOST_TEST(json::parse(ghostport::testing::ReadFile(path))["findings"].size() > 3U);
+  std::filesystem::remove(path);
+  auto bad = RunGhostport("audit -o /nonexistent/dir/report.json examples/iptables/legacy-app.rules");
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("cannot write") != std::string::npos, bad.err);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(policy)
