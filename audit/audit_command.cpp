@@ -1,6 +1,7 @@
 #include "audit/audit_command.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <fstream>
@@ -13,8 +14,12 @@ namespace ghostport::audit {
 
 namespace {
 
+// Now, or SOURCE_DATE_EPOCH when set (reproducible reports, golden tests).
 std::string NowUtc() {
-  const std::time_t now = std::time(nullptr);
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  }
   std::tm utc{};
   gmtime_r(&now, &utc);
   char text[32];
