@@ -1,6 +1,9 @@
 #include "audit/audit_command.h"
 
+#include <algorithm>
 #include <cerrno>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
@@ -38,6 +41,26 @@ void Write(const AuditReport& report, const AuditOptions& options, std::ostream&
   }
 }
 
+// The fingerprints of a previous JSON report's findings, or nullopt (and a
+// message) when the file is not one.
+std::optional<std::set<std::string>> ReadBaseline(const std::string& path, std::ostream& err) {
+  const std::optional<std::string> text = ReadText(path, err);
+  if (!text) return std::nullopt;
+  const nlohmann::json doc = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("findings") || !doc["findings"].is_array()) {
+    err << path << ": error: not a ghostport audit JSON report (expected an object with \"findings\"); "
+        << "make one with `ghostport audit --format json`\n";
+    return std::nullopt;
+  }
+  std::set<std::string> fingerprints;
+  for (const auto& f : doc["findings"]) {
+    if (f.is_object() && f.contains("fingerprint") && f["fingerprint"].is_string()) {
+      fingerprints.insert(f["fingerprint"].get<std::string>());
+    }
+  }
+  return fingerprints;
+}
+
 bool Available(ReportFormat f) { return f == ReportFormat::kText || f == ReportFormat::kJson; }
 
 }  // namespace
@@ -52,6 +75,11 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
     policy = ReadPolicy(options.policy_file, err);
     if (!policy) return 2;
   }
+  std::optional<std::set<std::string>> baseline;
+  if (!options.baseline_file.empty()) {
+    baseline = ReadBaseline(options.baseline_file, err);
+    if (!baseline) return 2;
+  }
   const rules::Exposure exposure = rules::ComputeExposure(in.ruleset);
   if (ReportEngineErrors(exposure.errors, err, "no report")) return 2;
   const std::vector<rules::ExposureEntry> entries = rules::ListEntries(exposure);
@@ -63,6 +91,14 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
   report.policy = policy ? &*policy : nullptr;
   report.policy_file = policy ? policy->file : "";
   report.findings = ComputeFindings(in.ruleset, exposure, entries, report.policy, Today());
+  if (baseline) {
+    auto& list = report.findings.findings;
+    const auto kept = std::remove_if(list.begin(), list.end(),
+                                     [&](const Finding& f) { return baseline->count(f.fingerprint) > 0; });
+    report.baselined = static_cast<std::size_t>(list.end() - kept);
+    list.erase(kept, list.end());
+    report.baseline_file = options.baseline_file;
+  }
   report.fail_on = options.fail_on;
   report.generated = NowUtc();
   for (const Finding& f : report.findings.findings) {

@@ -18,6 +18,7 @@ struct AuditOptions {
   std::optional<Severity> fail_on = Severity::kHigh;  // nullopt: never
   std::string policy_file;                            // empty: none
   std::string output_file;                            // empty: standard output
+  std::string baseline_file;                          // empty: none; else a previous `--format json` report
   bool colour = false;                                // text: colour the severities
 };
 

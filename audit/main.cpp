@@ -7,6 +7,7 @@
 
 #include "audit/audit_command.h"
 #include "audit/catalog_command.h"
+#include "audit/diff_command.h"
 #include "audit/explain_command.h"
 #include "audit/inputs.h"
 #include "audit/ports_command.h"
@@ -83,10 +84,24 @@ int main(int argc, char** argv) {
   audit->add_option("--format", format, "text, json, sarif, junit, markdown or html")
       ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown", "html"}));
   audit->add_option("-o,--output", audit_opts.output_file, "write the report to FILE instead of standard output");
+  audit->add_option("--baseline", audit_opts.baseline_file,
+                    "a previous `audit --format json` report: report only findings it does not have");
   audit->add_option("--policy", audit_opts.policy_file,
                     "policy file: port assignments, severity overrides, waivers (see examples/policy.toml)");
   audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+
+  ghostport::audit::DiffOptions diff_opts;
+  std::string diff_fail_on = "high";
+  CLI::App* diff = app.add_subcommand("diff", "what a change opens and closes, and the findings it adds and resolves");
+  diff->add_option("BEFORE", diff_opts.before, "the ruleset before the change")->required();
+  diff->add_option("AFTER", diff_opts.after, "the ruleset after the change")->required();
+  diff->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  diff->add_option("--policy", diff_opts.policy_file, "policy file (assignments, severity overrides, waivers)");
+  diff->add_option("--fail-on", diff_fail_on, "exit 1 when the change adds a finding at or above this (default high)")
+      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+  diff->add_option("--input-format", diff_opts.input_format, "input format of both files instead of detection");
+  diff->add_option("-o,--output", diff_opts.output_file, "write the report to FILE instead of standard output");
 
   ghostport::audit::ExplainRequest explain_req;
   CLI::App* explain = app.add_subcommand(
@@ -114,6 +129,15 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  if (diff->parsed()) {
+    diff_opts.format = format == "json"       ? ghostport::audit::DiffFormat::kJson
+                       : format == "markdown" ? ghostport::audit::DiffFormat::kMarkdown
+                                              : ghostport::audit::DiffFormat::kText;
+    diff_opts.fail_on = ghostport::audit::SeverityFromName(diff_fail_on);
+    const char* no_colour = std::getenv("NO_COLOR");
+    diff_opts.colour = isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');
+    return ghostport::audit::RunDiff(diff_opts, std::cout, std::cerr);
+  }
   if (explain->parsed()) {
     explain_req.format = ToFormat(format);
     return ghostport::audit::RunExplain(explain_req, std::cout, std::cerr);

@@ -31,6 +31,8 @@ struct AuditReport {
   bool failed = false;                                // a non-waived finding at or above fail_on
   std::size_t by_severity[5] = {};                    // non-waived findings per Severity
   std::size_t waived = 0;
+  std::size_t baselined = 0;                          // findings left out because the baseline has them
+  std::string baseline_file;                          // "" without --baseline
   std::string generated;                              // when the report was made, UTC ISO 8601
 };
 

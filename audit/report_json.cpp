@@ -1,6 +1,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "audit/finding_json.h"
 #include "audit/report.h"
 #include "audit/source_render.h"
 
@@ -27,6 +28,61 @@ ordered_json WaiverJson(const Waiver& w, const std::string& file) {
 
 }  // namespace
 
+ordered_json FindingJson(const Finding& f, SourceRenderer& sources, const std::string& policy_file) {
+  ordered_json j;
+  j["id"] = f.id;
+  j["class"] = FindingClassName(f.klass);
+  j["severity"] = SeverityName(f.severity);
+  j["scope"] = ScopeName(f.scope);
+  j["family"] = rules::FamilyName(f.entries.front()->family);
+  j["proto"] = f.proto;
+  ordered_json ports = ordered_json::array();
+  for (const auto& [a, b] : f.ports) ports.push_back({a, b});
+  j["ports"] = std::move(ports);
+  j["port_count"] = f.port_count;
+  PutAddressJson(j, sources.Render(FindingSources(f)), "sources", "except_sources", "except_set");
+  j["conditional"] = f.conditional;
+  j["depends_on"] = f.depends_on;
+  j["location"] = {{"file", f.location.file}, {"line", f.location.line}};
+  j["rule"] = f.rule_text;
+  j["chain"] = f.chain;
+  j["message"] = f.message;
+  j["explanation"] = f.explanation;
+  j["remediation"] = f.remediation;
+  j["fingerprint"] = f.fingerprint;
+  j["waived"] = f.Waived();
+  if (f.waiver) {
+    ordered_json w = WaiverJson(*f.waiver->waiver, policy_file);
+    w["status"] = f.waiver->expired ? "expired" : "active";
+    j["waiver"] = std::move(w);
+  } else {
+    j["waiver"] = nullptr;
+  }
+  ordered_json examples = ordered_json::array();
+  for (const PortExample& x : f.examples) {
+    examples.push_back({{"port", x.port},
+                        {"proto", catalog::TransportName(x.transport)},
+                        {"service", x.service},
+                        {"detail", x.detail}});
+  }
+  j["examples"] = std::move(examples);
+  if (!f.examples.empty()) {
+    const PortExample& worst = f.examples.front();
+    j["catalog"] = {{"port", worst.port},
+                    {"proto", catalog::TransportName(worst.transport)},
+                    {"service", worst.service},
+                    {"status", catalog::LifecycleName(catalog::LifecycleOf(worst.port, worst.transport))}};
+  } else {
+    j["catalog"] = nullptr;
+  }
+  if (!f.covered.empty()) {
+    ordered_json covered;
+    for (const auto& [c, n] : f.covered) covered[FindingClassName(c)] = n;
+    j["covers"] = std::move(covered);
+  }
+  return j;
+}
+
 void WriteJsonReport(const AuditReport& report, std::ostream& out) {
 SourceRenderer sources;
   ordered_json doc;
@@ -43,58 +99,7 @@ SourceRenderer sources;
   if (report.policy != nullptr) doc["policy"] = report.policy_file;
   ordered_json list = ordered_json::array();
   for (const Finding& f : report.findings.findings) {
-    ordered_json j;
-    j["id"] = f.id;
-    j["class"] = FindingClassName(f.klass);
-    j["severity"] = SeverityName(f.severity);
-    j["scope"] = ScopeName(f.scope);
-    j["family"] = rules::FamilyName(f.entries.front()->family);
-    j["proto"] = f.proto;
-    ordered_json ports = ordered_json::array();
-    for (const auto& [a, b] : f.ports) ports.push_back({a, b});
-    j["ports"] = std::move(ports);
-    j["port_count"] = f.port_count;
-    PutAddressJson(j, sources.Render(FindingSources(f)), "sources", "except_sources", "except_set");
-    j["conditional"] = f.conditional;
-    j["depends_on"] = f.depends_on;
-    j["location"] = {{"file", f.location.file}, {"line", f.location.line}};
-    j["rule"] = f.rule_text;
-    j["chain"] = f.chain;
-    j["message"] = f.message;
-    j["explanation"] = f.explanation;
-    j["remediation"] = f.remediation;
-    j["fingerprint"] = f.fingerprint;
-    j["waived"] = f.Waived();
-    if (f.waiver) {
-      ordered_json w = WaiverJson(*f.waiver->waiver, report.policy_file);
-      w["status"] = f.waiver->expired ? "expired" : "active";
-      j["waiver"] = std::move(w);
-    } else {
-      j["waiver"] = nullptr;
-    }
-    ordered_json examples = ordered_json::array();
-    for (const PortExample& x : f.examples) {
-      examples.push_back({{"port", x.port},
-                          {"proto", catalog::TransportName(x.transport)},
-                          {"service", x.service},
-                          {"detail", x.detail}});
-    }
-    j["examples"] = std::move(examples);
-    if (!f.examples.empty()) {
-      const PortExample& worst = f.examples.front();
-      j["catalog"] = {{"port", worst.port},
-                      {"proto", catalog::TransportName(worst.transport)},
-                      {"service", worst.service},
-                      {"status", catalog::LifecycleName(catalog::LifecycleOf(worst.port, worst.transport))}};
-    } else {
-      j["catalog"] = nullptr;
-    }
-    if (!f.covered.empty()) {
-      ordered_json covered;
-      for (const auto& [c, n] : f.covered) covered[FindingClassName(c)] = n;
-      j["covers"] = std::move(covered);
-    }
-    list.push_back(std::move(j));
+    list.push_back(FindingJson(f, sources, report.policy_file));
   }
   doc["findings"] = std::move(list);
   ordered_json waivers = ordered_json::array();
@@ -111,6 +116,7 @@ SourceRenderer sources;
   doc["summary"] = {{"findings", report.findings.findings.size()},
                     {"by_severity", std::move(by_severity)},
                     {"waived", report.waived},
+                    {"baselined", report.baselined},
                     {"approximations", report.exposure->approximations.size()},
                     {"today", report.findings.today},
                     {"generated", report.generated},

@@ -1,0 +1,262 @@
+#include "audit/diff_command.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <set>
+
+#include "audit/engine_errors.h"
+#include "audit/exposure_diff.h"
+#include "audit/finding_json.h"
+#include "audit/finding_text.h"
+#include "audit/inputs.h"
+#include "audit/policy.h"
+#include "audit/source_render.h"
+#include "audit/text_escape.h"
+#include "rules/exposure_entries.h"
+
+namespace ghostport::audit {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+// One side of the change, loaded and judged.
+struct Side {
+  LoadedInputs inputs;
+  rules::Exposure exposure;
+  std::vector<rules::ExposureEntry> entries;
+  FindingsReport findings;
+};
+
+std::optional<Side> Load(const std::string& path, const DiffOptions& options, const Policy* policy,
+                         std::ostream& err) {
+  std::optional<LoadedInputs> loaded = LoadInputs({path}, options.input_format, err);
+  if (!loaded) return std::nullopt;
+  Side side{std::move(*loaded), {}, {}, {}};
+  side.exposure = rules::ComputeExposure(side.inputs.ruleset);
+  if (ReportEngineErrors(side.exposure.errors, err, "no diff")) return std::nullopt;
+  side.entries = rules::ListEntries(side.exposure);
+  side.findings = ComputeFindings(side.inputs.ruleset, side.exposure, side.entries, policy, Today());
+  return side;
+}
+
+// Findings of `a` whose fingerprint `b` does not have.
+std::vector<const Finding*> Missing(const FindingsReport& a, const FindingsReport& b) {
+  std::set<std::string> in_b;
+  for (const Finding& f : b.findings) in_b.insert(f.fingerprint);
+  std::vector<const Finding*> out;
+  for (const Finding& f : a.findings) {
+    if (!in_b.count(f.fingerprint)) out.push_back(&f);
+  }
+  return out;
+}
+
+std::string PortsText(const ExposureChange& c) {
+  if (c.proto.rfind("other", 0) == 0) return c.proto;
+  return c.proto + " " + (c.from == c.to ? std::to_string(c.from) : std::to_string(c.from) + "-" + std::to_string(c.to));
+}
+
+// Markdown: nothing from the input may become markup. ASCII punctuation
+// that Markdown or a table reads is backslash-escaped; HTML's specials become
+// entities; control characters become spaces.
+std::string MarkdownText(std::string_view s) {
+  std::string out;
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) {
+      out += ' ';
+    } else if (c == '<') {
+      out += "&lt;";
+    } else if (c == '>') {
+      out += "&gt;";
+    } else if (c == '&') {
+      out += "&amp;";
+    } else if (std::string_view("\\`*_{}[]()#+!|~").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Interfaces worth naming: not "any" and not just "anything but loopback".
+bool NamedInterfaces(const std::string& interfaces) { return interfaces != "any" && interfaces != "!lo"; }
+
+struct Tally {
+  std::size_t by_severity[5] = {};
+  bool failed = false;
+};
+
+Tally Count(const std::vector<const Finding*>& findings, const std::optional<Severity>& fail_on) {
+  Tally t;
+  for (const Finding* f : findings) {
+    if (!f->Waived()) ++t.by_severity[static_cast<int>(f->severity)];
+    t.failed = t.failed || (fail_on && !f->Waived() && f->severity >= *fail_on);
+  }
+  return t;
+}
+
+std::string TallyText(const Tally& t) {
+  std::string text;
+  for (int s = 4; s >= 0; --s) {
+    if (t.by_severity[s] == 0) continue;
+    text += (text.empty() ? "" : ", ") + std::to_string(t.by_severity[s]) + " " + SeverityName(static_cast<Severity>(s));
+  }
+  return text.empty() ? "" : " (" + text + ")";
+}
+
+void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,
+               const std::vector<const Finding*>& resolved, const Tally& tally, const std::string& policy_file,
+               std::ostream& out) {
+  SourceRenderer sources;
+  out << "ghostport diff " << EscapeForTerminal(o.before) << " -> " << EscapeForTerminal(o.after) << "\n";
+  out << "opens (" << diff.opened.size() << "):\n";
+  for (const ExposureChange& c : diff.opened) {
+    out << "  + " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
+        << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
+        << "\n";
+  }
+  out << "closes (" << diff.closed.size() << "):\n";
+  for (const ExposureChange& c : diff.closed) {
+    out << "  - " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
+        << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
+        << "\n";
+  }
+  out << "findings introduced (" << introduced.size() << "):\n";
+  for (const Finding* f : introduced) WriteFindingText(*f, policy_file, o.colour, out);
+  out << "findings resolved (" << resolved.size() << "):\n";
+  for (const Finding* f : resolved) WriteFindingText(*f, policy_file, o.colour, out);
+  out << diff.opened.size() << " opening(s) added, " << diff.closed.size() << " removed; " << introduced.size()
+      << " finding(s) introduced" << TallyText(tally) << ", " << resolved.size() << " resolved; fail-on "
+      << (o.fail_on ? SeverityName(*o.fail_on) : "never") << (tally.failed ? ": FAILED" : ": passed") << "\n";
+}
+
+ordered_json ChangesJson(const std::vector<ExposureChange>& changes, SourceRenderer& sources) {
+  ordered_json list = ordered_json::array();
+  for (const ExposureChange& c : changes) {
+    ordered_json j;
+    j["family"] = rules::FamilyName(c.family);
+    j["proto"] = c.proto;
+    j["from"] = c.from;
+    j["to"] = c.to;
+    PutAddressJson(j, sources.Render(c.sources), "sources", "except_sources", "except_set");
+    j["interfaces"] = c.interfaces;
+    list.push_back(std::move(j));
+  }
+  return list;
+}
+
+ordered_json InputsJson(const Side& side) {
+  ordered_json inputs = ordered_json::array();
+  for (const auto& i : side.inputs.inputs) {
+    inputs.push_back({{"path", i.path}, {"format", parsers::InputFormatName(i.format)}, {"sha256", i.sha256}});
+  }
+  return inputs;
+}
+
+void WriteJson(const DiffOptions& o, const Side& before, const Side& after, const ExposureDiff& diff,
+               const std::vector<const Finding*>& introduced, const std::vector<const Finding*>& resolved,
+               const Tally& tally, const std::string& policy_file, std::ostream& out) {
+  SourceRenderer sources;
+  ordered_json doc;
+  doc["tool"] = {{"name", "ghostport"}, {"version", GHOSTPORT_VERSION}};
+  doc["before"] = InputsJson(before);
+  doc["after"] = InputsJson(after);
+  doc["opened"] = ChangesJson(diff.opened, sources);
+  doc["closed"] = ChangesJson(diff.closed, sources);
+  ordered_json in = ordered_json::array();
+  for (const Finding* f : introduced) in.push_back(FindingJson(*f, sources, policy_file));
+  ordered_json res = ordered_json::array();
+  for (const Finding* f : resolved) res.push_back(FindingJson(*f, sources, policy_file));
+  doc["introduced"] = std::move(in);
+  doc["resolved"] = std::move(res);
+  doc["address_sets"] = NamedSetsJson(sources);
+  ordered_json by_severity;
+  for (int s = 4; s >= 0; --s) by_severity[SeverityName(static_cast<Severity>(s))] = tally.by_severity[s];
+  doc["summary"] = {{"opened", diff.opened.size()},
+                    {"closed", diff.closed.size()},
+                    {"introduced", introduced.size()},
+                    {"introduced_by_severity", std::move(by_severity)},
+                    {"resolved", resolved.size()},
+                    {"fail_on", o.fail_on ? SeverityName(*o.fail_on) : "never"},
+                    {"failed", tally.failed}};
+  out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+}
+
+void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,
+                   const std::vector<const Finding*>& resolved, const Tally& tally, std::ostream& out) {
+  SourceRenderer sources;
+  out << "### ghostport diff: " << (tally.failed ? "❌ " : "✅ ") << diff.opened.size() << " opening(s) added, "
+      << diff.closed.size() << " removed; " << introduced.size() << " finding(s) introduced" << TallyText(tally)
+      << ", " << resolved.size() << " resolved\n\n";
+  out << MarkdownText(o.before) << " → " << MarkdownText(o.after) << ", fail-on "
+      << (o.fail_on ? SeverityName(*o.fail_on) : "never") << "\n\n";
+  auto changes = [&](const char* title, const char* sign, const std::vector<ExposureChange>& list) {
+    if (list.empty()) return;
+    out << "#### " << title << "\n\n| | family | ports | from | interfaces |\n|---|---|---|---|---|\n";
+    for (const ExposureChange& c : list) {
+      out << "| " << sign << " | " << rules::FamilyName(c.family) << " | " << MarkdownText(PortsText(c)) << " | "
+          << MarkdownText(sources.Render(c.sources).summary) << " | "
+          << (NamedInterfaces(c.interfaces) ? MarkdownText(c.interfaces) : "any") << " |\n";
+    }
+    out << "\n";
+  };
+  changes("Opened", "+", diff.opened);
+  changes("Closed", "−", diff.closed);
+  auto findings = [&](const char* title, const std::vector<const Finding*>& list) {
+    if (list.empty()) return;
+    out << "#### " << title << "\n\n| severity | class | location | message |\n|---|---|---|---|\n";
+    for (const Finding* f : list) {
+      out << "| " << SeverityName(f->severity) << (f->Waived() ? " (waived)" : "") << " | "
+          << FindingClassName(f->klass) << " | " << MarkdownText(f->location.file) << ":" << f->location.line
+          << " | " << MarkdownText(f->message) << " |\n";
+    }
+    out << "\n";
+  };
+  findings("Findings introduced", introduced);
+  findings("Findings resolved", resolved);
+}
+
+}  // namespace
+
+int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
+  std::optional<Policy> policy;
+  if (!options.policy_file.empty()) {
+    policy = ReadPolicy(options.policy_file, err);
+    if (!policy) return 2;
+  }
+  const Policy* p = policy ? &*policy : nullptr;
+  std::optional<Side> before = Load(options.before, options, p, err);
+  std::optional<Side> after = Load(options.after, options, p, err);
+  if (!before || !after) return 2;
+
+  const ExposureDiff diff = DiffExposures(before->exposure, before->entries, after->exposure, after->entries);
+  const std::vector<const Finding*> introduced = Missing(after->findings, before->findings);
+  const std::vector<const Finding*> resolved = Missing(before->findings, after->findings);
+  const Tally tally = Count(introduced, options.fail_on);
+  const std::string policy_file = policy ? policy->file : "";
+
+  std::ofstream file;
+  std::ostream* sink = &out;
+  if (!options.output_file.empty() && options.output_file != "-") {
+    file.open(options.output_file, std::ios::binary | std::ios::trunc);
+    sink = &file;
+  }
+  switch (options.format) {
+    case DiffFormat::kText: WriteText(options, diff, introduced, resolved, tally, policy_file, *sink); break;
+    case DiffFormat::kJson: WriteJson(options, *before, *after, diff, introduced, resolved, tally, policy_file, *sink); break;
+    case DiffFormat::kMarkdown: WriteMarkdown(options, diff, introduced, resolved, tally, *sink); break;
+  }
+  if (!*sink) {
+    err << options.output_file << ": error: cannot write: " << std::strerror(errno) << "\n";
+    return 2;
+  }
+  return tally.failed ? 1 : 0;
+}
+
+}  // namespace ghostport::audit

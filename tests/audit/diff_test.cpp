@@ -1,0 +1,136 @@
+// `ghostport diff` on two versions of one ruleset, and `audit --baseline`.
+#define BOOST_TEST_MODULE diff
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <string>
+
+#include "tests/audit/run_command.h"
+
+using ghostport::testing::CheckGolden;
+using ghostport::testing::RunGhostport;
+using ghostport::testing::WriteFile;
+using nlohmann::json;
+
+namespace {
+
+const std::string kBefore = "examples/iptables/web-host.rules";
+const std::string kAfter = "examples/iptables/web-host-change.rules";
+
+std::string TempPath(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("ghostport-diff-test-" + name)).string();
+}
+
+std::string Rules(const std::string& body) {
+  return "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(diff)
+
+BOOST_AUTO_TEST_CASE(a_change_window_opens_and_closes_exactly_what_changed) {
+  auto r = RunGhostport("diff --format json " + kBefore + " " + kAfter);
+  BOOST_TEST(r.exit_code == 1, r.err);  // introduces a high finding (3393, dead, from anywhere)
+  const json doc = json::parse(r.out);
+  BOOST_REQUIRE_EQUAL(doc["opened"].size(), 3U);
+  BOOST_TEST(doc["opened"][0]["proto"] == "tcp");
+  BOOST_TEST(doc["opened"][0]["from"] == 22);
+  BOOST_TEST(doc["opened"][0]["sources"] == json::parse(R"(["203.0.113.0/25"])"));  // only the new office
+  BOOST_TEST(doc["opened"][1]["from"] == 3393);
+  BOOST_TEST(doc["opened"][2]["proto"] == "udp");
+  BOOST_TEST(doc["opened"][2]["from"] == 50000);
+  BOOST_TEST(doc["opened"][2]["to"] == 50100);
+  BOOST_REQUIRE_EQUAL(doc["closed"].size(), 1U);
+  BOOST_TEST(doc["closed"][0]["from"] == 80);
+  BOOST_TEST(doc["closed"][0]["to"] == 80);
+  BOOST_REQUIRE_EQUAL(doc["introduced"].size(), 2U);
+  BOOST_TEST(doc["introduced"][0]["class"] == "dead");
+  BOOST_TEST(doc["introduced"][1]["class"] == "dynamic-range");
+  BOOST_TEST(doc["resolved"].empty());
+  BOOST_TEST(doc["summary"]["failed"] == true);
+}
+
+BOOST_AUTO_TEST_CASE(reversed_the_change_resolves_what_it_introduced) {
+  auto r = RunGhostport("diff --format json " + kAfter + " " + kBefore);
+  BOOST_TEST(r.exit_code == 0, r.err);  // nothing introduced
+  const json doc = json::parse(r.out);
+  BOOST_TEST(doc["opened"].size() == 1U);
+  BOOST_TEST(doc["closed"].size() == 3U);
+  BOOST_TEST(doc["introduced"].empty());
+  BOOST_TEST(doc["resolved"].size() == 2U);
+}
+
+BOOST_AUTO_TEST_CASE(same_file_twice_is_no_change) {
+  auto r = RunGhostport("diff " + kAfter + " " + kAfter);
+  BOOST_TEST(r.exit_code == 0);
+  BOOST_TEST(r.out.find("0 opening(s) added, 0 removed; 0 finding(s) introduced") != std::string::npos, r.out);
+}
+
+BOOST_AUTO_TEST_CASE(fail_on_and_formats) {
+  BOOST_TEST(RunGhostport("diff --fail-on critical " + kBefore + " " + kAfter).exit_code == 0);
+  BOOST_TEST(RunGhostport("diff --fail-on low " + kBefore + " " + kAfter).exit_code == 1);
+  BOOST_TEST(RunGhostport("diff --fail-on never " + kBefore + " " + kAfter).exit_code == 0);
+  auto text = RunGhostport("diff " + kBefore + " " + kAfter);
+  CheckGolden("tests/golden/diff/web-host-change.txt", text.out);
+  auto md = RunGhostport("diff --format markdown " + kBefore + " " + kAfter);
+  CheckGolden("tests/golden/diff/web-host-change.md", md.out);
+  BOOST_TEST(RunGhostport("diff --format sarif " + kBefore + " " + kAfter).exit_code == 2);
+  BOOST_TEST(RunGhostport("diff " + kBefore).exit_code == 2);
+  auto broken = RunGhostport("diff " + kBefore + " examples/iptables/broken.rules");
+  BOOST_TEST(broken.exit_code == 2);
+  BOOST_TEST(broken.out.empty());
+  BOOST_TEST(broken.err.find("broken.rules:") != std::string::npos, broken.err);
+}
+
+BOOST_AUTO_TEST_CASE(widening_a_range_opens_only_the_new_ports) {
+  const std::string a = TempPath("a.rules");
+  const std::string b = TempPath("b.rules");
+  WriteFile(a, Rules("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3100 -j ACCEPT\n"));
+  WriteFile(b, Rules("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3200 -j ACCEPT\n"
+                     "-A INPUT -s 192.168.1.0/24 -p tcp --dport 3050 -j ACCEPT\n"));
+  auto r = RunGhostport("diff --format json --fail-on never '" + a + "' '" + b + "'");
+  const json doc = json::parse(r.out);
+  BOOST_REQUIRE_EQUAL(doc["opened"].size(), 2U);
+  BOOST_TEST(doc["opened"][0]["from"] == 3050);
+  BOOST_TEST(doc["opened"][0]["sources"] == json::parse(R"(["192.168.1.0/24"])"));
+  BOOST_TEST(doc["opened"][1]["from"] == 3101);
+  BOOST_TEST(doc["opened"][1]["to"] == 3200);
+  BOOST_TEST(doc["closed"].empty());
+  // The widened rule's findings change identity (their ports changed).
+  BOOST_TEST(!doc["introduced"].empty());
+  BOOST_TEST(!doc["resolved"].empty());
+  std::filesystem::remove(a);
+  std::filesystem::remove(b);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+BOOST_AUTO_TEST_SUITE(baseline)
+
+BOOST_AUTO_TEST_CASE(only_findings_missing_from_the_baseline_are_reported) {
+  const std::string base = TempPath("baseline.json");
+  auto made = RunGhostport("audit --format json --fail-on never -o '" + base + "' examples/iptables/legacy-app.rules");
+  BOOST_REQUIRE_EQUAL(made.exit_code, 0);
+  auto same = RunGhostport("audit --format json --baseline '" + base + "' examples/iptables/legacy-app.rules");
+  BOOST_TEST(same.exit_code == 0, same.out);  // every finding is known: nothing fails
+  const json doc = json::parse(same.out);
+  BOOST_TEST(doc["findings"].empty());
+  BOOST_TEST(doc["summary"]["baselined"].get<int>() >= 8);
+  // A new dead opening is reported; the known ones are not.
+  std::string changed = ghostport::testing::ReadFile(std::string(GHOSTPORT_SOURCE_DIR) + "/examples/iptables/legacy-app.rules");
+  changed.insert(changed.find("-A INPUT -j REJECT"), "-A INPUT -p tcp --dport 3394 -j ACCEPT\n");
+  auto fresh = RunGhostport("audit --format json --baseline '" + base + "' -", changed);
+  BOOST_TEST(fresh.exit_code == 1);
+  const json f = json::parse(fresh.out);
+  BOOST_REQUIRE_EQUAL(f["findings"].size(), 1U);
+  BOOST_TEST(f["findings"][0]["ports"] == json::parse("[[3394,3394]]"));
+  WriteFile(base, "not json");
+  auto bad = RunGhostport("audit --baseline '" + base + "' examples/iptables/legacy-app.rules");
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("not a ghostport audit JSON report") != std::string::npos, bad.err);
+  std::filesystem::remove(base);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
