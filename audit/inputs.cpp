@@ -14,6 +14,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <ctime>
 
 namespace ghostport::audit {
@@ -39,11 +40,17 @@ std::optional<std::string> ReadText(const std::string& path, std::ostream& err) 
 
 namespace {
 
+// The file's modification time, clamped to SOURCE_DATE_EPOCH when that is set
+// (the reproducible-builds convention), so reports can be reproduced.
 std::string ModifiedTime(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
+  std::time_t when = st.st_mtime;
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
+    when = std::min<std::time_t>(when, static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10)));
+  }
   std::tm utc{};
-  gmtime_r(&st.st_mtime, &utc);
+  gmtime_r(&when, &utc);
   char text[32];
   std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
   return text;

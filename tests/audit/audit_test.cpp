@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -47,6 +48,33 @@ const json* Find(const json& doc, const std::string& klass, int line) {
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(findings)
+
+// Whole reports on the examples, reviewed as golden files. The dates are
+// pinned (SOURCE_DATE_EPOCH for the report time and input mtimes,
+// GHOSTPORT_TODAY for waiver expiry) so the files are reproducible.
+BOOST_AUTO_TEST_CASE(examples_match_their_golden_reports) {
+  ::setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+  ::setenv("GHOSTPORT_TODAY", "2026-11-22", 1);
+  const std::pair<const char*, const char*> reports[] = {
+      {"audit --fail-on never examples/iptables/legacy-app.rules", "legacy-app.txt"},
+      {"audit --fail-on never --policy examples/policy.toml examples/iptables/legacy-app.rules",
+       "legacy-app-policy.txt"},
+      {"audit --fail-on never --format json --policy examples/policy.toml examples/iptables/legacy-app.rules",
+       "legacy-app-policy.json"},
+      {"audit --fail-on never examples/iptables/router.rules", "router.txt"},
+      {"audit --fail-on never --format json examples/iptables/web-host.rules examples/iptables/web-host6.rules",
+       "web-host-both-families.json"},
+  };
+  for (const auto& [args, golden] : reports) {
+    BOOST_TEST_CONTEXT(args) {
+      auto r = RunGhostport(args);
+      BOOST_TEST(r.exit_code == 0, r.err);
+      ghostport::testing::CheckGolden(std::string("tests/golden/audit/") + golden, r.out);
+    }
+  }
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  ::unsetenv("GHOSTPORT_TODAY");
+}
 
 BOOST_AUTO_TEST_CASE(legacy_app_findings_by_rule_and_class) {
   auto r = RunGhostport("audit --format json --fail-on never examples/iptables/legacy-app.rules");
