@@ -36,8 +36,8 @@ void Write(const AuditReport& report, const AuditOptions& options, std::ostream&
     case ReportFormat::kJson: WriteJsonReport(report, out); return;
     case ReportFormat::kSarif:
     case ReportFormat::kJunit:
-    case ReportFormat::kMarkdown:
-    case ReportFormat::kHtml: break;  // refused in RunAudit until written
+    case ReportFormat::kMarkdown: break;  // refused in RunAudit until written
+    case ReportFormat::kHtml: WriteHtmlReport(report, out); return;
   }
 }
 
@@ -61,7 +61,9 @@ std::optional<std::set<std::string>> ReadBaseline(const std::string& path, std::
   return fingerprints;
 }
 
-bool Available(ReportFormat f) { return f == ReportFormat::kText || f == ReportFormat::kJson; }
+bool Available(ReportFormat f) {
+  return f == ReportFormat::kText || f == ReportFormat::kJson || f == ReportFormat::kHtml;
+}
 
 }  // namespace
 

@@ -46,5 +46,7 @@ rules::AddressSet FindingSources(const Finding& f);
 void WriteTextReport(const AuditReport& report, bool colour, std::ostream& out);
 // json: the contract in DESIGN.md and audit/README.md.
 void WriteJsonReport(const AuditReport& report, std::ostream& out);
+// html: one self-contained HTML5 compliance report (report_html.cpp).
+void WriteHtmlReport(const AuditReport& report, std::ostream& out);
 
 }  // namespace ghostport::audit
