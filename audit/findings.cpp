@@ -64,7 +64,6 @@ std::optional<Transport> TransportOf(std::uint8_t protocol) {
   }
 }
 
-std::uint16_t Bit(FindingClass c) { return static_cast<std::uint16_t>(1U << static_cast<unsigned>(c)); }
 
 // Private, link-local, loopback and shared address space: what "public" is not.
 AddressSet NonPublic(rules::Family f) {
@@ -101,49 +100,6 @@ std::vector<std::pair<std::uint16_t, std::uint16_t>> Ranges(const PortSet& set) 
   return out;
 }
 
-// Classes of every (port, transport), computed once per port.
-class PortClasses {
- public:
-  explicit PortClasses(const Policy* policy) : policy_(policy) {}
-
-  std::uint16_t At(std::uint16_t port, Transport t) {
-    auto& table = cache_[static_cast<int>(t)];
-    if (table.empty()) table.assign(65536, kUnknown);
-    std::uint16_t& slot = table[port];
-    if (slot == kUnknown) slot = Compute(port, t);
-    return slot;
-  }
-
- private:
-  static constexpr std::uint16_t kUnknown = 0xffff;
-
-  std::uint16_t Compute(std::uint16_t port, Transport t) const {
-    if (policy_ != nullptr && !policy_->AssignmentsAt(port, t).empty()) return 0;
-    const catalog::Registry& registry = catalog::Registry::Instance();
-    const catalog::PortStatus status = registry.Status(port, t);
-    std::uint16_t mask = 0;
-    switch (status) {
-      case catalog::PortStatus::kDynamic: mask = Bit(FindingClass::kDynamicRange); break;
-      case catalog::PortStatus::kUnassigned: mask = Bit(FindingClass::kUnassigned); break;
-      case catalog::PortStatus::kReserved: mask = Bit(FindingClass::kReserved); break;
-      case catalog::PortStatus::kAssigned:
-        switch (catalog::LifecycleOf(port, t)) {
-          case Lifecycle::kAlive: return 0;
-          case Lifecycle::kDead: mask = Bit(FindingClass::kDead); break;
-          default: mask = Bit(FindingClass::kDormant); break;
-        }
-        break;
-    }
-    const catalog::Usage& usage = catalog::Usage::Instance();
-    if (!usage.UnofficialAt(port, t).empty()) mask |= Bit(FindingClass::kUnofficialUse);
-    if (!usage.MalwareAt(port, t).empty()) mask |= Bit(FindingClass::kMalwareAssociated);
-    return mask;
-  }
-
-  const Policy* policy_;
-  std::vector<std::uint16_t> cache_[4];
-};
-
 // ---------------------------------------------------------------------------
 // Examples and explanations
 
@@ -154,9 +110,14 @@ std::string ServiceNames(const catalog::PortFacts& facts) {
 }
 
 std::string UsesText(const catalog::PortFacts& facts, std::size_t limit) {
+  // The most specific first: a use of this port alone says more than a range.
+  std::vector<const catalog::UnofficialUse*> uses = facts.unofficial;
+  std::stable_sort(uses.begin(), uses.end(), [](const auto* a, const auto* b) {
+    return a->port_high - a->port_low < b->port_high - b->port_low;
+  });
   std::string out;
-  for (std::size_t i = 0; i < facts.unofficial.size() && i < limit; ++i) {
-    out += (i ? "; " : "") + std::string(facts.unofficial[i]->software);
+  for (std::size_t i = 0; i < uses.size() && i < limit; ++i) {
+    out += (i ? "; " : "") + std::string(uses[i]->software);
   }
   if (facts.unofficial.size() > limit) out += "; and " + std::to_string(facts.unofficial.size() - limit) + " more";
   return out;
@@ -382,6 +343,37 @@ Scope ScopeOf(const AddressSet& sources) {
 
 Severity DefaultSeverity(FindingClass c, Scope s) { return kSeverity[static_cast<int>(c)][static_cast<int>(s)]; }
 
+std::uint16_t PortClassifier::At(std::uint16_t port, Transport t) {
+  auto& table = cache_[static_cast<int>(t)];
+  if (table.empty()) table.assign(65536, kUnknown);
+  std::uint16_t& slot = table[port];
+  if (slot == kUnknown) slot = Compute(port, t);
+  return slot;
+}
+
+std::uint16_t PortClassifier::Compute(std::uint16_t port, Transport t) const {
+  if (policy_ != nullptr && !policy_->AssignmentsAt(port, t).empty()) return 0;
+  std::uint16_t mask = 0;
+  switch (catalog::Registry::Instance().Status(port, t)) {
+    case catalog::PortStatus::kDynamic: mask = ClassBit(FindingClass::kDynamicRange); break;
+    case catalog::PortStatus::kUnassigned: mask = ClassBit(FindingClass::kUnassigned); break;
+    case catalog::PortStatus::kReserved: mask = ClassBit(FindingClass::kReserved); break;
+    case catalog::PortStatus::kAssigned:
+      switch (catalog::LifecycleOf(port, t)) {
+        case Lifecycle::kAlive: return 0;
+        case Lifecycle::kDead: mask = ClassBit(FindingClass::kDead); break;
+        default: mask = ClassBit(FindingClass::kDormant); break;
+      }
+      break;
+  }
+  const catalog::Usage& usage = catalog::Usage::Instance();
+  for (const catalog::UnofficialUse* use : usage.UnofficialAt(port, t)) {
+    if (use->port_high - use->port_low < kSpecificUseSpan) mask |= ClassBit(FindingClass::kUnofficialUse);
+  }
+  if (!usage.MalwareAt(port, t).empty()) mask |= ClassBit(FindingClass::kMalwareAssociated);
+  return mask;
+}
+
 std::string Today() {
   if (const char* fixed = std::getenv("GHOSTPORT_TODAY"); fixed != nullptr && *fixed != '\0') return fixed;
   const std::time_t now = std::time(nullptr);
@@ -395,7 +387,7 @@ std::string Today() {
 FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& exposure,
                                const std::vector<ExposureEntry>& entries, const Policy* policy,
                                const std::string& today) {
-  PortClasses classes(policy);
+  PortClassifier classes(policy);
   std::map<GroupKey, Group> groups;
   // Entries often share one large base set (everything except a long block
   // list), each minus a few addresses: judge the base once, the rest cheaply.

@@ -61,6 +61,30 @@ Scope ScopeOf(const rules::AddressSet& sources);
 // The built-in severity for a class and scope (before policy overrides).
 Severity DefaultSeverity(FindingClass c, Scope s);
 
+inline std::uint16_t ClassBit(FindingClass c) { return static_cast<std::uint16_t>(1U << static_cast<unsigned>(c)); }
+
+// Unofficial uses listed for a span of this many ports or more (allocation
+// ranges such as "Mosh 60000-61000", or scraping artefacts covering the whole
+// dynamic range) say nothing specific about a port: explain lists them, but
+// they raise no unofficial-use finding.
+inline constexpr int kSpecificUseSpan = 256;
+
+// The port classes (bits ClassBit) of every (port, transport) an opening can
+// have, from the catalog and the policy: 0 for assigned ports and alive
+// registrations. Computed once per port and cached; one per report.
+class PortClassifier {
+ public:
+  explicit PortClassifier(const Policy* policy) : policy_(policy) {}
+  std::uint16_t At(std::uint16_t port, catalog::Transport t);
+
+ private:
+  static constexpr std::uint16_t kUnknown = 0xffff;
+  std::uint16_t Compute(std::uint16_t port, catalog::Transport t) const;
+
+  const Policy* policy_;
+  std::vector<std::uint16_t> cache_[4];
+};
+
 // One port the finding names as an example, worst first.
 struct PortExample {
   std::uint16_t port = 0;

@@ -56,12 +56,11 @@ std::optional<catalog::Transport> TransportOfProtocol(std::uint8_t protocol);
 // per port.
 class PortMarks {
  public:
-  explicit PortMarks(const Policy* policy) : policy_(policy) {}
+  explicit PortMarks(const Policy* policy) : classes_(policy) {}
   PortMark At(std::uint16_t port, catalog::Transport t);
 
  private:
-  const Policy* policy_;
-  std::vector<std::uint8_t> cache_[4];
+  PortClassifier classes_;  // the findings' own classification
 };
 
 // The picture: one band per transport over 0-65535, each opening a segment

@@ -467,40 +467,22 @@ std::optional<Transport> TransportOfProtocol(std::uint8_t protocol) {
 }
 
 PortMark PortMarks::At(std::uint16_t port, Transport t) {
-  auto& table = cache_[static_cast<int>(t)];
-  constexpr std::uint8_t kUnknown = 0xff;
-  if (table.empty()) table.assign(65536, kUnknown);
-  std::uint8_t& slot = table[port];
-  if (slot != kUnknown) return static_cast<PortMark>(slot);
-  PortMark mark = PortMark::kJustified;
-  if (policy_ == nullptr || policy_->AssignmentsAt(port, t).empty()) {
-    // The worst class the port has: dead, then malware, unofficial use, then
-    // what the registry says.
-    std::optional<PortMark> registry;
-    switch (catalog::Registry::Instance().Status(port, t)) {
-      case catalog::PortStatus::kDynamic: registry = PortMark::kDynamic; break;
-      case catalog::PortStatus::kUnassigned: registry = PortMark::kUnassigned; break;
-      case catalog::PortStatus::kReserved: registry = PortMark::kReserved; break;
-      case catalog::PortStatus::kAssigned:
-        switch (catalog::LifecycleOf(port, t)) {
-          case catalog::Lifecycle::kAlive: break;  // alive: nothing else counts
-          case catalog::Lifecycle::kDead: registry = PortMark::kDead; break;
-          default: registry = PortMark::kDormant; break;
-        }
-        break;
-    }
-    if (registry) {
-      const catalog::Usage& usage = catalog::Usage::Instance();
-      mark = *registry;
-      if (mark != PortMark::kDead && !usage.MalwareAt(port, t).empty()) {
-        mark = PortMark::kMalware;
-      } else if (mark != PortMark::kDead && !usage.UnofficialAt(port, t).empty()) {
-        mark = PortMark::kUnofficial;
-      }
-    }
+  // The worst class the port has: dead, then malware, unofficial use, then
+  // what the registry says; no class at all is justified (assigned or alive).
+  const std::uint16_t mask = classes_.At(port, t);
+  const std::pair<FindingClass, PortMark> order[] = {
+      {FindingClass::kDead, PortMark::kDead},
+      {FindingClass::kMalwareAssociated, PortMark::kMalware},
+      {FindingClass::kUnofficialUse, PortMark::kUnofficial},
+      {FindingClass::kDormant, PortMark::kDormant},
+      {FindingClass::kReserved, PortMark::kReserved},
+      {FindingClass::kUnassigned, PortMark::kUnassigned},
+      {FindingClass::kDynamicRange, PortMark::kDynamic},
+  };
+  for (const auto& [c, mark] : order) {
+    if (mask & ClassBit(c)) return mark;
   }
-  slot = static_cast<std::uint8_t>(mark);
-  return mark;
+  return PortMark::kJustified;
 }
 
 void WritePortSpaceSvg(const AuditReport& report, PortMarks& marks, std::ostream& out) {
