@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -417,6 +418,38 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     if (inserted) at->second = judge(set);
     return at->second;
   };
+  // A rule that accepts (nearly) every port of a protocol, such as
+  // `-s 203.0.113.0/24 -j ACCEPT`, opens everything to its sources: it is one
+  // default-allow finding counting what it covers, like a policy ACCEPT, not
+  // one finding per class and protocol.
+  std::map<std::pair<rules::RuleRef, std::uint8_t>, PortSet> opened_by_rule;
+  for (const ExposureEntry& e : entries) {
+    if (e.rules.empty() || e.other_protocols) continue;
+    PortSet& set = opened_by_rule[{e.rules.back(), e.protocol}];
+    set = set.Union(PortSet::Range(e.from, e.to));
+  }
+  std::set<rules::RuleRef> wide_rules;
+  for (const auto& [key, set] : opened_by_rule) {
+    if (set.Size() >= kWideRulePorts) wide_rules.insert(key.first);
+  }
+  // Prefix sums of each class over the ports, per transport (built on first
+  // use), so counting what a wide opening covers costs nothing per port.
+  std::vector<std::array<std::uint32_t, kFindingClassCount>> prefix[4];
+  auto covered = [&](Transport t, std::uint16_t from, std::uint16_t to) {
+    auto& table = prefix[static_cast<int>(t)];
+    if (table.empty()) {
+      table.assign(65537, {});
+      for (std::uint32_t p = 0; p < 65536; ++p) {
+        const std::uint16_t mask = classes.At(static_cast<std::uint16_t>(p), t);
+        table[p + 1] = table[p];
+        for (int k = 0; k < kFindingClassCount; ++k) table[p + 1][k] += (mask >> k) & 1U;
+      }
+    }
+    std::array<std::uint32_t, kFindingClassCount> n{};
+    for (int k = 0; k < kFindingClassCount; ++k) n[k] = table[to + 1U][k] - table[from][k];
+    return n;
+  };
+
   for (const ExposureEntry& e : entries) {
     if (e.rules.empty() || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
     const rules::RuleRef& ref = e.rules.back();
@@ -424,7 +457,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOf(e.protocol);
     const bool has_ports = maybe_transport.has_value();
     const Transport transport = maybe_transport.value_or(Transport::kTcp);
-    const bool open_everything = ref.table < 0 || ref.rule < 0;
+    const bool open_everything = ref.table < 0 || ref.rule < 0 || wide_rules.count(ref) > 0;
     auto add = [&](FindingClass c, const PortSet& ports) {
       // A policy that opens everything is one finding, whatever the protocol.
       Group& g = open_everything ? groups[{ref, c, 0, false}] : groups[{ref, c, e.protocol, e.other_protocols}];
@@ -441,11 +474,9 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       const FindingClass c = ref.table < 0 ? FindingClass::kFirewallOff : FindingClass::kDefaultAllow;
       Group* g = add(c, PortSet::Range(e.from, e.to));
       if (has_ports) {
-        for (std::uint32_t p = e.from; p <= e.to; ++p) {
-          const std::uint16_t mask = classes.At(static_cast<std::uint16_t>(p), transport);
-          for (int k = 0; k < kFindingClassCount; ++k) {
-            if (mask & (1U << k)) ++g->covered[static_cast<FindingClass>(k)];
-          }
+        const auto n = covered(transport, e.from, e.to);
+        for (int k = 0; k < kFindingClassCount; ++k) {
+          if (n[k] > 0) g->covered[static_cast<FindingClass>(k)] += n[k];
         }
       }
       continue;
@@ -510,16 +541,26 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       for (const auto& [c, n] : f.covered) {
         counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + FindingClassName(c);
       }
-      f.message = std::string(f.klass == FindingClass::kDefaultAllow ? "the chain policy ACCEPT" : "no filtering chain") +
-                  " opens every port not dropped earlier (" + f.proto + ") to " + scope_text +
-                  (counts.empty() ? "" : "; among the port/transport pairs " + counts);
-      f.explanation = FindingClassSummary(f.klass);
+      const bool by_rule = f.klass == FindingClass::kDefaultAllow && key.rule.rule >= 0;
+      f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text
+                          : std::string(f.klass == FindingClass::kFirewallOff ? "no filtering chain"
+                                                                              : "the chain policy ACCEPT") +
+                                " opens every port not dropped earlier (" + f.proto + ") to " + scope_text;
+      if (!counts.empty()) f.message += "; among the port/transport pairs " + counts;
+      f.explanation = by_rule ? "The rule accepts every port from its sources, not only the services they need: "
+                                "whatever listens on this host, now or later, is open to them."
+                              : FindingClassSummary(f.klass);
     } else if (transport) {
       // Examples: rank candidates (bounded), worst first.
+      // Ranked classes look at every port (dead and malware are few) or a
+      // bounded sample; the others name their lowest ports.
+      const std::size_t limit = f.klass == FindingClass::kDead || f.klass == FindingClass::kMalwareAssociated ? 4000
+                                : f.klass == FindingClass::kUnofficialUse                                   ? 300
+                                                                                                            : 5;
       std::vector<std::pair<int, catalog::PortFacts>> candidates;
       std::size_t seen = 0;
       for (const auto& [a, b] : f.ports) {
-        for (std::uint32_t p = a; p <= b && seen < 2000; ++p, ++seen) {
+        for (std::uint32_t p = a; p <= b && seen < limit; ++p, ++seen) {
           catalog::PortFacts facts = catalog::Describe(static_cast<std::uint16_t>(p), port_transport);
           candidates.emplace_back(Rank(f.klass, facts), std::move(facts));
         }
@@ -547,7 +588,10 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                   (f.port_count > 3 ? ", ..." : "");
     }
     const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
-    f.remediation = Remediation(f.klass, range_rule, f.scope);
+    f.remediation = f.klass == FindingClass::kDefaultAllow && key.rule.rule >= 0
+                        ? "Accept only the ports these sources need (add -p and --dport to the rule), or document "
+                          "why they need everything with a waiver."
+                        : Remediation(f.klass, range_rule, f.scope);
     f.fingerprint = [&] {
       std::string identity = std::string(FindingClassName(f.klass)) + "|" + f.proto + "|" + f.chain + "|" +
                              f.rule_text + "|" + RangesText(f.opened);

@@ -12,7 +12,10 @@
 //                               known to use it (only on ports whose own
 //                               registration is not alive)
 //   malware-associated          named in malware lists (same condition)
-//   default-allow               a chain policy ACCEPT opens the port
+//   default-allow               a chain policy ACCEPT opens the port, or a
+//                               rule accepts (nearly) every port of a
+//                               protocol (`-s NET -j ACCEPT`): one finding
+//                               per rule or policy, counting what it covers
 //   firewall-off                no base chain filters the path at all
 // Alive registrations raise nothing. Loopback-only openings raise nothing.
 //
@@ -68,6 +71,10 @@ inline std::uint16_t ClassBit(FindingClass c) { return static_cast<std::uint16_t
 // dynamic range) say nothing specific about a port: explain lists them, but
 // they raise no unofficial-use finding.
 inline constexpr int kSpecificUseSpan = 256;
+
+// A rule opening at least this many ports of a protocol opens "everything":
+// it is reported as one default-allow finding, like a policy ACCEPT.
+inline constexpr std::size_t kWideRulePorts = 65536 - 256;  // 1024-65535 stays per class
 
 // The port classes (bits ClassBit) of every (port, transport) an opening can
 // have, from the catalog and the policy: 0 for assigned ports and alive

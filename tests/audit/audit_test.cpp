@@ -151,6 +151,16 @@ BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
   int default_allow = 0;
   for (const auto& x : doc["findings"]) default_allow += x["class"] == "default-allow";
   BOOST_TEST(default_allow == 1);  // one finding for the policy, not one per protocol
+  // A rule accepting every port from a network is one finding, not one per
+  // class and protocol.
+  const json wide = Audit(Rules("-A INPUT -s 203.0.113.0/24 -j ACCEPT\n-A INPUT -s 198.51.100.7 -j ACCEPT\n"));
+  BOOST_REQUIRE_EQUAL(wide["findings"].size(), 2U);
+  BOOST_TEST(wide["findings"][0]["class"] == "default-allow");
+  BOOST_TEST(wide["findings"][0]["scope"] == "public");
+  BOOST_TEST(wide["findings"][0]["severity"] == "critical");
+  BOOST_TEST(wide["findings"][0]["message"].get<std::string>().rfind("accepts every port", 0) == 0);
+  BOOST_TEST(wide["findings"][1]["scope"] == "hosts");
+  BOOST_TEST(wide["findings"][1]["severity"] == "medium");
   const json off = Audit("*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n");
   bool firewall_off = false;
   for (const auto& x : off["findings"]) firewall_off = firewall_off || (x["class"] == "firewall-off" && x["severity"] == "critical");
