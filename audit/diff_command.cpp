@@ -33,7 +33,7 @@ struct Side {
 
 std::optional<Side> Load(const std::string& path, const DiffOptions& options, const Policy* policy,
                          std::ostream& err) {
-  std::optional<LoadedInputs> loaded = LoadInputs({path}, options.input_format, err);
+  std::optional<LoadedInputs> loaded = LoadInputs({path}, options.input_format, err, /*digest=*/true);
   if (!loaded) return std::nullopt;
   Side side{std::move(*loaded), {}, {}, {}};
   side.exposure = rules::ComputeExposure(side.inputs.ruleset);

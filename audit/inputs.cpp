@@ -69,7 +69,7 @@ std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
 }  // namespace
 
 std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
-                                       const std::string& format_override, std::ostream& err) {
+                                       const std::string& format_override, std::ostream& err, bool digest) {
   std::optional<parsers::InputFormat> forced;
   if (!format_override.empty()) {
     forced = parsers::InputFormatFromName(format_override);
@@ -101,7 +101,7 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       continue;
     }
     out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')),
-                          Sha256Hex(*text), path == "-" ? "" : ModifiedTime(path)});
+                          digest ? Sha256Hex(*text) : std::string(), path == "-" ? "" : ModifiedTime(path)});
     out.ruleset.inputs.push_back(name);
     for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
     for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));

@@ -17,7 +17,7 @@ struct InputInfo {
   std::string path;  // as given; "-" is shown as "<stdin>"
   parsers::InputFormat format = parsers::InputFormat::kIptables;
   std::size_t lines = 0;
-  std::string sha256;    // of the bytes read
+  std::string sha256;    // of the bytes read (only when asked for: reports that name their inputs)
   std::string modified;  // file modification time, UTC ISO 8601; empty for stdin
 };
 
@@ -33,6 +33,7 @@ std::optional<std::string> ReadText(const std::string& path, std::ostream& err);
 // Reads and merges every input. On any error, prints the diagnostics to `err`
 // and returns nullopt: the caller exits 2 and prints no report.
 std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
-                                       const std::string& format_override, std::ostream& err);
+                                       const std::string& format_override, std::ostream& err,
+                                       bool digest = false);
 
 }  // namespace ghostport::audit
