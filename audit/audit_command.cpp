@@ -34,9 +34,9 @@ void Write(const AuditReport& report, const AuditOptions& options, std::ostream&
   switch (options.format) {
     case ReportFormat::kText: WriteTextReport(report, options.colour, out); return;
     case ReportFormat::kJson: WriteJsonReport(report, out); return;
-    case ReportFormat::kSarif:
-    case ReportFormat::kJunit:
-    case ReportFormat::kMarkdown: break;  // refused in RunAudit until written
+    case ReportFormat::kSarif: break;  // refused in RunAudit until written
+    case ReportFormat::kJunit: WriteJunitReport(report, out); return;
+    case ReportFormat::kMarkdown: WriteMarkdownReport(report, out); return;
     case ReportFormat::kHtml: WriteHtmlReport(report, out); return;
   }
 }
@@ -62,7 +62,7 @@ std::optional<std::set<std::string>> ReadBaseline(const std::string& path, std::
 }
 
 bool Available(ReportFormat f) {
-  return f == ReportFormat::kText || f == ReportFormat::kJson || f == ReportFormat::kHtml;
+  return f != ReportFormat::kSarif;
 }
 
 }  // namespace

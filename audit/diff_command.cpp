@@ -59,31 +59,6 @@ std::string PortsText(const ExposureChange& c) {
   return c.proto + " " + (c.from == c.to ? std::to_string(c.from) : std::to_string(c.from) + "-" + std::to_string(c.to));
 }
 
-// Markdown: nothing from the input may become markup. ASCII punctuation
-// that Markdown or a table reads is backslash-escaped; HTML's specials become
-// entities; control characters become spaces.
-std::string MarkdownText(std::string_view s) {
-  std::string out;
-  for (const char c : s) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7f) {
-      out += ' ';
-    } else if (c == '<') {
-      out += "&lt;";
-    } else if (c == '>') {
-      out += "&gt;";
-    } else if (c == '&') {
-      out += "&amp;";
-    } else if (std::string_view("\\`*_{}[]()#+!|~").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 // Interfaces worth naming: not "any" and not just "anything but loopback".
 bool NamedInterfaces(const std::string& interfaces) { return interfaces != "any" && interfaces != "!lo"; }
 
@@ -194,15 +169,15 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
   out << "### ghostport diff: " << (tally.failed ? "❌ " : "✅ ") << diff.opened.size() << " opening(s) added, "
       << diff.closed.size() << " removed; " << introduced.size() << " finding(s) introduced" << TallyText(tally)
       << ", " << resolved.size() << " resolved\n\n";
-  out << MarkdownText(o.before) << " → " << MarkdownText(o.after) << ", fail-on "
+  out << EscapeForMarkdown(o.before) << " → " << EscapeForMarkdown(o.after) << ", fail-on "
       << (o.fail_on ? SeverityName(*o.fail_on) : "never") << "\n\n";
   auto changes = [&](const char* title, const char* sign, const std::vector<ExposureChange>& list) {
     if (list.empty()) return;
     out << "#### " << title << "\n\n| | family | ports | from | interfaces |\n|---|---|---|---|---|\n";
     for (const ExposureChange& c : list) {
-      out << "| " << sign << " | " << rules::FamilyName(c.family) << " | " << MarkdownText(PortsText(c)) << " | "
-          << MarkdownText(sources.Render(c.sources).summary) << " | "
-          << (NamedInterfaces(c.interfaces) ? MarkdownText(c.interfaces) : "any") << " |\n";
+      out << "| " << sign << " | " << rules::FamilyName(c.family) << " | " << EscapeForMarkdown(PortsText(c)) << " | "
+          << EscapeForMarkdown(sources.Render(c.sources).summary) << " | "
+          << (NamedInterfaces(c.interfaces) ? EscapeForMarkdown(c.interfaces) : "any") << " |\n";
     }
     out << "\n";
   };
@@ -213,8 +188,8 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
     out << "#### " << title << "\n\n| severity | class | location | message |\n|---|---|---|---|\n";
     for (const Finding* f : list) {
       out << "| " << SeverityName(f->severity) << (f->Waived() ? " (waived)" : "") << " | "
-          << FindingClassName(f->klass) << " | " << MarkdownText(f->location.file) << ":" << f->location.line
-          << " | " << MarkdownText(f->message) << " |\n";
+          << FindingClassName(f->klass) << " | " << EscapeForMarkdown(f->location.file) << ":" << f->location.line
+          << " | " << EscapeForMarkdown(f->message) << " |\n";
     }
     out << "\n";
   };

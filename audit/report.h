@@ -46,6 +46,10 @@ rules::AddressSet FindingSources(const Finding& f);
 void WriteTextReport(const AuditReport& report, bool colour, std::ostream& out);
 // json: the contract in DESIGN.md and audit/README.md.
 void WriteJsonReport(const AuditReport& report, std::ostream& out);
+// markdown: for pull-request comments (report_markdown.cpp).
+void WriteMarkdownReport(const AuditReport& report, std::ostream& out);
+// junit: one testcase per finding (report_junit.cpp).
+void WriteJunitReport(const AuditReport& report, std::ostream& out);
 // html: one self-contained HTML5 compliance report (report_html.cpp).
 void WriteHtmlReport(const AuditReport& report, std::ostream& out);
 

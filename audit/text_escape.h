@@ -10,4 +10,11 @@ namespace ghostport::audit {
 
 std::string EscapeForTerminal(std::string_view s);
 
+// Markdown (pull-request comments): nothing from the input becomes markup.
+std::string EscapeForMarkdown(std::string_view s);
+
+// XML text and attribute values (JUnit): specials as entities, characters
+// XML 1.0 cannot carry replaced by U+FFFD.
+std::string EscapeForXml(std::string_view s);
+
 }  // namespace ghostport::audit

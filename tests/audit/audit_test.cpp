@@ -62,6 +62,10 @@ BOOST_AUTO_TEST_CASE(examples_match_their_golden_reports) {
       {"audit --fail-on never --format json --policy examples/policy.toml examples/iptables/legacy-app.rules",
        "legacy-app-policy.json"},
       {"audit --fail-on never examples/iptables/router.rules", "router.txt"},
+      {"audit --fail-on never --format markdown --policy examples/policy.toml examples/iptables/legacy-app.rules",
+       "legacy-app-policy.md"},
+      {"audit --format junit --policy examples/policy.toml examples/iptables/legacy-app.rules",
+       "legacy-app-policy.junit.xml"},
       {"audit --fail-on never --format json examples/iptables/web-host.rules examples/iptables/web-host6.rules",
        "web-host-both-families.json"},
   };
@@ -251,6 +255,26 @@ BOOST_AUTO_TEST_CASE(a_one_port_waiver_never_hides_a_range) {
   BOOST_REQUIRE(single != nullptr);
   BOOST_TEST((*range)["waived"] == false);
   BOOST_TEST((*single)["waived"] == true);
+}
+
+// What a rule comment says stays text in every format.
+BOOST_AUTO_TEST_CASE(hostile_comments_stay_inert_in_markdown_and_junit) {
+  const std::string rules =
+      Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> | `a` *b* [c](d) \x1b\" -j ACCEPT\n");
+  auto md = RunGhostport("audit --format markdown --fail-on never -", rules);
+  BOOST_TEST(md.out.find("<script>") == std::string::npos, md.out);
+  BOOST_TEST(md.out.find("&lt;script&gt;") != std::string::npos, md.out);
+  BOOST_TEST(md.out.find("\\| \\`a\\` \\*b\\* \\[c\\]\\(d\\)") != std::string::npos, md.out);
+  BOOST_TEST(md.out.find('\x1b') == std::string::npos);
+  auto junit = RunGhostport("audit --format junit -", rules);
+  BOOST_TEST(junit.exit_code == 1);  // the dead port, open to anyone: high
+  BOOST_TEST(junit.out.find("<script>") == std::string::npos, junit.out);
+  BOOST_TEST(junit.out.find("]]>") == std::string::npos, junit.out);
+  BOOST_TEST(junit.out.find("&lt;script&gt;x&lt;/script&gt; ]]&gt;") != std::string::npos, junit.out);
+  BOOST_TEST(junit.out.find('\x1b') == std::string::npos);
+  BOOST_TEST(junit.out.find("<failure type=\"high\"") != std::string::npos, junit.out);
+  auto none = RunGhostport("audit --format junit examples/iptables/web-host.rules");
+  BOOST_TEST(none.out.find("<testcase classname=\"ghostport\" name=\"no findings\"/>") != std::string::npos, none.out);
 }
 
 BOOST_AUTO_TEST_CASE(text_escapes_rule_comments) {
