@@ -48,6 +48,8 @@ void WriteTextReport(const AuditReport& report, bool colour, std::ostream& out);
 void WriteJsonReport(const AuditReport& report, std::ostream& out);
 // markdown: for pull-request comments (report_markdown.cpp).
 void WriteMarkdownReport(const AuditReport& report, std::ostream& out);
+// sarif: SARIF 2.1.0 for code scanning (report_sarif.cpp).
+void WriteSarifReport(const AuditReport& report, std::ostream& out);
 // junit: one testcase per finding (report_junit.cpp).
 void WriteJunitReport(const AuditReport& report, std::ostream& out);
 // html: one self-contained HTML5 compliance report (report_html.cpp).
