@@ -55,15 +55,6 @@ std::uint64_t Fnv1a(const std::string& s) {
   return h;
 }
 
-std::optional<Transport> TransportOf(std::uint8_t protocol) {
-  switch (protocol) {
-    case 6: return Transport::kTcp;
-    case 17: return Transport::kUdp;
-    case 33: return Transport::kDccp;
-    case 132: return Transport::kSctp;
-    default: return std::nullopt;
-  }
-}
 
 
 // Private, link-local, loopback and shared address space: what "public" is not.
@@ -303,6 +294,16 @@ std::string ChainName(const rules::Ruleset& rs, const rules::RuleRef& r) {
 
 const char* SeverityName(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
 
+std::optional<Transport> TransportOfProtocol(std::uint8_t protocol) {
+  switch (protocol) {
+    case 6: return Transport::kTcp;
+    case 17: return Transport::kUdp;
+    case 33: return Transport::kDccp;
+    case 132: return Transport::kSctp;
+    default: return std::nullopt;
+  }
+}
+
 std::optional<Severity> SeverityFromName(const std::string& name) {
   for (size_t i = 0; i < kSeverityNames.size(); ++i) {
     if (name == kSeverityNames[i]) return static_cast<Severity>(i);
@@ -454,7 +455,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     if (e.rules.empty() || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
     const rules::RuleRef& ref = e.rules.back();
     const Scope scope = scope_of(e.sources);
-    const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOf(e.protocol);
+    const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOfProtocol(e.protocol);
     const bool has_ports = maybe_transport.has_value();
     const Transport transport = maybe_transport.value_or(Transport::kTcp);
     const bool open_everything = ref.table < 0 || ref.rule < 0 || wide_rules.count(ref) > 0;
@@ -530,7 +531,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     for (const auto& [c, n] : g.covered) f.covered.emplace_back(c, n);
 
     const std::optional<Transport> transport =
-        key.other_protocols ? std::optional<Transport>() : TransportOf(key.protocol);
+        key.other_protocols ? std::optional<Transport>() : TransportOfProtocol(key.protocol);
     const Transport port_transport = transport.value_or(Transport::kTcp);
     const std::string scope_text = f.scope == Scope::kAny       ? "any source"
                                    : f.scope == Scope::kPublic  ? "public addresses"

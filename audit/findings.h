@@ -40,6 +40,10 @@ enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
 const char* SeverityName(Severity s);
 std::optional<Severity> SeverityFromName(const std::string& name);
 
+// The catalog transport of an IP protocol number (tcp 6, udp 17, dccp 33,
+// sctp 132); nullopt for protocols without ports in the catalog.
+std::optional<catalog::Transport> TransportOfProtocol(std::uint8_t protocol);
+
 enum class FindingClass : std::uint8_t {
   kDead,
   kDormant,

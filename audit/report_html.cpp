@@ -378,7 +378,7 @@ class HtmlWriter {
       return e.other_protocols && row.entries.size() == 1 ? "<span class=\"muted\">protocols without ports</span>"
                                                           : "<span class=\"muted\">every port of every protocol</span>";
     }
-    const std::optional<Transport> t = html::TransportOfProtocol(e.protocol);
+    const std::optional<Transport> t = TransportOfProtocol(e.protocol);
     if (!t) return "<span class=\"muted\">not in the port catalog</span>";
     std::string out;
     for (const PortAssignment* a : AssignmentsIn(e.from, e.to, *t)) {
@@ -450,7 +450,7 @@ class HtmlWriter {
     // The organisation's own ports in the opening, whatever else it holds.
     std::vector<std::string> assigned;
     for (const ExposureEntry* e : row.entries) {
-      const std::optional<Transport> t = e->other_protocols ? std::nullopt : html::TransportOfProtocol(e->protocol);
+      const std::optional<Transport> t = e->other_protocols ? std::nullopt : TransportOfProtocol(e->protocol);
       if (!t || OpensAll(*e)) continue;
       for (const PortAssignment* a : AssignmentsIn(e->from, e->to, *t)) {
         assigned.push_back("assigned: " + AssignmentText(*a));
@@ -480,7 +480,7 @@ class HtmlWriter {
     std::size_t alive = 0;
     std::string services;
     for (const ExposureEntry* e : row.entries) {
-      const std::optional<Transport> t = e->other_protocols ? std::nullopt : html::TransportOfProtocol(e->protocol);
+      const std::optional<Transport> t = e->other_protocols ? std::nullopt : TransportOfProtocol(e->protocol);
       if (!t) continue;
       any_ports = true;
       for (std::uint32_t p = e->from; p <= e->to; ++p) {

@@ -47,9 +47,6 @@ struct PortMarkStyle {
 };
 const PortMarkStyle& StyleOf(PortMark m);
 
-// The transport a port protocol carries, or nothing (ICMP, ESP, ...).
-std::optional<catalog::Transport> TransportOfProtocol(std::uint8_t protocol);
-
 // The catalog's class of each (port, transport) a rule opens, judged as
 // findings.cpp judges it (the policy's assignments first, then the registry's
 // status and lifecycle, then unofficial uses and malware lists), computed once

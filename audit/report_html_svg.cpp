@@ -456,15 +456,6 @@ void Picture::Write(std::ostream& out) const {
 
 const PortMarkStyle& StyleOf(PortMark m) { return kStyles[static_cast<int>(m)]; }
 
-std::optional<Transport> TransportOfProtocol(std::uint8_t protocol) {
-  switch (protocol) {
-    case 6: return Transport::kTcp;
-    case 17: return Transport::kUdp;
-    case 33: return Transport::kDccp;
-    case 132: return Transport::kSctp;
-    default: return std::nullopt;
-  }
-}
 
 PortMark PortMarks::At(std::uint16_t port, Transport t) {
   // The worst class the port has: dead, then malware, unofficial use, then

@@ -12,14 +12,11 @@
 #include "tests/audit/run_command.h"
 
 using ghostport::testing::RunGhostport;
+using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
 using nlohmann::json;
 
 namespace {
-
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ghostport-audit-test-" + name)).string();
-}
 
 // Audits `rules` (iptables-save text) with optional policy text; JSON.
 json Audit(const std::string& rules, const std::string& policy = "", int* exit_code = nullptr) {

@@ -10,6 +10,7 @@
 
 using ghostport::testing::CheckGolden;
 using ghostport::testing::RunGhostport;
+using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
 using nlohmann::json;
 
@@ -17,10 +18,6 @@ namespace {
 
 const std::string kBefore = "examples/iptables/web-host.rules";
 const std::string kAfter = "examples/iptables/web-host-change.rules";
-
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ghostport-diff-test-" + name)).string();
-}
 
 std::string Rules(const std::string& body) {
   return "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";

@@ -13,6 +13,7 @@
 
 using ghostport::testing::CheckGolden;
 using ghostport::testing::RunGhostport;
+using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
 using nlohmann::json;
 
@@ -41,10 +42,6 @@ bool AnyUseMentions(const json& j, const std::string& software) {
     if (u["software"].get<std::string>().find(software) != std::string::npos) return true;
   }
   return false;
-}
-
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ghostport-explain-test-" + name)).string();
 }
 
 }  // namespace

@@ -16,6 +16,8 @@ struct CommandResult {
 CommandResult RunGhostport(const std::string& args, const std::string& input = "");
 
 std::string ReadFile(const std::string& path);
+// A path in the system's temporary directory, unique to this test process.
+std::string TempPath(const std::string& name);
 void WriteFile(const std::string& path, const std::string& text);
 
 // Compares `actual` with the golden file; with GHOSTPORT_UPDATE_GOLDEN=1 in

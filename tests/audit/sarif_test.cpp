@@ -17,6 +17,7 @@
 
 using ghostport::testing::CheckGolden;
 using ghostport::testing::RunGhostport;
+using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
 using nlohmann::json;
 
@@ -24,10 +25,6 @@ namespace {
 
 const std::string kValidator =
     std::string(GHOSTPORT_SOURCE_DIR) + "/.tools/sarif/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool";
-
-std::string TempPath(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("ghostport-sarif-test-" + name)).string();
-}
 
 bool ValidatorPresent() {
   if (std::filesystem::exists(kValidator)) return true;
