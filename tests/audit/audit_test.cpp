@@ -274,6 +274,25 @@ BOOST_AUTO_TEST_CASE(hostile_comments_stay_inert_in_markdown_and_junit) {
   BOOST_TEST(none.out.find("<testcase classname=\"ghostport\" name=\"no findings\"/>") != std::string::npos, none.out);
 }
 
+// Colour only on a terminal, and never with NO_COLOR: run under script(1),
+// which gives the command a pseudo-terminal.
+BOOST_AUTO_TEST_CASE(colour_only_on_a_terminal_and_never_with_no_color) {
+  if (std::system("command -v script > /dev/null 2>&1") != 0) {
+    BOOST_TEST_MESSAGE("SKIPPED: script(1) is not installed (package bsdutils)");
+    return;
+  }
+  const std::string out = TempPath("tty.txt");
+  const std::string run = std::string("cd '") + GHOSTPORT_SOURCE_DIR + "' && ";
+  const std::string cmd = "'" + std::string(GHOSTPORT_BINARY_DIR) +
+                          "/audit/ghostport' audit --fail-on never examples/iptables/legacy-app.rules";
+  BOOST_REQUIRE(std::system((run + "env -u NO_COLOR script -qec \"" + cmd + "\" /dev/null > '" + out + "'").c_str()) == 0);
+  BOOST_TEST(ghostport::testing::ReadFile(out).find("\033[1;31mhigh\033[0m") != std::string::npos);
+  BOOST_REQUIRE(std::system((run + "NO_COLOR=1 script -qec \"" + cmd + "\" /dev/null > '" + out + "'").c_str()) == 0);
+  BOOST_TEST(ghostport::testing::ReadFile(out).find('\033') == std::string::npos);
+  BOOST_TEST(RunGhostport("audit --fail-on never examples/iptables/legacy-app.rules").out.find('\033') == std::string::npos);
+  std::filesystem::remove(out);
+}
+
 BOOST_AUTO_TEST_CASE(text_escapes_rule_comments) {
   auto r = RunGhostport("audit -", Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"\x1b[2Jgotcha\" -j ACCEPT\n"));
   BOOST_TEST(r.out.find('\x1b') == std::string::npos);
