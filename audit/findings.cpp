@@ -176,7 +176,23 @@ PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
   return e;
 }
 
+std::string ExplainClass(FindingClass c, const catalog::PortFacts& facts, std::size_t count);
+
+// The class's explanation, and for a dead or dormant registration what is
+// likely listening there instead (a dead registration can be a busy port:
+// 9200 Elasticsearch, 1521 Oracle).
 std::string Explain(FindingClass c, const catalog::PortFacts& facts, std::size_t count) {
+  std::string text = ExplainClass(c, facts, count);
+  if ((c == FindingClass::kDead || c == FindingClass::kDormant) && !facts.unofficial.empty()) {
+    text += " Likely listening there now: " + UsesText(facts, 3) + " (" +
+            std::string(facts.unofficial.front()->source->title) + ", as of " +
+            std::string(facts.unofficial.front()->source->as_of) +
+            "); if that is yours, record it in the policy's [[assignments]].";
+  }
+  return text;
+}
+
+std::string ExplainClass(FindingClass c, const catalog::PortFacts& facts, std::size_t count) {
   const std::string port = std::to_string(facts.port) + "/" + std::string(catalog::TransportName(facts.transport));
   const std::string who = ServiceNames(facts);
   switch (c) {
