@@ -13,6 +13,7 @@
 #include "audit/finding_text.h"
 #include "audit/inputs.h"
 #include "audit/policy.h"
+#include "audit/report.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
@@ -56,7 +57,7 @@ std::vector<const Finding*> Missing(const FindingsReport& a, const FindingsRepor
 
 std::string PortsText(const ExposureChange& c) {
   if (c.proto.rfind("other", 0) == 0) return c.proto;
-  return c.proto + " " + (c.from == c.to ? std::to_string(c.from) : std::to_string(c.from) + "-" + std::to_string(c.to));
+  return c.proto + " " + PortRangeText(c.from, c.to);
 }
 
 // Interfaces worth naming: not "any" and not just "anything but loopback".
@@ -71,17 +72,13 @@ Tally Count(const std::vector<const Finding*>& findings, const std::optional<Sev
   Tally t;
   for (const Finding* f : findings) {
     if (!f->Waived()) ++t.by_severity[static_cast<int>(f->severity)];
-    t.failed = t.failed || (fail_on && !f->Waived() && f->severity >= *fail_on);
+    t.failed = t.failed || FailsRun(*f, fail_on);
   }
   return t;
 }
 
 std::string TallyText(const Tally& t) {
-  std::string text;
-  for (int s = 4; s >= 0; --s) {
-    if (t.by_severity[s] == 0) continue;
-    text += (text.empty() ? "" : ", ") + std::to_string(t.by_severity[s]) + " " + SeverityName(static_cast<Severity>(s));
-  }
+  const std::string text = SeverityTallyText(t.by_severity);
   return text.empty() ? "" : " (" + text + ")";
 }
 

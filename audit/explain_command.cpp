@@ -8,6 +8,7 @@
 #include <set>
 #include <tuple>
 
+#include "audit/findings.h"
 #include "audit/text_escape.h"
 
 namespace ghostport::audit {
@@ -43,9 +44,7 @@ bool HasServiceOn(std::uint16_t port, Transport t) {
   return false;
 }
 
-std::string PortsText(PortRange r) {
-  return r.first == r.last ? std::to_string(r.first) : std::to_string(r.first) + "-" + std::to_string(r.last);
-}
+std::string PortsText(PortRange r) { return PortRangeText(r.first, r.last); }
 
 std::string_view Name(Transport t) { return catalog::TransportName(t); }
 

@@ -78,14 +78,6 @@ const AddressSet& PublicSpace(rules::Family f) {
   return kPublic[f == rules::Family::kIpv4 ? 0 : 1];
 }
 
-std::string RangesText(const std::vector<std::pair<std::uint16_t, std::uint16_t>>& ranges) {
-  std::string out;
-  for (const auto& [a, b] : ranges) {
-    out += (out.empty() ? "" : ",") + std::to_string(a) + (a == b ? "" : "-" + std::to_string(b));
-  }
-  return out;
-}
-
 std::vector<std::pair<std::uint16_t, std::uint16_t>> Ranges(const PortSet& set) {
   std::vector<std::pair<std::uint16_t, std::uint16_t>> out;
   for (const auto& iv : set.intervals()) out.emplace_back(iv.lo, iv.hi);
@@ -309,6 +301,30 @@ std::string ChainName(const rules::Ruleset& rs, const rules::RuleRef& r) {
 }  // namespace
 
 const char* SeverityName(Severity s) { return kSeverityNames[static_cast<int>(s)]; }
+
+std::string SeverityTallyText(const std::size_t (&by_severity)[5]) {
+  std::string text;
+  for (int s = 4; s >= 0; --s) {
+    if (by_severity[s] == 0) continue;
+    text += (text.empty() ? "" : ", ") + std::to_string(by_severity[s]) + " " + SeverityName(static_cast<Severity>(s));
+  }
+  return text;
+}
+
+std::string PortRangeText(std::uint32_t from, std::uint32_t to) {
+  return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
+}
+
+std::string PortRangesText(const std::vector<std::pair<std::uint16_t, std::uint16_t>>& ranges,
+                           std::string_view separator, std::size_t limit) {
+  std::string out;
+  for (std::size_t i = 0; i < ranges.size() && i < limit; ++i) {
+    if (i > 0) out += separator;
+    out += PortRangeText(ranges[i].first, ranges[i].second);
+  }
+  if (ranges.size() > limit) out += std::string(separator) + "...";
+  return out;
+}
 
 std::optional<Transport> TransportOfProtocol(std::uint8_t protocol) {
   switch (protocol) {
@@ -611,7 +627,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                         : Remediation(f.klass, range_rule, f.scope);
     f.fingerprint = [&] {
       std::string identity = std::string(FindingClassName(f.klass)) + "|" + f.proto + "|" + f.chain + "|" +
-                             f.rule_text + "|" + RangesText(f.opened);
+                             f.rule_text + "|" + PortRangesText(f.opened, ",");
       char buf[17];
       std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(identity)));
       return std::string(buf);

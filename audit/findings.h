@@ -24,7 +24,9 @@
 // policy's [severity] table. Waivers hide a finding until they expire.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <string_view>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,10 +41,18 @@ namespace ghostport::audit {
 enum class Severity { kInfo, kLow, kMedium, kHigh, kCritical };
 const char* SeverityName(Severity s);
 std::optional<Severity> SeverityFromName(const std::string& name);
+// "2 high, 5 low": the non-zero counts by Severity, worst first; "" when none.
+std::string SeverityTallyText(const std::size_t (&by_severity)[5]);
 
 // The catalog transport of an IP protocol number (tcp 6, udp 17, dccp 33,
 // sctp 132); nullopt for protocols without ports in the catalog.
 std::optional<catalog::Transport> TransportOfProtocol(std::uint8_t protocol);
+
+// "3393" or "3000-3500".
+std::string PortRangeText(std::uint32_t from, std::uint32_t to);
+// Port ranges joined by `separator`; past `limit` of them, `separator` "...".
+std::string PortRangesText(const std::vector<std::pair<std::uint16_t, std::uint16_t>>& ranges,
+                           std::string_view separator, std::size_t limit = SIZE_MAX);
 
 enum class FindingClass : std::uint8_t {
   kDead,

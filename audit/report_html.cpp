@@ -69,6 +69,10 @@ std::string Escape(std::string_view s) {
   return out;
 }
 
+std::string Plural(std::size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 }  // namespace html
 
 namespace {
@@ -76,6 +80,7 @@ namespace {
 using catalog::Lifecycle;
 using catalog::Transport;
 using html::Escape;
+using html::Plural;
 using rules::ExposureEntry;
 
 constexpr const char* kStyle = R"css(
@@ -149,14 +154,6 @@ a { color: #0b69a3; }
 footer { margin-top: 30px; color: var(--muted); font-size: 12px; }
 @media print { header.top { background: #fff; color: #000; } nav { display: none; } article.finding { break-inside: avoid; } }
 )css";
-
-std::string Range(std::uint32_t from, std::uint32_t to) {
-  return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
-}
-
-std::string Plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
 
 std::string WithThousands(std::size_t n) {
   std::string digits = std::to_string(n), out;
@@ -317,7 +314,7 @@ class HtmlWriter {
   }
 
   static std::string AssignmentText(const PortAssignment& a) {
-    return Escape(Range(a.ports.first, a.ports.last)) + " <strong>" + Escape(a.name) + "</strong> — " +
+    return Escape(PortRangeText(a.ports.first, a.ports.last)) + " <strong>" + Escape(a.name) + "</strong> — " +
            Escape(a.owner);
   }
 
@@ -356,7 +353,7 @@ class HtmlWriter {
       Row row;
       row.entries.push_back(&e);
       row.proto = label;
-      row.ports = all_ports ? "all" : Range(e.from, e.to);
+      row.ports = all_ports ? "all" : PortRangeText(e.from, e.to);
       rows_.push_back(std::move(row));
     }
     for (Row& row : rows_) {
@@ -639,7 +636,7 @@ class HtmlWriter {
     std::string shown, rest;
     for (std::size_t i = 0; i < ranges.size(); ++i) {
       std::string& s = i < kShow ? shown : rest;
-      s += (s.empty() ? "" : ", ") + Range(ranges[i].first, ranges[i].second);
+      s += (s.empty() ? "" : ", ") + PortRangeText(ranges[i].first, ranges[i].second);
     }
     if (rest.empty()) return shown;
     return shown + " <details><summary>and " + WithThousands(ranges.size() - kShow) + " more ranges</summary>" +
@@ -729,7 +726,7 @@ class HtmlWriter {
         out_ << "fingerprint <code>" << Escape(w.fingerprint) << "</code>";
       } else {
         out_ << "class " << Escape(w.klass);
-        if (w.ports) out_ << ", port " << Range(w.ports->first, w.ports->last);
+        if (w.ports) out_ << ", port " << PortRangeText(w.ports->first, w.ports->last);
         if (!w.transports.empty()) {
           out_ << ", transport";
           for (const std::string& t : w.transports) out_ << " " << Escape(t);
@@ -765,7 +762,7 @@ class HtmlWriter {
       for (const PortAssignment& a : p.assignments) {
         std::string transports;
         for (Transport t : a.transports) transports += (transports.empty() ? "" : ", ") + std::string(catalog::TransportName(t));
-        out_ << "<tr><td class=\"num mono\">" << Range(a.ports.first, a.ports.last) << "</td><td>" << transports
+        out_ << "<tr><td class=\"num mono\">" << PortRangeText(a.ports.first, a.ports.last) << "</td><td>" << transports
              << "</td><td>" << Escape(a.name) << "</td><td>" << Escape(a.owner) << "</td><td>" << Escape(a.note)
              << "</td><td class=\"mono\">" << a.line << "</td></tr>\n";
       }

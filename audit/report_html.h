@@ -47,6 +47,9 @@ struct PortMarkStyle {
 };
 const PortMarkStyle& StyleOf(PortMark m);
 
+// "1 port", "3 ports".
+std::string Plural(std::size_t n, const char* one, const char* many);
+
 // The catalog's class of each (port, transport) a rule opens, judged as
 // findings.cpp judges it (the policy's assignments first, then the registry's
 // status and lifecycle, then unofficial uses and malware lists), computed once

@@ -62,14 +62,6 @@ std::string Num(double v) {
   return text;
 }
 
-std::string Range(std::uint32_t from, std::uint32_t to) {
-  return from == to ? std::to_string(from) : std::to_string(from) + "-" + std::to_string(to);
-}
-
-std::string Plural(std::size_t n, const char* one, const char* many) {
-  return std::to_string(n) + " " + (n == 1 ? one : many);
-}
-
 // Whether a chain policy or a missing filter decides the opening.
 bool OpensAll(const ExposureEntry& e) {
   return !e.rules.empty() && (e.rules.back().table < 0 || e.rules.back().rule < 0);
@@ -272,7 +264,7 @@ std::string Picture::Title(const TransportMap& map, const Shape& s) const {
   for (std::size_t i = 0; i < s.runs.size(); ++i) {
     const Run& r = s.runs[i];
     count += r.to - r.from + 1;
-    if (i < 8) ports += (i ? ", " : "") + Range(r.from, r.to);
+    if (i < 8) ports += (i ? ", " : "") + PortRangeText(r.from, r.to);
   }
   if (s.runs.size() > 8) ports += ", ...";
   std::string text = transport + " " + ports + " (" + Plural(count, "port", "ports") + "): ";

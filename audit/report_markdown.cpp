@@ -8,28 +8,9 @@
 
 namespace ghostport::audit {
 
-namespace {
-
-std::string PortsText(const Finding& f) {
-  std::string out;
-  for (std::size_t i = 0; i < f.ports.size() && i < 4; ++i) {
-    const auto& [a, b] = f.ports[i];
-    out += (i ? ", " : "") + std::to_string(a) + (a == b ? "" : "-" + std::to_string(b));
-  }
-  if (f.ports.size() > 4) out += ", ...";
-  return f.proto + " " + out;
-}
-
-}  // namespace
-
 void WriteMarkdownReport(const AuditReport& report, std::ostream& out) {
   const auto& findings = report.findings.findings;
-  std::string tally;
-  for (int s = 4; s >= 0; --s) {
-    if (report.by_severity[s] == 0) continue;
-    tally += (tally.empty() ? "" : ", ") + std::to_string(report.by_severity[s]) + " " +
-             SeverityName(static_cast<Severity>(s));
-  }
+  const std::string tally = SeverityTallyText(report.by_severity);
   out << "### ghostport audit: " << (report.failed ? "❌ failed" : "✅ passed") << " — " << findings.size()
       << (findings.size() == 1 ? " finding" : " findings") << (tally.empty() ? "" : " (" + tally + ")");
   if (report.waived) out << ", " << report.waived << " waived";
@@ -46,7 +27,7 @@ void WriteMarkdownReport(const AuditReport& report, std::ostream& out) {
     for (const Finding& f : findings) {
       out << "| " << EscapeForMarkdown(f.id) << " | " << SeverityName(f.severity) << (f.Waived() ? " (waived)" : "")
           << " | " << FindingClassName(f.klass) << " | " << EscapeForMarkdown(f.location.file) << ":"
-          << f.location.line << " | " << EscapeForMarkdown(PortsText(f)) << " | " << EscapeForMarkdown(f.message)
+          << f.location.line << " | " << EscapeForMarkdown(f.proto + " " + PortRangesText(f.ports, ", ", 4)) << " | " << EscapeForMarkdown(f.message)
           << " |\n";
     }
     out << "\n";

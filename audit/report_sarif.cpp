@@ -90,14 +90,6 @@ const char* Help(FindingClass c) {
   return "";
 }
 
-std::string PortsText(const Finding& f) {
-  std::string out;
-  for (const auto& [a, b] : f.ports) {
-    out += (out.empty() ? "" : ",") + std::to_string(a) + (a == b ? "" : "-" + std::to_string(b));
-  }
-  return out;
-}
-
 bool Relative(const std::string& path) { return !path.empty() && path.front() != '/'; }
 
 // A path as an RFC 3986 URI reference: unreserved characters and '/' kept,
@@ -167,7 +159,7 @@ void WriteSarifReport(const AuditReport& report, std::ostream& out) {
                                {"severity", SeverityName(f.severity)},
                                {"scope", ScopeName(f.scope)},
                                {"proto", f.proto},
-                               {"ports", PortsText(f)},
+                               {"ports", PortRangesText(f.ports, ",")},
                                {"portCount", f.port_count},
                                {"rule", f.rule_text},
                                {"remediation", f.remediation},

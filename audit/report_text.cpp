@@ -55,11 +55,7 @@ void WriteTextReport(const AuditReport& report, bool colour, std::ostream& out) 
       out << report.policy_file << ":" << w.waiver->line << ":1: note: waiver matches no finding [waiver-unused]\n";
     }
   }
-  std::string tally;
-  for (int s = 4; s >= 0; --s) {
-    if (report.by_severity[s] == 0) continue;
-    tally += (tally.empty() ? "" : ", ") + std::to_string(report.by_severity[s]) + " " + SeverityName(static_cast<Severity>(s));
-  }
+  const std::string tally = SeverityTallyText(report.by_severity);
   out << report.findings.findings.size() << (report.findings.findings.size() == 1 ? " finding" : " findings")
       << (tally.empty() ? "" : " (" + tally + ")") << (report.waived ? ", " + std::to_string(report.waived) + " waived" : "")
       << (report.baseline_file.empty() ? ""
