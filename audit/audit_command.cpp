@@ -4,31 +4,17 @@
 #include <cerrno>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <cstdlib>
 #include <cstring>
-#include <ctime>
 #include <fstream>
 #include <ostream>
 
+#include "audit/clock.h"
 #include "audit/engine_errors.h"
 #include "rules/exposure_entries.h"
 
 namespace ghostport::audit {
 
 namespace {
-
-// Now, or SOURCE_DATE_EPOCH when set (reproducible reports, golden tests).
-std::string NowUtc() {
-  std::time_t now = std::time(nullptr);
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
-  }
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
 
 void Write(const AuditReport& report, const AuditOptions& options, std::ostream& out) {
   switch (options.format) {

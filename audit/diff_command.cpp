@@ -7,6 +7,7 @@
 #include <ostream>
 #include <set>
 
+#include "audit/clock.h"
 #include "audit/engine_errors.h"
 #include "audit/exposure_diff.h"
 #include "audit/finding_json.h"

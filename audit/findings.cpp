@@ -4,8 +4,6 @@
 #include <array>
 #include <set>
 #include <cstdio>
-#include <cstdlib>
-#include <ctime>
 #include <map>
 #include <tuple>
 
@@ -406,16 +404,6 @@ std::uint16_t PortClassifier::Compute(std::uint16_t port, Transport t) const {
   }
   if (!usage.MalwareAt(port, t).empty()) mask |= ClassBit(FindingClass::kMalwareAssociated);
   return mask;
-}
-
-std::string Today() {
-  if (const char* fixed = std::getenv("GHOSTPORT_TODAY"); fixed != nullptr && *fixed != '\0') return fixed;
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[16];
-  std::strftime(text, sizeof text, "%Y-%m-%d", &utc);
-  return text;
 }
 
 FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& exposure,

@@ -166,8 +166,4 @@ FindingsReport ComputeFindings(const rules::Ruleset& ruleset, const rules::Expos
                                const std::vector<rules::ExposureEntry>& entries, const Policy* policy,
                                const std::string& today);
 
-// Today's date, YYYY-MM-DD (UTC); GHOSTPORT_TODAY overrides it, for
-// reproducible reports and tests.
-std::string Today();
-
 }  // namespace ghostport::audit

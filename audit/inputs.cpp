@@ -9,12 +9,12 @@
 #include <iterator>
 #include <sstream>
 
+#include "audit/clock.h"
 #include "audit/sha256.h"
 #include "parsers/diagnostic.h"
 
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <ctime>
 
 namespace ghostport::audit {
@@ -45,15 +45,8 @@ namespace {
 std::string ModifiedTime(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return "";
-  std::time_t when = st.st_mtime;
-  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch != '\0') {
-    when = std::min<std::time_t>(when, static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10)));
-  }
-  std::tm utc{};
-  gmtime_r(&when, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
+  const std::optional<std::time_t> epoch = SourceDateEpoch();
+  return UtcTimestamp(epoch ? std::min<std::time_t>(st.st_mtime, *epoch) : st.st_mtime);
 }
 
 std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
