@@ -11,6 +11,7 @@
 
 #include "tests/audit/run_command.h"
 
+using ghostport::testing::FilterTable;
 using ghostport::testing::RunGhostport;
 using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
@@ -29,10 +30,6 @@ json Audit(const std::string& rules, const std::string& policy = "", int* exit_c
   if (exit_code != nullptr) *exit_code = r.exit_code;
   BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
   return json::parse(r.out);
-}
-
-std::string Rules(const std::string& body, const std::string& policy = "DROP") {
-  return "*filter\n:INPUT " + policy + " [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
 }
 
 const json* Find(const json& doc, const std::string& klass, int line) {
@@ -110,7 +107,7 @@ BOOST_AUTO_TEST_CASE(legacy_app_findings_by_rule_and_class) {
 }
 
 BOOST_AUTO_TEST_CASE(a_wide_range_is_one_finding_per_class_with_counts) {
-  const json doc = Audit(Rules("-A INPUT -p tcp --dport 1024:65535 -j ACCEPT\n"));
+  const json doc = Audit(FilterTable("-A INPUT -p tcp --dport 1024:65535 -j ACCEPT\n"));
   int dynamic = 0;
   for (const auto& f : doc["findings"]) {
     BOOST_TEST(f["location"]["line"] == 5);
@@ -127,11 +124,11 @@ BOOST_AUTO_TEST_CASE(a_wide_range_is_one_finding_per_class_with_counts) {
 }
 
 BOOST_AUTO_TEST_CASE(scope_sets_severity) {
-  const json any = Audit(Rules("-A INPUT -p tcp --dport 3393 -j ACCEPT\n"));
-  const json pub = Audit(Rules("-A INPUT -s 198.51.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
-  const json priv = Audit(Rules("-A INPUT -s 192.168.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
-  const json host = Audit(Rules("-A INPUT -s 203.0.113.7 -p tcp --dport 3393 -j ACCEPT\n"));
-  const json lo = Audit(Rules("-A INPUT -i lo -p tcp --dport 3393 -j ACCEPT\n"));
+  const json any = Audit(FilterTable("-A INPUT -p tcp --dport 3393 -j ACCEPT\n"));
+  const json pub = Audit(FilterTable("-A INPUT -s 198.51.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json priv = Audit(FilterTable("-A INPUT -s 192.168.0.0/16 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json host = Audit(FilterTable("-A INPUT -s 203.0.113.7 -p tcp --dport 3393 -j ACCEPT\n"));
+  const json lo = Audit(FilterTable("-A INPUT -i lo -p tcp --dport 3393 -j ACCEPT\n"));
   BOOST_TEST(any["findings"][0]["severity"] == "high");
   BOOST_TEST(pub["findings"][0]["scope"] == "public");
   BOOST_TEST(pub["findings"][0]["severity"] == "high");
@@ -143,7 +140,7 @@ BOOST_AUTO_TEST_CASE(scope_sets_severity) {
 }
 
 BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
-  const json doc = Audit(Rules("-A INPUT -p tcp --dport 22 -j ACCEPT\n", "ACCEPT"));
+  const json doc = Audit(FilterTable("-A INPUT -p tcp --dport 22 -j ACCEPT\n", "ACCEPT"));
   const json* f = Find(doc, "default-allow", 2);
   BOOST_REQUIRE_MESSAGE(f != nullptr, doc["findings"].dump());
   BOOST_TEST((*f)["severity"] == "critical");
@@ -154,7 +151,7 @@ BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
   BOOST_TEST(default_allow == 1);  // one finding for the policy, not one per protocol
   // A rule accepting every port from a network is one finding, not one per
   // class and protocol.
-  const json wide = Audit(Rules("-A INPUT -s 203.0.113.0/24 -j ACCEPT\n-A INPUT -s 198.51.100.7 -j ACCEPT\n"));
+  const json wide = Audit(FilterTable("-A INPUT -s 203.0.113.0/24 -j ACCEPT\n-A INPUT -s 198.51.100.7 -j ACCEPT\n"));
   BOOST_REQUIRE_EQUAL(wide["findings"].size(), 2U);
   BOOST_TEST(wide["findings"][0]["class"] == "default-allow");
   BOOST_TEST(wide["findings"][0]["scope"] == "public");
@@ -198,26 +195,26 @@ BOOST_AUTO_TEST_SUITE(policy)
 const char* const kTapestry = "-A INPUT -p tcp --dport 3393 -j ACCEPT\n";
 
 BOOST_AUTO_TEST_CASE(assigned_ports_are_justified) {
-  const json doc = Audit(Rules(kTapestry), "[[assignments]]\nport = 3393\ntransport = \"tcp\"\nname = \"feed\"\nowner = \"ops\"\n");
+  const json doc = Audit(FilterTable(kTapestry), "[[assignments]]\nport = 3393\ntransport = \"tcp\"\nname = \"feed\"\nowner = \"ops\"\n");
   BOOST_TEST(doc["findings"].empty(), doc["findings"].dump());
 }
 
 BOOST_AUTO_TEST_CASE(severity_overrides_by_class_and_scope) {
-  BOOST_TEST(Audit(Rules(kTapestry), "[severity]\ndead = \"critical\"\n")["findings"][0]["severity"] == "critical");
+  BOOST_TEST(Audit(FilterTable(kTapestry), "[severity]\ndead = \"critical\"\n")["findings"][0]["severity"] == "critical");
   const std::string scoped = "[severity]\ndead = \"low\"\n[severity.dormant]\nany = \"info\"\n";
-  BOOST_TEST(Audit(Rules(kTapestry), scoped)["findings"][0]["severity"] == "low");
+  BOOST_TEST(Audit(FilterTable(kTapestry), scoped)["findings"][0]["severity"] == "low");
   const std::string other_scope = "[severity.dead]\nprivate = \"info\"\n";
-  BOOST_TEST(Audit(Rules(kTapestry), other_scope)["findings"][0]["severity"] == "high");
+  BOOST_TEST(Audit(FilterTable(kTapestry), other_scope)["findings"][0]["severity"] == "high");
 }
 
 BOOST_AUTO_TEST_CASE(waivers_hide_until_they_expire) {
-  const json plain = Audit(Rules(kTapestry));
+  const json plain = Audit(FilterTable(kTapestry));
   const std::string fingerprint = plain["findings"][0]["fingerprint"];
   const std::string future = "[[waivers]]\nfingerprint = \"" + fingerprint +
                              "\"\nreason = \"feed retires in Q1\"\nowner = \"finance IT\"\nticket = \"CHG-1123\"\n"
                              "expires = 2099-12-31\n";
   WriteFile(TempPath("waiver.toml"), future);
-  auto live = RunGhostport("audit --format json --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  auto live = RunGhostport("audit --format json --policy '" + TempPath("waiver.toml") + "' -", FilterTable(kTapestry));
   BOOST_TEST(live.exit_code == 0, live.out);  // waived: does not fail at high
   const json w = json::parse(live.out);
   BOOST_TEST(w["findings"][0]["waived"] == true);
@@ -228,7 +225,7 @@ BOOST_AUTO_TEST_CASE(waivers_hide_until_they_expire) {
   const std::string past = "[[waivers]]\nclass = \"dead\"\nport = 3393\nreason = \"old\"\nowner = \"finance IT\"\n"
                            "ticket = \"CHG-1\"\nexpires = 2001-01-01\n";
   WriteFile(TempPath("waiver.toml"), past);
-  auto expired = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  auto expired = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", FilterTable(kTapestry));
   BOOST_TEST(expired.exit_code == 1, expired.out);  // the finding is back and fails
   BOOST_TEST(expired.out.find("waiver EXPIRED on 2001-01-01") != std::string::npos, expired.out);
   BOOST_TEST(expired.out.find("[waiver-expired]") != std::string::npos, expired.out);
@@ -236,13 +233,13 @@ BOOST_AUTO_TEST_CASE(waivers_hide_until_they_expire) {
   const std::string unused = "[[waivers]]\nclass = \"dormant\"\nport = 9\nreason = \"r\"\nowner = \"o\"\n"
                              "ticket = \"T\"\nexpires = 2099-01-01\n";
   WriteFile(TempPath("waiver.toml"), unused);
-  auto stale = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", Rules(kTapestry));
+  auto stale = RunGhostport("audit --policy '" + TempPath("waiver.toml") + "' -", FilterTable(kTapestry));
   BOOST_TEST(stale.out.find("[waiver-unused]") != std::string::npos, stale.out);
   std::filesystem::remove(TempPath("waiver.toml"));
 }
 
 BOOST_AUTO_TEST_CASE(a_one_port_waiver_never_hides_a_range) {
-  const std::string rules = Rules("-A INPUT -p tcp --dport 3380:3400 -j ACCEPT\n-A INPUT -p udp --dport 3393 -j ACCEPT\n");
+  const std::string rules = FilterTable("-A INPUT -p tcp --dport 3380:3400 -j ACCEPT\n-A INPUT -p udp --dport 3393 -j ACCEPT\n");
   const std::string waiver = "[[waivers]]\nclass = \"dead\"\nport = 3393\ntransport = \"udp\"\nreason = \"r\"\n"
                              "owner = \"o\"\nticket = \"T\"\nexpires = 2099-01-01\n";
   const json doc = Audit(rules, waiver);
@@ -257,7 +254,7 @@ BOOST_AUTO_TEST_CASE(a_one_port_waiver_never_hides_a_range) {
 // What a rule comment says stays text in every format.
 BOOST_AUTO_TEST_CASE(hostile_comments_stay_inert_in_markdown_and_junit) {
   const std::string rules =
-      Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> | `a` *b* [c](d) \x1b\" -j ACCEPT\n");
+      FilterTable("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> | `a` *b* [c](d) \x1b\" -j ACCEPT\n");
   auto md = RunGhostport("audit --format markdown --fail-on never -", rules);
   BOOST_TEST(md.out.find("<script>") == std::string::npos, md.out);
   BOOST_TEST(md.out.find("&lt;script&gt;") != std::string::npos, md.out);
@@ -294,7 +291,7 @@ BOOST_AUTO_TEST_CASE(colour_only_on_a_terminal_and_never_with_no_color) {
 }
 
 BOOST_AUTO_TEST_CASE(text_escapes_rule_comments) {
-  auto r = RunGhostport("audit -", Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"\x1b[2Jgotcha\" -j ACCEPT\n"));
+  auto r = RunGhostport("audit -", FilterTable("-A INPUT -p tcp --dport 3393 -m comment --comment \"\x1b[2Jgotcha\" -j ACCEPT\n"));
   BOOST_TEST(r.out.find('\x1b') == std::string::npos);
   BOOST_TEST(r.out.find("\\x1b") != std::string::npos, r.out);
 }

@@ -9,6 +9,7 @@
 #include "tests/audit/run_command.h"
 
 using ghostport::testing::CheckGolden;
+using ghostport::testing::FilterTable;
 using ghostport::testing::RunGhostport;
 using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
@@ -18,10 +19,6 @@ namespace {
 
 const std::string kBefore = "examples/iptables/web-host.rules";
 const std::string kAfter = "examples/iptables/web-host-change.rules";
-
-std::string Rules(const std::string& body) {
-  return "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
-}
 
 }  // namespace
 
@@ -84,8 +81,8 @@ BOOST_AUTO_TEST_CASE(fail_on_and_formats) {
 BOOST_AUTO_TEST_CASE(widening_a_range_opens_only_the_new_ports) {
   const std::string a = TempPath("a.rules");
   const std::string b = TempPath("b.rules");
-  WriteFile(a, Rules("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3100 -j ACCEPT\n"));
-  WriteFile(b, Rules("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3200 -j ACCEPT\n"
+  WriteFile(a, FilterTable("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3100 -j ACCEPT\n"));
+  WriteFile(b, FilterTable("-A INPUT -s 10.0.0.0/8 -p tcp --dport 3000:3200 -j ACCEPT\n"
                      "-A INPUT -s 192.168.1.0/24 -p tcp --dport 3050 -j ACCEPT\n"));
   auto r = RunGhostport("diff --format json --fail-on never '" + a + "' '" + b + "'");
   const json doc = json::parse(r.out);

@@ -11,6 +11,10 @@
 
 namespace ghostport::testing {
 
+std::string FilterTable(const std::string& body, const std::string& input_policy) {
+  return "*filter\n:INPUT " + input_policy + " [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
+}
+
 std::string TempPath(const std::string& name) {
   return (std::filesystem::temp_directory_path() /
           ("ghostport-test-" + std::to_string(::getpid()) + "-" + name))

@@ -16,6 +16,10 @@ struct CommandResult {
 CommandResult RunGhostport(const std::string& args, const std::string& input = "");
 
 std::string ReadFile(const std::string& path);
+// An iptables-save filter table: INPUT with `input_policy`, FORWARD DROP,
+// OUTPUT ACCEPT, then `body` (rule lines, each ending in "\n") and COMMIT.
+std::string FilterTable(const std::string& body, const std::string& input_policy = "DROP");
+
 // A path in the system's temporary directory, unique to this test process.
 std::string TempPath(const std::string& name);
 void WriteFile(const std::string& path, const std::string& text);

@@ -16,6 +16,7 @@
 #include "tests/audit/run_command.h"
 
 using ghostport::testing::CheckGolden;
+using ghostport::testing::FilterTable;
 using ghostport::testing::RunGhostport;
 using ghostport::testing::TempPath;
 using ghostport::testing::WriteFile;
@@ -58,10 +59,6 @@ std::string Problems(const std::string& sarif) {
   return problems;
 }
 
-std::string Rules(const std::string& body) {
-  return "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT ACCEPT [0:0]\n" + body + "COMMIT\n";
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(sarif)
@@ -82,7 +79,7 @@ BOOST_AUTO_TEST_CASE(examples_validate_with_no_error_and_no_warning) {
 BOOST_AUTO_TEST_CASE(stdin_odd_names_and_open_everything_validate) {
   if (!ValidatorPresent()) return;
   const std::string hostile =
-      Rules("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> \x1b\" -j ACCEPT\n");
+      FilterTable("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> \x1b\" -j ACCEPT\n");
   auto piped = RunGhostport("audit --format sarif --fail-on never -", hostile);
   BOOST_TEST(Problems(piped.out).empty(), Problems(piped.out));
   const std::string odd = TempPath("we ird#name.rules");
