@@ -258,7 +258,7 @@ std::string Remediation(FindingClass c, bool range_rule, Scope scope) {
 // Grouping
 
 struct GroupKey {
-  rules::RuleRef rule;
+  rules::Decision rule;
   FindingClass klass;
   std::uint8_t protocol;
   bool other_protocols;
@@ -291,9 +291,16 @@ Severity Resolve(FindingClass c, Scope s, const Policy* policy) {
   return severity;
 }
 
-std::string ChainName(const rules::Ruleset& rs, const rules::RuleRef& r) {
-  if (r.table < 0) return "";
-  return rs.tables[r.table].name + "/" + rs.tables[r.table].chains[r.chain].name;
+std::string ChainName(const rules::Ruleset& rs, const rules::Decision& d) {
+  std::optional<rules::ChainRef> c;
+  if (const rules::RuleRef* r = rules::DecidingRule(d)) c = rules::ChainRef{r->table, r->chain};
+  if (const auto* p = std::get_if<rules::PolicyDecision>(&d)) c = p->chain;
+  if (!c) return "";
+  return rs.tables[c->table].name + "/" + rs.tables[c->table].chains[c->chain].name;
+}
+
+bool IsFirewallOff(const rules::Decision& d) {
+  return std::holds_alternative<rules::NoBaseChainDecision>(d) || std::holds_alternative<rules::FirewallOffDecision>(d);
 }
 
 }  // namespace
@@ -443,13 +450,13 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
   // `-s 203.0.113.0/24 -j ACCEPT`, opens everything to its sources: it is one
   // default-allow finding counting what it covers, like a policy ACCEPT, not
   // one finding per class and protocol.
-  std::map<std::pair<rules::RuleRef, std::uint8_t>, PortSet> opened_by_rule;
+  std::map<std::pair<rules::Decision, std::uint8_t>, PortSet> opened_by_rule;
   for (const ExposureEntry& e : entries) {
-    if (e.rules.empty() || e.other_protocols) continue;
-    PortSet& set = opened_by_rule[{e.rules.back(), e.protocol}];
+    if (e.other_protocols || !rules::Connects(e)) continue;
+    PortSet& set = opened_by_rule[{e.opening, e.protocol}];
     set = set.Union(PortSet::Range(e.from, e.to));
   }
-  std::set<rules::RuleRef> wide_rules;
+  std::set<rules::Decision> wide_rules;
   for (const auto& [key, set] : opened_by_rule) {
     if (set.Size() >= kWideRulePorts) wide_rules.insert(key.first);
   }
@@ -472,13 +479,15 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
   };
 
   for (const ExposureEntry& e : entries) {
-    if (e.rules.empty() || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
-    const rules::RuleRef& ref = e.rules.back();
+    // A port whose handshake cannot complete reaches no service: `ports`
+    // lists it, findings judge what connections can reach.
+    if (!rules::Connects(e) || exposure.interfaces.IsLoopbackOnly(e.interfaces)) continue;
+    const rules::Decision& ref = e.opening;
     const Scope scope = scope_of(e.sources);
     const std::optional<Transport> maybe_transport = e.other_protocols ? std::nullopt : TransportOfProtocol(e.protocol);
     const bool has_ports = maybe_transport.has_value();
     const Transport transport = maybe_transport.value_or(Transport::kTcp);
-    const bool open_everything = ref.table < 0 || ref.rule < 0 || wide_rules.count(ref) > 0;
+    const bool open_everything = rules::IsBlanket(ref) || wide_rules.count(ref) > 0;
     auto add = [&](FindingClass c, const PortSet& ports) {
       // A policy that opens everything is one finding, whatever the protocol.
       Group& g = open_everything ? groups[{ref, c, 0, false}] : groups[{ref, c, e.protocol, e.other_protocols}];
@@ -492,7 +501,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       return &g;
     };
     if (open_everything) {
-      const FindingClass c = ref.table < 0 ? FindingClass::kFirewallOff : FindingClass::kDefaultAllow;
+      const FindingClass c = IsFirewallOff(ref) ? FindingClass::kFirewallOff : FindingClass::kDefaultAllow;
       Group* g = add(c, PortSet::Range(e.from, e.to));
       if (has_ports) {
         const auto n = covered(transport, e.from, e.to);
@@ -531,8 +540,8 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     f.scope = g.scope;
     f.severity = Resolve(f.klass, f.scope, policy);
     f.entries = g.entries;
-    f.location = key.rule.table < 0 ? rules::SourceLocation{} : rules::LocationOf(rs, key.rule);
-    f.rule_text = rules::DescribeRef(rs, key.rule);
+    f.location = rules::LocationOf(rs, key.rule);
+    f.rule_text = rules::Describe(rs, key.rule);
     f.chain = ChainName(rs, key.rule);
     f.proto.clear();
     for (const std::string& p : g.protocols) f.proto += (f.proto.empty() ? "" : ",") + p;
@@ -542,7 +551,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     f.conditional = g.conditional;
     for (const ExposureEntry* e : g.entries) {
       for (const rules::Guard& guard : e->guards) {
-        const std::string text = rules::DescribeRef(rs, guard.rule);
+        const std::string text = rules::Describe(rs, rules::RuleDecision{guard.rule});
         if (std::find(f.depends_on.begin(), f.depends_on.end(), text) == f.depends_on.end()) {
           f.depends_on.push_back(text);
         }
@@ -562,7 +571,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       for (const auto& [c, n] : f.covered) {
         counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + FindingClassName(c);
       }
-      const bool by_rule = f.klass == FindingClass::kDefaultAllow && key.rule.rule >= 0;
+      const bool by_rule = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule);
       f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text
                           : std::string(f.klass == FindingClass::kFirewallOff ? "no filtering chain"
                                                                               : "the chain policy ACCEPT") +
@@ -609,13 +618,17 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                   (f.port_count > 3 ? ", ..." : "");
     }
     const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
-    f.remediation = f.klass == FindingClass::kDefaultAllow && key.rule.rule >= 0
+    f.remediation = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule)
                         ? "Accept only the ports these sources need (add -p and --dport to the rule), or document "
                           "why they need everything with a waiver."
                         : Remediation(f.klass, range_rule, f.scope);
     f.fingerprint = [&] {
+      // The rule's own identity where the input has one (an nft handle, a
+      // Windows rule id), its text otherwise: never its line.
+      const rules::RuleRef* r = rules::DecidingRule(key.rule);
+      const std::string& id = r ? rules::RuleAt(rs, *r).id : std::string();
       std::string identity = std::string(FindingClassName(f.klass)) + "|" + f.proto + "|" + f.chain + "|" +
-                             f.rule_text + "|" + PortRangesText(f.opened, ",");
+                             (id.empty() ? f.rule_text : "id:" + id) + "|" + PortRangesText(f.opened, ",");
       char buf[17];
       std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(Fnv1a(identity)));
       return std::string(buf);

@@ -124,7 +124,7 @@ struct Finding {
   FindingClass klass = FindingClass::kDead;
   Severity severity = Severity::kInfo;
   Scope scope = Scope::kAny;
-  rules::RuleRef rule;             // the opening rule (or policy)
+  rules::Decision rule;            // what opened it: a rule, a policy, no filter
   rules::SourceLocation location;  // of that rule
   std::string rule_text;
   std::string chain;               // "filter/INPUT"

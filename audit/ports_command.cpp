@@ -37,7 +37,7 @@ std::string PortsLabel(const ExposureEntry& e) {
   return e.from == e.to ? std::to_string(e.from) : std::to_string(e.from) + "-" + std::to_string(e.to);
 }
 
-std::string Where(const rules::Ruleset& rs, const rules::RuleRef& r) {
+std::string Where(const rules::Ruleset& rs, const rules::Decision& r) {
   const rules::SourceLocation& loc = rules::LocationOf(rs, r);
   if (loc.file.empty()) return "(implicit)";
   return loc.file + ":" + std::to_string(loc.line);
@@ -62,35 +62,56 @@ std::string ConditionsText(const rules::Rule& rule) {
   return s.empty() ? rule.verdict.text : s;
 }
 
-const rules::Rule* RuleOf(const rules::Ruleset& rs, const rules::RuleRef& r) {
-  if (r.table < 0 || r.rule < 0) return nullptr;
-  return &rs.tables[r.table].chains[r.chain].rules[r.rule];
-}
-
-ordered_json RuleJson(const rules::Ruleset& rs, const rules::RuleRef& r) {
+ordered_json RuleJson(const rules::Ruleset& rs, const rules::Decision& d) {
   ordered_json j;
-  const rules::SourceLocation& loc = rules::LocationOf(rs, r);
+  const rules::SourceLocation& loc = rules::LocationOf(rs, d);
   j["file"] = loc.file.empty() ? ordered_json(nullptr) : ordered_json(loc.file);
   j["line"] = loc.line;
-  if (r.table >= 0) {
-    j["table"] = rs.tables[r.table].name;
-    j["chain"] = rs.tables[r.table].chains[r.chain].name;
+  std::optional<rules::ChainRef> chain;
+  if (const rules::RuleRef* r = rules::DecidingRule(d)) chain = rules::ChainRef{r->table, r->chain};
+  if (const auto* p = std::get_if<rules::PolicyDecision>(&d)) chain = p->chain;
+  if (chain) {
+    j["table"] = rs.tables[chain->table].name;
+    j["chain"] = rs.tables[chain->table].chains[chain->chain].name;
   }
-  j["text"] = rules::DescribeRef(rs, r);
-  j["kind"] = r.table < 0 ? "implicit-accept" : r.rule < 0 ? "policy" : "rule";
+  j["text"] = rules::Describe(rs, d);
+  j["kind"] = rules::DecisionKind(d);
   return j;
 }
 
 ordered_json GuardsJson(const rules::Ruleset& rs, const std::vector<Guard>& guards) {
   ordered_json arr = ordered_json::array();
   for (const auto& g : guards) {
-    ordered_json j = RuleJson(rs, g.rule);
-    const rules::Rule* rule = RuleOf(rs, g.rule);
+    ordered_json j = RuleJson(rs, rules::RuleDecision{g.rule});
     j["kind"] = GuardWord(g.kind);
-    if (rule) j["condition"] = ConditionsText(*rule);
+    j["condition"] = ConditionsText(rules::RuleAt(rs, g.rule));
     arr.push_back(std::move(j));
   }
   return arr;
+}
+
+// Where a port forward or redirect sends the connection.
+std::string TranslationText(const ExposureEntry& e) {
+  if (!e.translation) return "";
+  std::string s = *e.translation == rules::VerdictKind::kRedirect ? "redirected to this host" : "forwarded to ";
+  if (*e.translation != rules::VerdictKind::kRedirect) {
+    if (e.to_address) {
+      std::vector<std::string> cidrs;
+      for (const auto& c : e.to_address->ToCidrs()) cidrs.push_back(rules::FormatCidr(c));
+      s += JoinSummary(cidrs, 3);
+    } else {
+      s += "the same address";
+    }
+  }
+  if (e.to_ports) s += std::string(*e.translation == rules::VerdictKind::kRedirect ? " " : "") + " port " + rules::FormatPortSet(*e.to_ports);
+  return s;
+}
+
+std::string HandshakeText(const rules::Ruleset& rs, const ExposureEntry& e) {
+  if (rules::Connects(e)) return "";
+  std::string s = std::string("no connection can be made: the handshake fails (") + rules::HandshakeName(e.handshake) + ")";
+  if (e.handshake_blocked_by) s += " at " + Where(rs, *e.handshake_blocked_by) + ": " + EscapeForTerminal(rules::Describe(rs, *e.handshake_blocked_by));
+  return s;
 }
 
 void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vector<ExposureEntry>& entries,
@@ -128,8 +149,31 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     j["interfaces"] = ex.interfaces.Describe(e.interfaces);
     j["local_only"] = ex.interfaces.IsLoopbackOnly(e.interfaces);
     j["conditional"] = e.conditional;
+    j["path"] = e.forward ? "forward" : "input";
+    if (e.forward) j["out_interfaces"] = ex.interfaces.Describe(e.out_interfaces);
+    if (e.translation) {
+      j["translation"] = *e.translation == rules::VerdictKind::kRedirect ? "redirect" : "dnat";
+      if (e.to_address) {
+        PutAddressJson(j, sources.Render(*e.to_address), "to_address", "except_to_address", "except_to_address_set");
+      } else {
+        j["to_address"] = nullptr;
+      }
+      if (e.to_ports) {
+        j["to_port"] = e.to_ports->IsRange(e.to_ports->Min(), e.to_ports->Max()) && e.to_ports->Min() == e.to_ports->Max()
+                           ? ordered_json(e.to_ports->Min())
+                           : ordered_json(rules::FormatPortSet(*e.to_ports));
+      } else {
+        j["to_port"] = nullptr;
+      }
+    }
+    if (e.protocol == 6 && !e.other_protocols) {
+      j["handshake"] = rules::HandshakeName(e.handshake);
+      if (e.handshake_blocked_by) j["handshake_blocked_by"] = RuleJson(rs, *e.handshake_blocked_by);
+    }
+    j["connects"] = rules::Connects(e);
+    j["opening"] = RuleJson(rs, e.opening);
     ordered_json rules_json = ordered_json::array();
-    for (const auto& r : e.rules) rules_json.push_back(RuleJson(rs, r));
+    for (const auto& r : rules::Deciders(e)) rules_json.push_back(RuleJson(rs, r));
     j["rules"] = rules_json;
     j["guards"] = GuardsJson(rs, e.guards);
     list.push_back(std::move(j));
@@ -161,7 +205,10 @@ std::string AllProtocolsKey(const ExposureEntry& e, const std::string& from, con
   if (!e.other_protocols && !(e.from == 0 && e.to == 65535)) return "";
   std::string key = from + "|" + iface + "|" + (e.conditional ? "c" : "u") + "|" +
                     rules::FormatPortSet(e.source_ports);
-  for (const auto& r : e.rules) key += "|" + std::to_string(r.table) + "." + std::to_string(r.chain) + "." + std::to_string(r.rule);
+  for (const auto& r : rules::Deciders(e)) {
+    key += "|" + rules::DecisionKey(r);
+  }
+  key += std::string(rules::Connects(e) ? "" : "|no-connection") + (e.translation ? "|nat" : "");
   for (const auto& g : e.guards) key += "|g" + std::to_string(g.kind) + "." + std::to_string(g.rule.rule);
   return key;
 }
@@ -215,15 +262,20 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       bool is_local = ex.interfaces.IsLoopbackOnly(e.interfaces);
       ++openings;
       local += is_local;
-      for (size_t i = 0; i < e.rules.size(); ++i) row.rule += (i ? " then " : "") + Where(rs, e.rules[i]);
+      const std::vector<rules::Decision> deciders = rules::Deciders(e);
+      for (size_t i = 0; i < deciders.size(); ++i) row.rule += (i ? " then " : "") + Where(rs, deciders[i]);
       if (is_local) row.rule += "  (local only)";
+      if (e.translation) row.details.push_back(TranslationText(e));
+      if (!rules::Connects(e)) {
+        row.rule += "  [no connection]";
+        row.details.push_back(HandshakeText(rs, e));
+      }
       if (e.conditional) row.rule += "  [conditional]";
       if (!e.source_ports.IsAll()) row.details.push_back("source ports " + rules::FormatPortSet(e.source_ports));
       if (!e.destinations.IsAll()) row.details.push_back("to " + sources.Render(e.destinations).summary);
       for (const auto& g : e.guards) {
-        const rules::Rule* rule = RuleOf(rs, g.rule);
-        std::string d = std::string(GuardWord(g.kind)) + " " + Where(rs, g.rule);
-        if (rule) d += ": " + EscapeForTerminal(ConditionsText(*rule));
+        std::string d = std::string(GuardWord(g.kind)) + " " + Where(rs, rules::RuleDecision{g.rule});
+        d += ": " + EscapeForTerminal(ConditionsText(rules::RuleAt(rs, g.rule)));
         row.details.push_back(std::move(d));
       }
       rows.push_back(std::move(row));

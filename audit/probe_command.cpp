@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "audit/engine_errors.h"
+#include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"
 
@@ -46,6 +47,28 @@ const char* VerdictWord(rules::VerdictKind k) {
   }
 }
 
+// Where NAT sent the packet: the address when it is one, the port when it
+// is one (null otherwise: unchanged, or a range netfilter picks from).
+ordered_json TranslationJson(const rules::Packet& p, const rules::Translation& t) {
+  ordered_json j;
+  j["kind"] = t.kind == rules::VerdictKind::kRedirect ? "redirect" : "dnat";
+  j["address"] = nullptr;
+  if (t.to_address) {
+    auto v = t.to_address->Materialize();
+    if (v.intervals().size() == 1 && v.intervals()[0].lo == v.intervals()[0].hi) {
+      j["address"] = rules::FormatAddress(p.family, v.intervals()[0].lo);
+    } else {
+      std::string cidrs;
+      for (const auto& c : t.to_address->ToCidrs()) cidrs += (cidrs.empty() ? "" : ",") + rules::FormatCidr(c);
+      j["address"] = cidrs;
+    }
+  }
+  j["port"] = nullptr;
+  if (t.to_ports && t.to_ports->Min() == t.to_ports->Max()) j["port"] = t.to_ports->Min();
+  if (t.to_ports && t.to_ports->Min() != t.to_ports->Max()) j["ports"] = rules::FormatPortSet(*t.to_ports);
+  return j;
+}
+
 // A packet description that failed to parse: which field, and why.
 struct PacketError {
   int field = 0;  // 0-based field index (for batch column numbers)
@@ -56,7 +79,7 @@ class Prober {
  public:
   explicit Prober(const LoadedInputs& in) : in_(in), ifaces_(rules::InterfaceSpace::FromRuleset(in.ruleset)) {
     for (rules::Family f : {rules::Family::kIpv4, rules::Family::kIpv6}) {
-      compiled_.push_back(rules::CompileInputPath(in.ruleset, f, ifaces_));
+      compiled_.push_back(rules::Compile(in.ruleset, f, ifaces_));
     }
   }
 
@@ -118,7 +141,20 @@ class Prober {
     const rules::SourceLocation& loc = rules::LocationOf(rs, r.decided_by);
     j["file"] = loc.file.empty() ? ordered_json(nullptr) : ordered_json(loc.file);
     j["line"] = loc.line;
-    j["decided_by"] = rules::DescribeRef(rs, r.decided_by);
+    j["decided_by"] = rules::Describe(rs, r.decided_by);
+    j["decision"] = rules::DecisionKind(r.decided_by);
+    j["connects"] = r.connects;
+    if (r.handshake != rules::Handshake::kNotApplicable) {
+      j["handshake"] = rules::HandshakeName(r.handshake);
+      if (r.handshake_blocked_by) {
+        const rules::SourceLocation& hl = rules::LocationOf(rs, *r.handshake_blocked_by);
+        j["handshake_blocked_by"] = {{"file", hl.file.empty() ? ordered_json(nullptr) : ordered_json(hl.file)},
+                                     {"line", hl.line},
+                                     {"text", rules::Describe(rs, *r.handshake_blocked_by)}};
+      }
+    }
+    j["path"] = r.forward ? "forward" : "input";
+    if (r.translation) j["translated"] = TranslationJson(p, *r.translation);
     j["conditional"] = r.conditional;
     j["family_covered"] = r.family_covered;
     ordered_json pk;
@@ -130,7 +166,7 @@ class Prober {
     j["packet"] = pk;
     ordered_json trace = ordered_json::array();
     for (const auto& t : r.trace) {
-      const rules::SourceLocation& l = rules::LocationOf(rs, t.rule);
+      const rules::SourceLocation& l = rules::LocationOf(rs, t.at);
       trace.push_back({{"file", l.file}, {"line", l.line}, {"event", t.event}});
     }
     j["trace"] = trace;
@@ -148,10 +184,27 @@ class Prober {
     const rules::SourceLocation& loc = rules::LocationOf(rs, r.decided_by);
     s << " by ";
     if (!loc.file.empty()) s << loc.file << ":" << loc.line << ": ";
-    s << rules::DescribeRef(rs, r.decided_by) << "\n";
+    s << EscapeForTerminal(rules::Describe(rs, r.decided_by)) << "\n";
+    if (r.translation) {
+      ordered_json t = TranslationJson(p, *r.translation);
+      s << "  " << (r.translation->kind == rules::VerdictKind::kRedirect ? "redirected to this host" : "forwarded to ")
+        << (t["address"].is_null() ? std::string(r.translation->kind == rules::VerdictKind::kRedirect ? "" : "the same address")
+                                   : t["address"].get<std::string>())
+        << (t["port"].is_null() ? std::string() : " port " + std::to_string(t["port"].get<int>())) << "\n";
+    }
+    if (r.verdict == rules::VerdictKind::kAccept && !r.connects) {
+      s << "  but no connection can be made: the handshake fails (" << rules::HandshakeName(r.handshake) << ")";
+      if (r.handshake_blocked_by) {
+        const rules::SourceLocation& hl = rules::LocationOf(rs, *r.handshake_blocked_by);
+        s << " at ";
+        if (!hl.file.empty()) s << hl.file << ":" << hl.line << ": ";
+        s << EscapeForTerminal(rules::Describe(rs, *r.handshake_blocked_by));
+      }
+      s << "\n";
+    }
     if (!r.family_covered) s << "  note: the input says nothing about " << rules::FamilyName(p.family) << "\n";
     for (const auto& t : r.trace) {
-      const rules::SourceLocation& l = rules::LocationOf(rs, t.rule);
+      const rules::SourceLocation& l = rules::LocationOf(rs, t.at);
       s << "  " << l.file << ":" << l.line << ": " << t.event << "\n";
     }
     return s.str();

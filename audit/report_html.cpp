@@ -164,10 +164,6 @@ std::string WithThousands(std::size_t n) {
   return out;
 }
 
-bool OpensAll(const ExposureEntry& e) {
-  return !e.rules.empty() && (e.rules.back().table < 0 || e.rules.back().rule < 0);
-}
-
 // Ports per lifecycle over any range of one transport, in constant time.
 class LifecycleCounts {
  public:
@@ -237,7 +233,7 @@ class HtmlWriter {
   // ---------------------------------------------------------------------
   // Small pieces
 
-  std::string Where(const rules::RuleRef& ref) const {
+  std::string Where(const rules::Decision& ref) const {
     const rules::SourceLocation& loc = rules::LocationOf(rs_, ref);
     return loc.file.empty() ? "(no file)" : loc.file + ":" + std::to_string(loc.line);
   }
@@ -296,8 +292,7 @@ class HtmlWriter {
 
   // The condition text of a rule a guard names.
   std::string Condition(const rules::RuleRef& ref) const {
-    if (ref.table < 0 || ref.rule < 0) return rules::DescribeRef(rs_, ref);
-    const rules::Rule& rule = rs_.tables[ref.table].chains[ref.chain].rules[ref.rule];
+    const rules::Rule& rule = rules::RuleAt(rs_, ref);
     std::string s;
     for (const auto& c : rule.conditions) s += (s.empty() ? "" : "; ") + c.description;
     return s.empty() ? rule.verdict.text : s;
@@ -338,9 +333,8 @@ class HtmlWriter {
         std::string key = std::string(rules::FamilyName(e.family)) + "|" + sources_.Render(e.sources).summary + "|" +
                           Interfaces(e) + "|" + (e.conditional ? "c" : "u") + "|" +
                           rules::FormatPortSet(e.source_ports) + "|" + sources_.Render(e.destinations).summary;
-        for (const auto& ref : e.rules) {
-          key += "|" + std::to_string(ref.table) + "." + std::to_string(ref.chain) + "." + std::to_string(ref.rule);
-        }
+        for (const auto& ref : rules::Deciders(e)) key += "|" + rules::DecisionKey(ref);
+        key += std::string(rules::Connects(e) ? "" : "|no-connection") + (e.translation ? "|nat" : "");
         for (const auto& g : e.guards) key += "|g" + std::to_string(g.kind) + "." + std::to_string(g.rule.rule);
         const auto [at, fresh] = merged.emplace(key, rows_.size());
         if (!fresh) {
@@ -448,7 +442,7 @@ class HtmlWriter {
     std::vector<std::string> assigned;
     for (const ExposureEntry* e : row.entries) {
       const std::optional<Transport> t = e->other_protocols ? std::nullopt : TransportOfProtocol(e->protocol);
-      if (!t || OpensAll(*e)) continue;
+      if (!t || rules::OpensAll(*e)) continue;
       for (const PortAssignment* a : AssignmentsIn(e->from, e->to, *t)) {
         assigned.push_back("assigned: " + AssignmentText(*a));
       }
@@ -610,16 +604,17 @@ class HtmlWriter {
       }
       if (!e.destinations.IsAll()) out_ << "<div class=\"small\">to " << Sources(e.destinations, false) << "</div>";
       out_ << "</td><td>" << Interfaces(e) << "</td><td>";
-      for (std::size_t i = 0; i < e.rules.size(); ++i) {
-        const rules::RuleRef& ref = e.rules[i];
+      const std::vector<rules::Decision> deciders = rules::Deciders(e);
+      for (std::size_t i = 0; i < deciders.size(); ++i) {
+        const rules::Decision& ref = deciders[i];
         out_ << (i ? "<div class=\"small muted\">then</div>" : "") << "<div class=\"mono small\">" << Escape(Where(ref))
-             << "</div><code>" << Escape(rules::DescribeRef(rs_, ref)) << "</code>";
+             << "</div><code>" << Escape(rules::Describe(rs_, ref)) << "</code>";
       }
       if (e.conditional) out_ << " <span class=\"badge cond\">conditional</span>";
       for (const rules::Guard& g : e.guards) {
         static constexpr const char* kGuardWords[] = {"accepted if", "unless dropped by", "jumped if",
                                                       "did not jump at"};
-        out_ << "<div class=\"small\">" << kGuardWords[g.kind] << " " << Escape(Where(g.rule)) << ": "
+        out_ << "<div class=\"small\">" << kGuardWords[g.kind] << " " << Escape(Where(rules::RuleDecision{g.rule})) << ": "
              << Escape(Condition(g.rule)) << "</div>";
       }
       out_ << "</td><td><span class=\"badge " << kStatusClass[static_cast<int>(row.status)] << "\">"

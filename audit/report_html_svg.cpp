@@ -62,11 +62,6 @@ std::string Num(double v) {
   return text;
 }
 
-// Whether a chain policy or a missing filter decides the opening.
-bool OpensAll(const ExposureEntry& e) {
-  return !e.rules.empty() && (e.rules.back().table < 0 || e.rules.back().rule < 0);
-}
-
 enum State : std::uint8_t { kQuiet, kWaived, kReported };  // no finding, only waived ones, a reported one
 
 // Gives each port of [from, to] that has no owner yet to the caller; near
@@ -137,7 +132,7 @@ class Picture {
         const ExposureEntry& e = entries[i];
         if (e.other_protocols || TransportOfProtocol(e.protocol) != t) continue;
         if (report.exposure->interfaces.IsLoopbackOnly(e.interfaces)) continue;
-        const bool all = OpensAll(e);
+        const bool all = rules::OpensAll(e);
         Layer& layer = all ? map.open_all : map.specific;
         (all ? open_all : specific).Fill(e.from, e.to, [&](std::uint32_t p) { layer.owner[p] = static_cast<std::int32_t>(i); });
       }
@@ -297,10 +292,10 @@ std::string Picture::Title(const TransportMap& map, const Shape& s) const {
   const rules::Ruleset& rs = report_.inputs->ruleset;
   for (const Run& r : s.runs) {
     const ExposureEntry& e = (*report_.entries)[static_cast<std::size_t>(r.owner)];
-    const rules::RuleRef& ref = e.rules.back();
+    const rules::Decision& ref = e.opening;
     const rules::SourceLocation& loc = rules::LocationOf(rs, ref);
-    std::string where = loc.file.empty() ? rules::DescribeRef(rs, ref) : loc.file + ":" + std::to_string(loc.line);
-    if (ref.table >= 0 && ref.rule < 0) where = rules::DescribeRef(rs, ref) + " (" + where + ")";
+    std::string where = loc.file.empty() ? rules::Describe(rs, ref) : loc.file + ":" + std::to_string(loc.line);
+    if (std::holds_alternative<rules::PolicyDecision>(ref)) where = rules::Describe(rs, ref) + " (" + where + ")";
     if (e.conditional) where += " (conditional)";
     if (std::find(rules.begin(), rules.end(), where) == rules.end()) rules.push_back(where);
     const auto found = by_entry_.find(&e);

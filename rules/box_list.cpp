@@ -23,16 +23,16 @@ void BoxList::Add(std::vector<Box>&& boxes) {
 
 namespace {
 
-bool MeetsAny(const FieldCube& box, const std::vector<FieldCube>& cubes) {
+bool MeetsAny(const FieldCube& box, const std::vector<CompiledCube>& cubes) {
   for (const auto& c : cubes) {
-    if (Intersects(box, c)) return true;
+    if (Intersects(box, c.fields)) return true;
   }
   return false;
 }
 
 }  // namespace
 
-std::vector<Box> BoxList::TakeIntersecting(const std::vector<FieldCube>& cubes) {
+std::vector<Box> BoxList::TakeIntersecting(const std::vector<CompiledCube>& cubes) {
   std::vector<Box> out;
   for (size_t i = 0; i < wide_.size();) {
     if (MeetsAny(wide_[i].fields, cubes)) {
@@ -45,7 +45,7 @@ std::vector<Box> BoxList::TakeIntersecting(const std::vector<FieldCube>& cubes) 
   }
   // Narrow boxes: look only near each port interval the cubes name.
   for (const auto& cube : cubes) {
-    for (const auto& iv : cube.dports.intervals()) {
+    for (const auto& iv : cube.fields.dports.intervals()) {
       std::uint16_t from = iv.lo >= kNarrow ? static_cast<std::uint16_t>(iv.lo - kNarrow + 1) : 0;
       for (auto it = narrow_.lower_bound(from); it != narrow_.end() && it->first <= iv.hi;) {
         if (it->second.fields.dports.Max() >= iv.lo && MeetsAny(it->second.fields, cubes)) {

@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "rules/compiled.h"
 #include "rules/region.h"
 
 namespace ghostport::rules {
@@ -26,7 +27,7 @@ class BoxList {
   std::size_t size() const { return wide_.size() + narrow_.size(); }
 
   // Removes and returns every box that meets one of the cubes.
-  std::vector<Box> TakeIntersecting(const std::vector<FieldCube>& cubes);
+  std::vector<Box> TakeIntersecting(const std::vector<CompiledCube>& cubes);
   std::vector<Box> TakeAll();
 
  private:

@@ -4,12 +4,9 @@
 
 namespace ghostport::rules {
 
-const Rule& CompiledRuleset::RuleAt(const RuleRef& r) const {
-  return ruleset->tables[r.table].chains[r.chain].rules[r.rule];
-}
-
-const Chain& CompiledRuleset::ChainAt(const RuleRef& r) const {
-  return ruleset->tables[r.table].chains[r.chain];
+bool CompiledRuleset::HasBaseChain(Hook h) const {
+  const auto& stages = StagesOf(h);
+  return std::any_of(stages.begin(), stages.end(), [](const Stage& s) { return s.kind == Stage::kChain; });
 }
 
 std::vector<Family> CoveredFamilies(const Ruleset& ruleset) {
@@ -24,59 +21,178 @@ std::vector<Family> CoveredFamilies(const Ruleset& ruleset) {
 
 namespace {
 
-int HookOrder(Hook h) { return h == Hook::kPrerouting ? 0 : 1; }
+// The part of the whole space an element of a set stands for, or nullopt
+// when it cannot match a packet of this family.
+std::optional<FieldCube> ElementCube(const NamedSet& set, const SetMatch& m, const SetElement& e, Family f,
+                                     const InterfaceSpace& ifaces) {
+  FieldCube c{ProtocolSet::All(), PortSet::All(), PortSet::All(), AddressSet::All(f), AddressSet::All(f),
+              ifaces.All(),       ifaces.All()};
+  for (size_t i = 0; i < m.fields.size() && i < e.key.size(); ++i) {
+    const SetElement::Component& k = e.key[i];
+    if (i < set.key.size()) {
+      SetKeyType t = set.key[i];
+      if ((t == SetKeyType::kIpv4 && f != Family::kIpv4) || (t == SetKeyType::kIpv6 && f != Family::kIpv6)) {
+        return std::nullopt;
+      }
+    }
+    auto port = [&] {
+      return PortSet::Range(static_cast<std::uint16_t>(k.range.lo), static_cast<std::uint16_t>(k.range.hi));
+    };
+    auto iface = [&] {
+      InterfaceMatch im;
+      if (k.name) im.names.push_back(*k.name);
+      return ifaces.Matching(im);
+    };
+    switch (m.fields[i]) {
+      case SetField::kSaddr: c.saddr = AddressSet::OfRange(f, k.range.lo, k.range.hi); break;
+      case SetField::kDaddr: c.daddr = AddressSet::OfRange(f, k.range.lo, k.range.hi); break;
+      case SetField::kSport: c.sports = port(); break;
+      case SetField::kDport: c.dports = port(); break;
+      case SetField::kProtocol:
+        c.protocols = ProtocolSet::Range(static_cast<std::uint8_t>(k.range.lo), static_cast<std::uint8_t>(k.range.hi));
+        break;
+      case SetField::kIif: c.iif = iface(); break;
+      case SetField::kOif: c.oif = iface(); break;
+    }
+  }
+  if (IsEmpty(c)) return std::nullopt;
+  return c;
+}
+
+// Joins the elements of a one-field set into one cube (a union per field);
+// several fields give one cube per element.
+std::vector<FieldCube> SetCubes(const NamedSet& set, const SetMatch& m, Family f, const InterfaceSpace& ifaces) {
+  std::vector<FieldCube> cubes;
+  for (const SetElement& e : set.elements) {
+    if (auto c = ElementCube(set, m, e, f, ifaces)) cubes.push_back(std::move(*c));
+  }
+  if (m.fields.size() != 1 || cubes.size() < 2) return cubes;
+  FieldCube joined = cubes[0];
+  std::vector<Interval<u128>> addresses;
+  std::vector<Interval<std::uint16_t>> ports;
+  for (const FieldCube& c : cubes) {
+    switch (m.fields[0]) {
+      case SetField::kSaddr:
+      case SetField::kDaddr: {
+        const AddressSet& a = m.fields[0] == SetField::kSaddr ? c.saddr : c.daddr;
+        auto v = a.Materialize();
+        addresses.insert(addresses.end(), v.intervals().begin(), v.intervals().end());
+        break;
+      }
+      case SetField::kSport:
+      case SetField::kDport: {
+        const PortSet& p = m.fields[0] == SetField::kSport ? c.sports : c.dports;
+        ports.insert(ports.end(), p.intervals().begin(), p.intervals().end());
+        break;
+      }
+      case SetField::kProtocol: joined.protocols = joined.protocols.Union(c.protocols); break;
+      case SetField::kIif: joined.iif = joined.iif.Union(c.iif); break;
+      case SetField::kOif: joined.oif = joined.oif.Union(c.oif); break;
+    }
+  }
+  if (m.fields[0] == SetField::kSaddr) joined.saddr = AddressSet::Of(f, AddressSet::Values::FromIntervals(addresses));
+  if (m.fields[0] == SetField::kDaddr) joined.daddr = AddressSet::Of(f, AddressSet::Values::FromIntervals(addresses));
+  if (m.fields[0] == SetField::kSport) joined.sports = PortSet::FromIntervals(ports);
+  if (m.fields[0] == SetField::kDport) joined.dports = PortSet::FromIntervals(ports);
+  return {joined};
+}
+
+// The cube's own fields, before sets.
+std::optional<FieldCube> BaseCube(const Cube& c, const InterfaceSpace& ifaces) {
+  FieldCube out{c.protocols, c.sports, c.dports, c.saddr, c.daddr, ifaces.All(), ifaces.All()};
+  for (const auto& m : c.iif) out.iif = out.iif.Intersect(ifaces.Matching(m));
+  for (const auto& m : c.oif) out.oif = out.oif.Intersect(ifaces.Matching(m));
+  if (IsEmpty(out)) return std::nullopt;
+  return out;
+}
+
+void CompileCube(const Ruleset& ruleset, const Cube& c, Family f, const InterfaceSpace& ifaces, CompiledRule& cr) {
+  if (c.family != f) return;
+  // Every packet the engine follows (SYN, SYN-ACK, ACK, first datagram) is a
+  // first fragment or unfragmented.
+  if (c.later_fragments_only) return;
+  auto base = BaseCube(c, ifaces);
+  if (!base) return;
+  MetaMatch meta{c.ct_states, c.ct_nat, c.tcp_flags, c.src_type, c.dst_type};
+  if ((meta.ct_states & kCtAll) == 0 && meta.ct_nat == 0) return;
+  std::vector<FieldCube> pieces{std::move(*base)};
+  for (const SetMatch& m : c.sets) {
+    const NamedSet& set = ruleset.sets[m.set];
+    if (!set.contents_known || set.dynamic) {
+      cr.unknowns.push_back("set " + set.name + (set.contents_known ? " changes as packets pass (its contents are a snapshot)"
+                                                                   : ": its contents were not given"));
+      cr.conditional = true;
+      continue;
+    }
+    std::vector<FieldCube> members = SetCubes(set, m, f, ifaces);
+    std::vector<FieldCube> next;
+    for (const FieldCube& p : pieces) {
+      if (m.negated) {
+        std::vector<FieldCube> rest{p};
+        for (const FieldCube& e : members) {
+          std::vector<FieldCube> cut;
+          for (auto& r : rest) SubtractInto(std::move(r), e, cut);
+          rest = std::move(cut);
+        }
+        for (auto& r : rest) next.push_back(std::move(r));
+      } else {
+        for (const FieldCube& e : members) {
+          if (auto i = Intersect(p, e)) next.push_back(std::move(*i));
+        }
+      }
+    }
+    pieces = std::move(next);
+  }
+  for (auto& p : pieces) cr.cubes.push_back(CompiledCube{std::move(p), meta});
+}
 
 }  // namespace
 
-CompiledRuleset CompileInputPath(const Ruleset& ruleset, Family family,
-                                 const InterfaceSpace& interfaces) {
+CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces) {
   CompiledRuleset out;
   out.ruleset = &ruleset;
   out.family = family;
   out.interfaces = &interfaces;
-  struct Base {
-    int hook_order;
-    int priority;
-    RuleRef ref;
-  };
-  std::vector<Base> bases;
   for (size_t t = 0; t < ruleset.tables.size(); ++t) {
     const Table& table = ruleset.tables[t];
     CompiledTable ct;
     ct.chains.resize(table.chains.size());
-    if (!TableCovers(table.family, family)) {
-      out.tables.push_back(std::move(ct));
-      continue;
-    }
-    for (size_t c = 0; c < table.chains.size(); ++c) {
-      const Chain& chain = table.chains[c];
-      bool on_path = chain.hook && (*chain.hook == Hook::kPrerouting || *chain.hook == Hook::kInput);
-      if (on_path && !table.evaluated) {
-        out.approximations.push_back(
-            {chain.location, "table " + table.name + " chain " + chain.name +
-                                 " is not evaluated: " + table.not_evaluated_reason});
-        continue;
-      }
-      if (on_path) {
-        bases.push_back({HookOrder(*chain.hook), chain.priority,
-                         RuleRef{static_cast<int>(t), static_cast<int>(c), -1}});
-      }
-      for (const Rule& rule : chain.rules) {
-        CompiledRule cr;
-        cr.conditional = !rule.conditions.empty();
-        for (const Cube& cube : rule.cubes) {
-          if (auto fc = CompileForInput(cube, family, interfaces)) cr.cubes.push_back(std::move(*fc));
+    if (TableCovers(table.family, family)) {
+      for (size_t c = 0; c < table.chains.size(); ++c) {
+        const Chain& chain = table.chains[c];
+        if (chain.hook && !table.evaluated) {
+          out.approximations.push_back({chain.location, "table " + table.name + " chain " + chain.name +
+                                                            " is not evaluated: " + table.not_evaluated_reason});
+          continue;
         }
-        ct.chains[c].rules.push_back(std::move(cr));
+        if (chain.hook) {
+          out.hooks[static_cast<size_t>(*chain.hook)].push_back(
+              Stage{Stage::kChain, ChainRef{static_cast<int>(t), static_cast<int>(c)}, chain.priority});
+        }
+        for (const Rule& rule : chain.rules) {
+          CompiledRule cr;
+          cr.conditional = !rule.conditions.empty();
+          for (const Cube& cube : rule.cubes) CompileCube(ruleset, cube, family, interfaces, cr);
+          ct.chains[c].rules.push_back(std::move(cr));
+        }
       }
     }
     out.tables.push_back(std::move(ct));
   }
+  // conntrack and destination NAT sit on prerouting and output.
+  for (Hook h : {Hook::kPrerouting, Hook::kOutput}) {
+    auto& stages = out.hooks[static_cast<size_t>(h)];
+    stages.push_back(Stage{Stage::kConntrack, {}, kConntrackPriority});
+    stages.push_back(Stage{Stage::kNatPoint, {}, kDstNatPriority});
+  }
+  for (auto& stages : out.hooks) {
+    // Markers first among equals: conntrack and NAT register before any chain.
+    std::stable_sort(stages.begin(), stages.end(), [](const Stage& a, const Stage& b) {
+      if (a.priority != b.priority) return a.priority < b.priority;
+      return (a.kind != Stage::kChain) > (b.kind != Stage::kChain);
+    });
+  }
   out.errors = FindJumpLoops(ruleset);
-  std::stable_sort(bases.begin(), bases.end(), [](const Base& a, const Base& b) {
-    return a.hook_order != b.hook_order ? a.hook_order < b.hook_order : a.priority < b.priority;
-  });
-  for (const auto& b : bases) out.base_chains.push_back(b.ref);
   return out;
 }
 
@@ -110,25 +226,6 @@ std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset) {
     }
   }
   return out;
-}
-
-const SourceLocation& LocationOf(const Ruleset& ruleset, const RuleRef& r) {
-  static const SourceLocation kNowhere;
-  if (r.table < 0) return kNowhere;
-  const Chain& chain = ruleset.tables[r.table].chains[r.chain];
-  if (r.rule < 0) return chain.location;
-  return chain.rules[r.rule].location;
-}
-
-std::string DescribeRef(const Ruleset& ruleset, const RuleRef& r) {
-  if (r.table < 0) return "no base chain on the input path (netfilter accepts)";
-  const Table& table = ruleset.tables[r.table];
-  const Chain& chain = table.chains[r.chain];
-  if (r.rule < 0) {
-    return std::string("policy ") + (chain.policy == VerdictKind::kAccept ? "ACCEPT" : "DROP") +
-           " of chain " + table.name + "/" + chain.name;
-  }
-  return chain.rules[r.rule].text;
 }
 
 }  // namespace ghostport::rules

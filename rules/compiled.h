@@ -1,20 +1,32 @@
-// A ruleset compiled for one address family on the input path: every rule's
-// cubes as FieldCubes, and the base chains a new inbound connection passes,
-// in the order netfilter runs them. Shared by the exposure engine and probes
-// so the two cannot disagree about what a rule matches.
+// A ruleset compiled for one address family: every rule's cubes as
+// FieldCubes with their state matches, named sets resolved, and, per hook,
+// the base chains a packet meets in the order netfilter runs them, with the
+// points where conntrack and destination NAT act. Shared by the exposure
+// engine and probes (both run pipeline.h), so the two cannot disagree about
+// what a rule matches.
 #pragma once
 
+#include <array>
 #include <string>
 #include <vector>
 
+#include "rules/decision.h"
 #include "rules/model.h"
 #include "rules/region.h"
 
 namespace ghostport::rules {
 
+struct CompiledCube {
+  FieldCube fields;
+  MetaMatch meta;
+};
+
 struct CompiledRule {
-  std::vector<FieldCube> cubes;  // empty: never matches a new inbound connection
-  bool conditional = false;      // has unknown conditions
+  std::vector<CompiledCube> cubes;  // empty: never matches
+  bool conditional = false;         // has unknown conditions
+  // Unknowns found while compiling (a set whose contents were not given), in
+  // addition to the rule's own conditions.
+  std::vector<std::string> unknowns;
 };
 
 struct CompiledChain {
@@ -39,34 +51,42 @@ struct EngineError {
   std::string source_line;  // the rule's text, when a rule is to blame
 };
 
+// One step of a hook: a base chain, or the point where conntrack assigns a
+// state (priority -200) or where destination NAT is applied to packets that
+// nat chains do not see (priority -100).
+struct Stage {
+  enum Kind : std::uint8_t { kChain, kConntrack, kNatPoint };
+  Kind kind = Kind::kChain;
+  ChainRef chain;  // for kChain
+  int priority = 0;
+};
+
+// netfilter's priorities of the conntrack and NAT hooks.
+inline constexpr int kConntrackPriority = -200;
+inline constexpr int kDstNatPriority = -100;
+
 struct CompiledRuleset {
   const Ruleset* ruleset = nullptr;
   Family family = Family::kIpv4;
   const InterfaceSpace* interfaces = nullptr;
   std::vector<CompiledTable> tables;  // parallel to ruleset->tables
-  // Base chains on the input path (prerouting, then input), by priority.
-  std::vector<RuleRef> base_chains;
+  // Per hook (indexed by Hook), the stages in the order the kernel runs them.
+  std::array<std::vector<Stage>, 6> hooks;
   std::vector<Approximation> approximations;
   std::vector<EngineError> errors;  // jump loops: nothing may be answered
 
-  const Rule& RuleAt(const RuleRef& r) const;
-  const Chain& ChainAt(const RuleRef& r) const;
+  const std::vector<Stage>& StagesOf(Hook h) const { return hooks[static_cast<size_t>(h)]; }
+  bool HasBaseChain(Hook h) const;
 };
 
 // Families the ruleset speaks for: a family no table covers is not reported.
 std::vector<Family> CoveredFamilies(const Ruleset& ruleset);
 
-CompiledRuleset CompileInputPath(const Ruleset& ruleset, Family family,
-                                 const InterfaceSpace& interfaces);
+CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces);
 
 // Jumps and gotos that close a loop, wherever they are: netfilter refuses
 // such a ruleset whether or not a packet could reach the loop. One error per
 // jump that closes one, at that rule.
 std::vector<EngineError> FindJumpLoops(const Ruleset& ruleset);
-
-// Where a decision came from, for reports: the rule's location, the chain
-// header for a policy, nothing for netfilter's implicit accept.
-const SourceLocation& LocationOf(const Ruleset& ruleset, const RuleRef& r);
-std::string DescribeRef(const Ruleset& ruleset, const RuleRef& r);
 
 }  // namespace ghostport::rules

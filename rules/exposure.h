@@ -1,15 +1,9 @@
-// The exposure engine: which new inbound connections a ruleset accepts on
-// the input path, and which rule accepted each. Evaluated over regions, never
-// packet by packet: the cost of a rule depends on how many regions it cuts,
-// not on how many ports or addresses it names.
-//
-// Semantics (netfilter): first match within a chain; jump returns, goto does
-// not; RETURN and the end of a user chain go back to the caller; a base
-// chain's policy applies at its end; several base chains on the path run in
-// priority order, accept ends only the chain, drop and reject are final.
-// Windows profiles (kBlockBeatsAllow): every block rule before any allow.
-// Unknown conditions: an accept behind one makes a conditional opening; a
-// drop behind one is assumed not to match and noted.
+// The exposure engine: which new inbound connections a ruleset accepts —
+// to this host, or forwarded after destination NAT — from where, and what
+// decided each, per scope (address family; Windows profile). It runs the
+// one evaluator (pipeline.h) over the whole packet space of each scope: the
+// first packet of every connection, then for TCP the SYN-ACK and the ACK, so
+// an opening whose handshake cannot complete says so.
 #pragma once
 
 #include <string>
@@ -22,9 +16,19 @@
 
 namespace ghostport::rules {
 
+struct Scope {
+  Family family = Family::kIpv4;
+  std::string profile;  // Windows profile; empty for netfilter
+  friend bool operator==(const Scope&, const Scope&) = default;
+  friend auto operator<=>(const Scope&, const Scope&) = default;
+};
+
 struct FamilyExposure {
   Family family = Family::kIpv4;
-  std::vector<Box> accepted;  // disjoint unless a conditional jump forked a region
+  Scope scope;
+  // Disjoint unless a conditional branch forked a region. A TCP box's
+  // handshake says whether a connection can be made.
+  std::vector<Box> accepted;
 };
 
 struct Exposure {

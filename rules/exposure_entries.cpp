@@ -26,12 +26,22 @@ struct GroupKey {
   PortSet sports;
   AddressSet daddr;
   AtomSet iif;
-  std::vector<RuleRef> rules;
+  AtomSet oif;
+  Decision opening;
+  std::vector<HookDecision> path;
+  bool forward;
+  std::optional<VerdictKind> translation;
+  std::optional<RuleRef> translated_by;
+  std::optional<AddressSet> to_address;
+  std::optional<PortSet> to_ports;
+  Handshake handshake;
+  std::optional<Decision> blocked_by;
   bool conditional;
   std::vector<Guard> guards;
 
   auto Tie() const {
-    return std::tie(family, protocol, protocols, sports, daddr, iif, rules, conditional, guards);
+    return std::tie(family, protocol, protocols, sports, daddr, iif, oif, opening, path, forward, translation,
+                    translated_by, to_address, to_ports, handshake, blocked_by, conditional, guards);
   }
   friend bool operator<(const GroupKey& a, const GroupKey& b) { return a.Tie() < b.Tie(); }
 };
@@ -83,7 +93,16 @@ void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<Ex
     e.source_ports = k.sports;
     e.destinations = k.daddr;
     e.interfaces = k.iif;
-    e.rules = k.rules;
+    e.out_interfaces = k.oif;
+    e.opening = k.opening;
+    e.path = k.path;
+    e.forward = k.forward;
+    e.translation = k.translation;
+    e.translated_by = k.translated_by;
+    e.to_address = k.to_address;
+    e.to_ports = k.to_ports;
+    e.handshake = k.handshake;
+    e.handshake_blocked_by = k.blocked_by;
     e.conditional = k.conditional;
     e.guards = k.guards;
     out.push_back(std::move(e));
@@ -93,19 +112,49 @@ void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<Ex
 
 }  // namespace
 
+std::vector<Decision> Deciders(const ExposureEntry& e) {
+  std::vector<Decision> out;
+  for (const HookDecision& d : e.path) {
+    bool filter_hook = d.hook == Hook::kInput || d.hook == Hook::kForward;
+    if (std::holds_alternative<RuleDecision>(d.decision) || filter_hook) out.push_back(d.decision);
+  }
+  if (out.empty()) out.push_back(e.opening);
+  return out;
+}
+
 std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
   static const ProtocolSet kWithPorts = PortProtocolSet();
   std::map<GroupKey, std::vector<Item>> groups;
   for (const auto& fam : exposure.families) {
     for (const Box& b : fam.accepted) {
       const FieldCube& f = b.fields;
-      auto add = [&](int protocol, ProtocolSet protocols, PortSet dports) {
-        GroupKey k{fam.family, protocol, std::move(protocols), f.sports, f.daddr, f.iif,
-                   b.accepted_by, b.conditional, b.guards};
-        groups[std::move(k)].push_back(Item{std::move(dports), f.saddr});
+      const Translation* t = b.nat ? &*b.nat : nullptr;
+      // Keyed by what the client connects to: the original destination.
+      const PortSet& dports = t && t->original_dports ? *t->original_dports : f.dports;
+      const AddressSet& daddr = t ? t->original_daddr : f.daddr;
+      auto add = [&](int protocol, ProtocolSet protocols, PortSet ports) {
+        GroupKey k{fam.family,
+                   protocol,
+                   std::move(protocols),
+                   f.sports,
+                   daddr,
+                   f.iif,
+                   b.forward ? f.oif : AtomSet(),
+                   Opening(b),
+                   b.accepted_by,
+                   b.forward,
+                   t ? std::optional<VerdictKind>(t->kind) : std::nullopt,
+                   t ? std::optional<RuleRef>(t->rule) : std::nullopt,
+                   t ? t->to_address : std::nullopt,
+                   t && t->to_ports ? t->to_ports : std::nullopt,
+                   b.handshake,
+                   b.handshake_blocked_by,
+                   b.conditional,
+                   b.guards};
+        groups[std::move(k)].push_back(Item{std::move(ports), f.saddr});
       };
       for (auto p : PortProtocols()) {
-        if (f.protocols.Contains(p)) add(p, ProtocolSet::Single(p), f.dports);
+        if (f.protocols.Contains(p)) add(p, ProtocolSet::Single(p), dports);
       }
       ProtocolSet other = f.protocols.Subtract(kWithPorts);
       if (!other.empty()) add(-1, other, PortSet::All());
@@ -119,8 +168,8 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
     const ExposureEntry& a = out[x];
     const ExposureEntry& b = out[y];
-    return std::tie(a.family, a.other_protocols, a.protocol, a.from, a.to, a.rules) <
-           std::tie(b.family, b.other_protocols, b.protocol, b.from, b.to, b.rules);
+    return std::tie(a.family, a.other_protocols, a.protocol, a.from, a.to, a.opening) <
+           std::tie(b.family, b.other_protocols, b.protocol, b.from, b.to, b.opening);
   });
   std::vector<ExposureEntry> sorted;
   sorted.reserve(out.size());

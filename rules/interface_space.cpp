@@ -27,6 +27,12 @@ AtomSet AtomSet::Subtract(const AtomSet& o) const {
   return r;
 }
 
+AtomSet AtomSet::Union(const AtomSet& o) const {
+  AtomSet r = *this;
+  for (size_t i = 0; i < w_.size(); ++i) r.w_[i] |= o.w_[i];
+  return r;
+}
+
 bool AtomSet::Intersects(const AtomSet& o) const {
   for (size_t i = 0; i < w_.size(); ++i) {
     if (w_[i] & o.w_[i]) return true;
@@ -52,15 +58,26 @@ InterfaceSpace InterfaceSpace::FromRuleset(const Ruleset& ruleset) {
   for (const auto& t : ruleset.tables) {
     for (const auto& c : t.chains) {
       for (const auto& r : c.rules) {
-        for (const auto& cube : r.cubes) CollectNames(cube.iif, names);
+        for (const auto& cube : r.cubes) {
+          CollectNames(cube.iif, names);
+          CollectNames(cube.oif, names);
+        }
       }
     }
   }
   // "lo" always has an atom of its own: loopback exposure is reported apart.
   names.insert({"lo", false});
+  for (const auto& set : ruleset.sets) {
+    for (const auto& e : set.elements) {
+      for (const auto& c : e.key) {
+        if (c.name) names.insert({c.name->name, c.name->prefix});
+      }
+    }
+  }
   InterfaceSpace s;
+  s.atoms_.push_back({InterfaceName{"", false}});  // no interface
   for (const auto& [name, prefix] : names) {
-    if (prefix && name.empty()) continue;  // "+" alone: the "*" atom covers it
+    if (name.empty()) continue;  // "+" alone: the "*" atom covers it
     s.atoms_.push_back({InterfaceName{name, prefix}});
   }
   s.atoms_.push_back({InterfaceName{"", true}});
@@ -78,6 +95,7 @@ bool InterfaceSpace::NameMatches(const InterfaceName& pattern, const Atom& atom)
 AtomSet InterfaceSpace::Matching(const InterfaceMatch& m) const {
   AtomSet s(atoms_.size());
   for (size_t i = 0; i < atoms_.size(); ++i) {
+    if (i == kNoneAtom && m.never_absent) continue;
     bool hit = std::any_of(m.names.begin(), m.names.end(),
                            [&](const InterfaceName& n) { return NameMatches(n, atoms_[i]); });
     if (hit != m.negated) s.Set(i);
@@ -85,10 +103,29 @@ AtomSet InterfaceSpace::Matching(const InterfaceMatch& m) const {
   return s;
 }
 
+AtomSet InterfaceSpace::AllInterfaces() const {
+  AtomSet s = All();
+  s.Reset(kNoneAtom);
+  return s;
+}
+
+AtomSet InterfaceSpace::NoInterface() const {
+  AtomSet s(atoms_.size());
+  s.Set(kNoneAtom);
+  return s;
+}
+
+AtomSet InterfaceSpace::Loopback() const {
+  AtomSet s(atoms_.size());
+  s.Set(AtomOf("lo"));
+  return s;
+}
+
 size_t InterfaceSpace::AtomOf(std::string_view name) const {
+  if (name.empty()) return kNoneAtom;
   size_t best = atoms_.size() - 1;  // "*"
   size_t best_len = 0;
-  for (size_t i = 0; i < atoms_.size(); ++i) {
+  for (size_t i = 1; i < atoms_.size(); ++i) {
     const InterfaceName& a = atoms_[i].name;
     if (!a.prefix && a.name == name) return i;
     if (a.prefix && !a.name.empty() && StartsWith(name, a.name) && a.name.size() > best_len) {
@@ -106,21 +143,24 @@ std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
   };
   size_t star = atoms_.size() - 1;
   std::vector<std::string> out;
-  if (s == All()) return {"any"};
-  if (s.Has(star)) {
-    for (size_t i = 0; i < star; ++i) {
-      if (!s.Has(i)) out.push_back("!" + label(i));
+  AtomSet named = s;
+  named.Reset(kNoneAtom);
+  if (named == AllInterfaces()) return {"any"};
+  if (named.empty()) return {"none"};
+  if (named.Has(star)) {
+    for (size_t i = 1; i < star; ++i) {
+      if (!named.Has(i)) out.push_back("!" + label(i));
     }
   } else {
-    for (size_t i = 0; i < star; ++i) {
-      if (s.Has(i)) out.push_back(label(i));
+    for (size_t i = 1; i < star; ++i) {
+      if (named.Has(i)) out.push_back(label(i));
     }
   }
   return out;
 }
 
 bool InterfaceSpace::IsLoopbackOnly(const AtomSet& s) const {
-  for (size_t i = 0; i < atoms_.size(); ++i) {
+  for (size_t i = 1; i < atoms_.size(); ++i) {
     if (s.Has(i) && !(atoms_[i].name.name == "lo" && !atoms_[i].name.prefix)) return false;
   }
   return !s.empty();

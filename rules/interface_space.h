@@ -2,7 +2,9 @@
 // interface match is an exact set of atoms. Atoms: each exact name the
 // ruleset names; for each prefix it names ("eth+"), the other names with that
 // prefix; and "*", every name the ruleset does not mention. Any concrete
-// interface falls in exactly one atom.
+// interface falls in exactly one atom. Atom 0 stands for "no interface"
+// (a packet on the input path has no output interface; a locally generated
+// one has no input interface).
 #pragma once
 
 #include <cstdint>
@@ -23,9 +25,11 @@ class AtomSet {
   explicit AtomSet(size_t atoms, bool all = false);
   bool Has(size_t atom) const { return (w_[atom / 64] >> (atom % 64)) & 1u; }
   void Set(size_t atom) { w_[atom / 64] |= std::uint64_t{1} << (atom % 64); }
+  void Reset(size_t atom) { w_[atom / 64] &= ~(std::uint64_t{1} << (atom % 64)); }
   bool empty() const;
   AtomSet Intersect(const AtomSet& o) const;
   AtomSet Subtract(const AtomSet& o) const;
+  AtomSet Union(const AtomSet& o) const;
   bool Intersects(const AtomSet& o) const;
   friend bool operator==(const AtomSet&, const AtomSet&) = default;
   friend bool operator<(const AtomSet& a, const AtomSet& b) { return a.w_ < b.w_; }
@@ -39,13 +43,21 @@ class InterfaceSpace {
   // Collects the input-interface names of every rule in the ruleset.
   static InterfaceSpace FromRuleset(const Ruleset& ruleset);
 
+  static constexpr size_t kNoneAtom = 0;
+
   size_t size() const { return atoms_.size(); }
+  // Every atom, "no interface" included.
   AtomSet All() const { return AtomSet(atoms_.size(), true); }
+  // Every interface name (all atoms but "no interface").
+  AtomSet AllInterfaces() const;
+  AtomSet NoInterface() const;
+  AtomSet Loopback() const;
   // The atoms where the match holds.
   AtomSet Matching(const InterfaceMatch& m) const;
-  // The atom a concrete interface name falls in.
+  // The atom a concrete interface name falls in ("": no interface).
   size_t AtomOf(std::string_view name) const;
-  // Human and machine readable: ["any"], ["eth0", "wg+"], or ["!lo"].
+  // Human and machine readable: ["any"], ["eth0", "wg+"], or ["!lo"]
+  // ("no interface" is left out).
   std::vector<std::string> Describe(const AtomSet& s) const;
   // True when the set holds only the loopback interface "lo".
   bool IsLoopbackOnly(const AtomSet& s) const;

@@ -2,145 +2,32 @@
 
 #include <algorithm>
 
-#include "rules/chain_walk.h"
+#include "rules/pipeline.h"
 
 namespace ghostport::rules {
 
 namespace {
 
-enum class Outcome { kFallThrough, kAccept, kDrop, kReject };
-
-class Walker {
- public:
-  Walker(const CompiledRuleset& c, const PacketPoint& p, ProbeResult& r) : c_(c), p_(p), r_(r) {}
-
-  // Walks the base chains in order; fills the result.
-  void Run() {
-    if (c_.base_chains.empty()) {
-      r_.verdict = VerdictKind::kAccept;
-      r_.decided_by = RuleRef{};
-      return;
-    }
-    for (const RuleRef& base : c_.base_chains) {
-      live_accept_if_.clear();
-      RuleRef decided = base;
-      Outcome o = RunChain(base.table, base.chain, decided);
-      if (o == Outcome::kFallThrough) {
-        const Chain& chain = c_.ChainAt(base);
-        decided = base;
-        o = chain.policy == VerdictKind::kAccept ? Outcome::kAccept : Outcome::kDrop;
-        r_.trace.push_back({base, o == Outcome::kAccept ? "policy accept" : "policy drop"});
-      }
-      if (o != Outcome::kAccept && !live_accept_if_.empty()) {
-        // Open only if the unknown condition of an earlier accept held.
-        r_.conditional = true;
-        decided = live_accept_if_.front();
-        o = Outcome::kAccept;
-      }
-      r_.decided_by = decided;
-      if (o == Outcome::kDrop || o == Outcome::kReject) {
-        r_.verdict = o == Outcome::kDrop ? VerdictKind::kDrop : VerdictKind::kReject;
-        return;
-      }
-    }
-    r_.verdict = VerdictKind::kAccept;
-  }
-
- private:
-  // Does the rule match the packet? `unknown` is set when the answer rests on
-  // something the engine or the probe does not know.
-  bool Matches(const CompiledRule& cr, bool& unknown) const {
-    unknown = false;
-    bool uncertain = false;
-    for (const auto& cube : cr.cubes) {
-      PointMatch m = Contains(cube, p_);
-      if (m == PointMatch::kYes) {
-        unknown = cr.conditional;
-        return true;
-      }
-      if (m == PointMatch::kUnknownField) uncertain = true;
-    }
-    if (uncertain) {
-      unknown = true;
-      return true;
-    }
-    return false;
-  }
-
-  Outcome RunChain(int t, int c, RuleRef& decided) {
-    if (static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
-      const Chain& chain = c_.ruleset->tables[t].chains[c];
-      r_.errors.push_back({chain.location, "jumps nest deeper than " + std::to_string(kMaxJumpDepth) +
-                                               " chains at chain " + chain.name, ""});
-      return Outcome::kFallThrough;
-    }
-    stack_.emplace_back(t, c);
-    const Chain& chain = c_.ruleset->tables[t].chains[c];
-    const CompiledChain& cc = c_.tables[t].chains[c];
-    Outcome result = Outcome::kFallThrough;
-    for (int i : RuleOrder(chain)) {
-      bool unknown = false;
-      if (!Matches(cc.rules[i], unknown)) continue;
-      RuleRef ref{t, c, i};
-      VerdictKind kind = chain.rules[i].verdict.kind;
-      if (kind == VerdictKind::kUnknown || (unknown && kind == VerdictKind::kAccept)) {
-        r_.trace.push_back({ref, "may accept (unknown condition)"});
-        r_.conditions.push_back(ref);
-        live_accept_if_.push_back(ref);
-        continue;
-      }
-      if (unknown && (kind == VerdictKind::kDrop || kind == VerdictKind::kReject)) {
-        r_.trace.push_back({ref, "drop assumed not to match (unknown condition)"});
-        continue;
-      }
-      if (unknown && kind == VerdictKind::kContinue) continue;
-      if (unknown) {
-        // A conditional jump, goto or return: taken, and the answer depends on it.
-        r_.trace.push_back({ref, "condition assumed to hold"});
-        r_.conditional = true;
-        r_.conditions.push_back(ref);
-      }
-      if (kind == VerdictKind::kContinue) {
-        r_.trace.push_back({ref, "continue"});
-        continue;
-      }
-      if (kind == VerdictKind::kAccept || kind == VerdictKind::kDrop || kind == VerdictKind::kReject) {
-        r_.trace.push_back({ref, kind == VerdictKind::kAccept ? "accept"
-                                 : kind == VerdictKind::kDrop ? "drop" : "reject"});
-        decided = ref;
-        result = kind == VerdictKind::kAccept ? Outcome::kAccept
-                 : kind == VerdictKind::kDrop ? Outcome::kDrop : Outcome::kReject;
-        break;
-      }
-      if (kind == VerdictKind::kReturn) {
-        r_.trace.push_back({ref, "return"});
-        break;
-      }
-      int target = chain.rules[i].verdict.target;
-      if (std::find(stack_.begin(), stack_.end(), std::make_pair(t, target)) != stack_.end()) {
-        const Rule& rule = chain.rules[i];
-        r_.errors.push_back({rule.location,
-                             "this jump to chain " + c_.ruleset->tables[t].chains[target].name + " makes a loop",
-                             rule.text});
-        break;
-      }
-      r_.trace.push_back({ref, kind == VerdictKind::kJump ? "jump" : "goto"});
-      Outcome o = RunChain(t, target, decided);
-      if (o != Outcome::kFallThrough || kind == VerdictKind::kGoto) {
-        result = o;
-        break;
-      }
-    }
-    stack_.pop_back();
-    return result;
-  }
-
-  const CompiledRuleset& c_;
-  const PacketPoint& p_;
-  ProbeResult& r_;
-  std::vector<std::pair<int, int>> stack_;
-  std::vector<RuleRef> live_accept_if_;
+// One way the probed packet can go.
+struct Outcome {
+  VerdictKind verdict;
+  Decision by;
+  const Box* box;
 };
+
+// How open an outcome is, for choosing which to report when the probe's
+// open fields let several happen: a connection, then a SYN that gets in,
+// then a reject, then a drop.
+int Openness(const Outcome& o) {
+  if (o.verdict == VerdictKind::kAccept) {
+    return o.box->handshake == Handshake::kComplete || o.box->handshake == Handshake::kNotApplicable ? 3 : 2;
+  }
+  return o.verdict == VerdictKind::kReject ? 1 : 0;
+}
+
+bool SameOutcome(const Outcome& a, const Outcome& b) {
+  return a.verdict == b.verdict && a.by == b.by && a.box->handshake == b.box->handshake;
+}
 
 }  // namespace
 
@@ -152,15 +39,58 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   }
   std::vector<Family> covered = CoveredFamilies(*compiled.ruleset);
   r.family_covered = std::find(covered.begin(), covered.end(), packet.family) != covered.end();
-  PacketPoint p;
-  p.protocol = packet.protocol;
-  p.sport = packet.sport;
-  p.dport = packet.dport;
-  p.saddr = packet.saddr;
-  p.daddr = packet.daddr;
-  p.iif_atom = compiled.interfaces->AtomOf(packet.iif.empty() ? std::string_view("\x01") : packet.iif);
-  Walker w(compiled, p, r);
-  w.Run();
+  const InterfaceSpace& ifaces = *compiled.interfaces;
+  Box b;
+  b.fields = WholeSpace(packet.family, ifaces);
+  b.fields.protocols = ProtocolSet::Single(packet.protocol);
+  b.fields.dports = PortSet::Single(packet.dport);
+  if (packet.sport) b.fields.sports = PortSet::Single(*packet.sport);
+  if (packet.saddr) b.fields.saddr = AddressSet::OfRange(packet.family, *packet.saddr, *packet.saddr);
+  if (packet.daddr) b.fields.daddr = AddressSet::OfRange(packet.family, *packet.daddr, *packet.daddr);
+  AtomSet iif(ifaces.size());
+  iif.Set(ifaces.AtomOf(packet.iif.empty() ? std::string_view("\x01") : packet.iif));
+  b.fields.iif = iif;
+  EngineNotes notes;
+  WalkOptions options;
+  options.keep_refused = true;
+  options.trace = true;
+  std::vector<Box> region{std::move(b)};
+  WalkResult w = WalkConnection(compiled, std::move(region), options, notes);
+  if (!notes.errors.empty()) {
+    r.errors = std::move(notes.errors);
+    return r;
+  }
+  std::vector<Outcome> outcomes;
+  for (const Box& a : w.accepted) outcomes.push_back({VerdictKind::kAccept, Opening(a), &a});
+  for (const Refusal& f : w.refused) outcomes.push_back({f.verdict, f.by, &f.box});
+  if (outcomes.empty()) return r;  // cannot happen: every packet goes somewhere
+  const Outcome* chosen = &outcomes[0];
+  bool all_same = true;
+  for (const Outcome& o : outcomes) {
+    if (!SameOutcome(o, *chosen)) all_same = false;
+    if (Openness(o) > Openness(*chosen)) chosen = &o;
+  }
+  const Box& box = *chosen->box;
+  r.verdict = chosen->verdict;
+  r.decided_by = chosen->by;
+  r.handshake = box.handshake;
+  r.handshake_blocked_by = box.handshake_blocked_by;
+  r.connects = chosen->verdict == VerdictKind::kAccept &&
+               (box.handshake == Handshake::kComplete || box.handshake == Handshake::kNotApplicable);
+  r.forward = box.forward;
+  r.translation = box.nat;
+  r.trace = box.trace;
+  r.conditional = !all_same;
+  for (const Outcome& o : outcomes) r.conditional = r.conditional || o.box->conditional;
+  if (r.conditional) {
+    for (const Outcome& o : outcomes) {
+      for (const Guard& g : o.box->guards) {
+        if (std::find(r.conditions.begin(), r.conditions.end(), g.rule) == r.conditions.end()) {
+          r.conditions.push_back(g.rule);
+        }
+      }
+    }
+  }
   return r;
 }
 

@@ -1,7 +1,7 @@
-// Probes: the verdict for one concrete packet — the first packet of a new
-// inbound connection — with the trace of rules that decided it. A probe walks
-// the same compiled rules as the exposure engine, so the two agree on every
-// packet (tests check it).
+// Probes: what becomes of one connection attempt — its first packet (TCP
+// SYN or first datagram) and, for TCP, whether the handshake completes —
+// with the trace of what decided it. A probe is the exposure computation on
+// a region of one packet (pipeline.h), not a second walker.
 #pragma once
 
 #include <optional>
@@ -11,6 +11,7 @@
 #include "rules/compiled.h"
 #include "rules/interface_space.h"
 #include "rules/model.h"
+#include "rules/region.h"
 
 namespace ghostport::rules {
 
@@ -18,25 +19,27 @@ struct Packet {
   Family family = Family::kIpv4;
   std::uint8_t protocol = 6;
   std::uint16_t dport = 0;
-  std::optional<std::uint16_t> sport;  // unknown: rules on it become conditions
-  std::optional<u128> saddr;           // unknown: rules on it become conditions
-  std::optional<u128> daddr;           // unknown: rules on it become conditions
+  std::optional<std::uint16_t> sport;  // unknown: any
+  std::optional<u128> saddr;           // unknown: any
+  std::optional<u128> daddr;           // unknown: any of this host's addresses
   std::string iif;                     // empty: an interface no rule names
 };
 
-struct TraceStep {
-  RuleRef rule;
-  std::string event;  // "jump", "return", "accept", "condition assumed false", ...
-};
-
 struct ProbeResult {
-  // kAccept, kDrop or kReject: what happens when every unknown condition is
-  // false (unless `conditional`, see below).
+  // What happens to the first packet: kAccept, kDrop or kReject.
   VerdictKind verdict = VerdictKind::kDrop;
-  RuleRef decided_by;  // rule, chain policy (rule -1), or implicit accept (table -1)
-  // True when the verdict is accept only because an unknown condition may
-  // hold (the packet would otherwise be dropped), or depends on a conditional
-  // jump: `conditions` names the rules.
+  Decision decided_by = NoBaseChainDecision{};
+  // TCP: how the handshake ends when the SYN got in.
+  Handshake handshake = Handshake::kNotApplicable;
+  std::optional<Decision> handshake_blocked_by;
+  // A connection can be made (TCP: the handshake completes; otherwise the
+  // first packet is delivered).
+  bool connects = false;
+  bool forward = false;                 // DNAT sent it on to another host
+  std::optional<Translation> translation;
+  // True when the answer rests on something the engine cannot model (an
+  // unknown condition, a conditional jump), or on a field the probe leaves
+  // open that decides it: `conditions` names the rules.
   bool conditional = false;
   std::vector<RuleRef> conditions;
   std::vector<TraceStep> trace;
@@ -44,7 +47,7 @@ struct ProbeResult {
   std::vector<EngineError> errors;  // e.g. a jump loop: then there is no verdict
 };
 
-// Probes compiled rules (CompileInputPath for the packet's family).
+// Probes compiled rules (Compile for the packet's family).
 ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet);
 
 }  // namespace ghostport::rules

@@ -1,0 +1,619 @@
+#include "rules/pipeline.h"
+
+#include <algorithm>
+#include <map>
+
+#include "rules/box_list.h"
+#include "rules/chain_walk.h"
+
+namespace ghostport::rules {
+
+void EngineNotes::Note(const SourceLocation& where, std::string what) {
+  if (noted_.insert({where.file, where.line, what}).second) {
+    approximations.push_back(Approximation{where, std::move(what)});
+  }
+}
+
+namespace {
+
+constexpr std::uint8_t kProtoTcp = 6;
+
+// Marks where a base chain starts in a box's guards: accept-if guards
+// before it belong to an earlier chain and no longer decide anything.
+constexpr Guard kChainBoundary{Guard::kAcceptIf, RuleRef{-2, -2, -2}};
+
+std::uint8_t TcpFlagsOf(PacketKind kind) {
+  switch (kind) {
+    case PacketKind::kFirst: return kTcpSyn;
+    case PacketKind::kReply: return kTcpSyn | kTcpAck;
+    case PacketKind::kAck: return kTcpAck;
+  }
+  return 0;
+}
+
+bool TypeHolds(const AddrTypeMatch& m, std::uint16_t type) { return ((m.types & type) != 0) != m.negated; }
+
+// Loopback addresses: a DNAT there keeps the packet on this host.
+bool IsLoopbackTarget(const AddressSet& a) {
+  static const AddressSet kV4 = AddressSet::OfCidr(*ParseCidr(Family::kIpv4, "127.0.0.0/8"));
+  static const AddressSet kV6 = AddressSet::OfCidr(*ParseCidr(Family::kIpv6, "::1/128"));
+  const AddressSet& lo = a.family() == Family::kIpv4 ? kV4 : kV6;
+  return a.Subtract(lo).empty();
+}
+
+std::string ConditionText(const Rule& rule, const CompiledRule& cr) {
+  std::string s;
+  for (const auto& cond : rule.conditions) {
+    if (!s.empty()) s += "; ";
+    s += cond.description + " (" + cond.reason + ")";
+  }
+  for (const auto& u : cr.unknowns) {
+    if (!s.empty()) s += "; ";
+    s += u;
+  }
+  return s;
+}
+
+class Walker {
+ public:
+  Walker(const CompiledRuleset& c, PacketKind kind, const WalkOptions& options, EngineNotes& notes,
+         WalkResult& out)
+      : c_(c), kind_(kind), options_(options), notes_(notes), out_(out) {}
+
+  void Run(std::vector<Box> region) {
+    present_ct_ = kCtInvalid | kCtUntracked;
+    for (auto& b : region) b.walk.clear();
+    if (kind_ == PacketKind::kReply) {
+      std::vector<Box> local, forwarded;
+      for (auto& b : region) (b.forward ? forwarded : local).push_back(std::move(b));
+      Finish(RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(local))));
+      Finish(RunHook(Hook::kPostrouting,
+                     RunHook(Hook::kForward, RunHook(Hook::kPrerouting, std::move(forwarded)))));
+      return;
+    }
+    std::vector<Box> routed = RunHook(Hook::kPrerouting, std::move(region));
+    std::vector<Box> local, forwarded;
+    for (auto& b : routed) {
+      if (b.forward) {
+        // The route is not known: the packet may leave through any interface.
+        b.fields.oif = c_.interfaces->AllInterfaces();
+        forwarded.push_back(std::move(b));
+      } else {
+        local.push_back(std::move(b));
+      }
+    }
+    Finish(RunHook(Hook::kInput, std::move(local)));
+    Finish(RunHook(Hook::kPostrouting, RunHook(Hook::kForward, std::move(forwarded))));
+  }
+
+ private:
+  void Finish(std::vector<Box> boxes) {
+    for (auto& b : boxes) {
+      std::erase(b.guards, kChainBoundary);  // markers only
+      for (const Guard& g : b.guards) {
+        if (g.kind != Guard::kAcceptIf) b.conditional = true;
+      }
+      out_.accepted.push_back(std::move(b));
+    }
+  }
+
+  void Trace(Box& b, Decision at, std::string event) {
+    if (options_.trace) b.trace.push_back(TraceStep{std::move(at), std::move(event)});
+  }
+
+  // ---------------------------------------------------------------- hooks
+
+  std::vector<Box> RunHook(Hook hook, std::vector<Box> region) {
+    if (region.empty()) return region;
+    hook_ = hook;
+    bool any_chain = false;
+    for (const Stage& stage : c_.StagesOf(hook)) {
+      if (region.empty()) break;
+      switch (stage.kind) {
+        case Stage::kConntrack:
+          for (auto& b : region) AssignConntrack(b);
+          break;
+        case Stage::kNatPoint:
+          if (kind_ == PacketKind::kAck && hook == Hook::kPrerouting) {
+            for (auto& b : region) Retranslate(b);
+          }
+          break;
+        case Stage::kChain: {
+          const Chain& chain = ChainAt(*c_.ruleset, stage.chain);
+          // nat chains translate; they are no filter.
+          any_chain = any_chain || chain.type != ChainType::kNat;
+          if (chain.type == ChainType::kNat) {
+            // nat chains see only the first packet of a tracked connection.
+            std::vector<Box> run, skip;
+            for (auto& b : region) {
+              (kind_ == PacketKind::kFirst && b.ct == kCtNew ? run : skip).push_back(std::move(b));
+            }
+            region = RunBaseChain(stage.chain, std::move(run));
+            Append(region, std::move(skip));
+          } else {
+            region = RunBaseChain(stage.chain, std::move(region));
+          }
+          break;
+        }
+      }
+    }
+    if (!any_chain && (hook == Hook::kInput || hook == Hook::kForward)) {
+      // No filter on the host's (or the forward) path: netfilter accepts.
+      for (auto& b : region) {
+        b.walk.push_back(HookDecision{hook, NoBaseChainDecision{hook}});
+        Trace(b, NoBaseChainDecision{hook}, "no base chain: accept");
+      }
+    }
+    return region;
+  }
+
+  // conntrack's verdict on a packet that reaches its hook untouched by
+  // NOTRACK: a first packet is NEW; the reply and the ACK of a tracked
+  // connection are ESTABLISHED. Of an untracked connection, conntrack sees
+  // the SYN-ACK as invalid and picks the ACK up as a NEW connection.
+  void AssignConntrack(Box& b) {
+    if (b.ct != kCtInvalid) return;
+    if (kind_ == PacketKind::kFirst) {
+      b.ct = kCtNew;
+    } else if (b.untracked_flow) {
+      b.ct = kind_ == PacketKind::kReply ? kCtInvalid : kCtNew;
+    } else {
+      b.ct = kCtEstablished;
+    }
+    present_ct_ |= b.ct;
+  }
+
+  // The ACK of a translated connection gets the connection's translation
+  // where the nat hook sits.
+  void Retranslate(Box& b) {
+    if (!b.nat) return;
+    const Verdict& v = RuleAt(*c_.ruleset, b.nat->rule).verdict;
+    Translate(b, v, b.nat->rule);
+  }
+
+  void Translate(Box& b, const Verdict& v, const RuleRef& ref) {
+    Translation t;
+    t.kind = v.kind;
+    t.rule = ref;
+    t.original_daddr = b.fields.daddr;
+    if (v.kind == VerdictKind::kRedirect) {
+      b.dst_local = true;
+      b.forward = false;
+    } else if (v.nat.addresses) {
+      t.to_address = v.nat.addresses;
+      b.fields.daddr = *v.nat.addresses;
+      b.dst_local = IsLoopbackTarget(*v.nat.addresses);
+      b.forward = !b.dst_local;
+    }
+    if (v.nat.ports && !(b.fields.dports.Intersect(*v.nat.ports) == b.fields.dports)) {
+      t.original_dports = b.fields.dports;
+      t.to_ports = v.nat.ports;
+      b.fields.dports = *v.nat.ports;
+      if (v.nat.ports->Size() > 1) {
+        notes_.Note(RuleAt(*c_.ruleset, ref).location,
+                    "the translated port is one of a range (netfilter picks it); any of them is assumed");
+      }
+    }
+    b.nat = std::move(t);
+  }
+
+  // ---------------------------------------------------------------- chains
+
+  std::vector<Box> RunBaseChain(const ChainRef& base, std::vector<Box> region) {
+    if (region.empty()) return region;
+    for (auto& b : region) b.guards.push_back(kChainBoundary);
+    std::vector<Box> accepted;
+    std::vector<Box> fall = RunChain(base.table, base.chain, std::move(region), accepted);
+    const Chain& chain = ChainAt(*c_.ruleset, base);
+    PolicyDecision policy{base};
+    for (auto& b : fall) {
+      if (chain.policy == VerdictKind::kAccept) {
+        b.walk.push_back(HookDecision{hook_, policy});
+        Trace(b, policy, "policy accept");
+        accepted.push_back(std::move(b));
+      } else {
+        Trace(b, policy, "policy drop");
+        Refuse(std::move(b), VerdictKind::kDrop, policy, accepted);
+      }
+    }
+    return accepted;
+  }
+
+  // A box reaches a drop or reject: it still gets through if an earlier
+  // accept of this base chain had an unknown condition that may have held.
+  void Refuse(Box b, VerdictKind verdict, const Decision& by, std::vector<Box>& accepted) {
+    for (auto it = b.guards.rbegin(); it != b.guards.rend(); ++it) {
+      if (*it == kChainBoundary) break;
+      if (it->kind == Guard::kAcceptIf) {
+        b.conditional = true;
+        b.walk.push_back(HookDecision{hook_, RuleDecision{it->rule}});
+        accepted.push_back(std::move(b));
+        return;
+      }
+    }
+    if (options_.keep_refused) {
+      std::erase(b.guards, kChainBoundary);
+      for (const Guard& g : b.guards) {
+        if (g.kind != Guard::kAcceptIf) b.conditional = true;
+      }
+      out_.refused.push_back(Refusal{std::move(b), verdict, by});
+    }
+  }
+
+  // Could a cube's state matches hold for some box of this walk at all?
+  bool MayHold(const MetaMatch& m) const {
+    if (m.ct_states == kCtAll && m.ct_nat == 0) return true;
+    return (m.ct_states & present_ct_) != 0 || m.ct_nat != 0;
+  }
+
+  // The cube as it applies to box `b`: nullopt when its state matches do not
+  // hold for b; address types narrow the interfaces they depend on.
+  std::optional<FieldCube> Effective(const CompiledCube& cube, const Box& b) const {
+    const MetaMatch& m = cube.meta;
+    bool state = (m.ct_states & b.ct) != 0;
+    bool dnat = (m.ct_nat & kCtNatDnat) != 0 && b.nat && b.ct != kCtInvalid && b.ct != kCtUntracked;
+    if (!state && !dnat) return std::nullopt;
+    if (m.tcp_flags) {
+      // Only TCP packets carry flags; the cube is TCP-only where it has them.
+      std::uint8_t flags = TcpFlagsOf(kind_);
+      if (((flags & m.tcp_flags->mask) == m.tcp_flags->comp) == m.tcp_flags->negated) return std::nullopt;
+    }
+    if (!m.src_type && !m.dst_type) return cube.fields;
+    FieldCube f = cube.fields;
+    const AtomSet lo = c_.interfaces->Loopback();
+    const AtomSet other = c_.interfaces->All().Subtract(lo);
+    // The types of the source and the destination: fixed, or LOCAL on
+    // loopback and UNICAST elsewhere (`side` is the interface that tells).
+    auto narrow = [&](const AddrTypeMatch& match, std::optional<std::uint16_t> fixed, AtomSet& side) {
+      if (fixed) return TypeHolds(match, *fixed);
+      AtomSet keep(c_.interfaces->size());
+      if (TypeHolds(match, kAddrLocal)) keep = keep.Union(lo);
+      if (TypeHolds(match, kAddrUnicast)) keep = keep.Union(other);
+      side = side.Intersect(keep);
+      return !side.empty();
+    };
+    std::optional<std::uint16_t> src_fixed, dst_fixed;
+    AtomSet* src_side = &f.iif;
+    AtomSet* dst_side = &f.oif;
+    if (kind_ == PacketKind::kReply) {
+      src_fixed = b.forward ? kAddrUnicast : kAddrLocal;
+      if (b.forward) dst_fixed = kAddrUnicast;
+    } else {
+      dst_fixed = b.dst_local ? kAddrLocal : kAddrUnicast;
+    }
+    if (m.src_type && !narrow(*m.src_type, src_fixed, *src_side)) return std::nullopt;
+    if (m.dst_type && !narrow(*m.dst_type, dst_fixed, *dst_side)) return std::nullopt;
+    return f;
+  }
+
+  // Splits `region` by the cubes: the matching parts go to `matched`, the
+  // rest stays in `region`. Only boxes near the cubes' ports are looked at.
+  void Split(BoxList& region, const std::vector<CompiledCube>& cubes, std::vector<Box>& matched) {
+    std::vector<Box> untouched;
+    for (auto& box : region.TakeIntersecting(cubes)) {
+      std::vector<FieldCube> pieces;
+      pieces.push_back(std::move(box.fields));
+      bool cut = false;
+      for (const auto& cube : cubes) {
+        std::optional<FieldCube> eff;
+        const FieldCube* use = &cube.fields;
+        if (!cube.meta.Trivial()) {
+          eff = Effective(cube, box);
+          if (!eff) continue;
+          use = &*eff;
+        }
+        std::vector<FieldCube> next;
+        for (auto& p : pieces) {
+          auto m = Intersect(p, *use);
+          if (!m) {
+            next.push_back(std::move(p));
+            continue;
+          }
+          cut = true;
+          Box piece = box;
+          piece.fields = std::move(*m);
+          matched.push_back(std::move(piece));
+          SubtractInto(std::move(p), *use, next);
+        }
+        pieces = std::move(next);
+      }
+      if (!cut) {
+        box.fields = std::move(pieces[0]);
+        untouched.push_back(std::move(box));
+        continue;
+      }
+      for (auto& p : pieces) {
+        Box rest = box;
+        rest.fields = std::move(p);
+        region.Add(std::move(rest));
+      }
+    }
+    region.Add(std::move(untouched));
+  }
+
+  static void AddGuard(std::vector<Box>& boxes, Guard::Kind kind, const RuleRef& r) {
+    for (auto& b : boxes) b.guards.push_back(Guard{kind, r});
+  }
+
+  static void Append(std::vector<Box>& to, std::vector<Box>&& from) {
+    to.insert(to.end(), std::make_move_iterator(from.begin()), std::make_move_iterator(from.end()));
+  }
+
+  const std::vector<Step>& StepsOf(int t, int c) {
+    auto key = std::make_pair(t, c);
+    auto it = steps_.find(key);
+    if (it == steps_.end()) {
+      const Chain& chain = c_.ruleset->tables[t].chains[c];
+      const CompiledChain& cc = c_.tables[t].chains[c];
+      std::vector<Step> steps;
+      if (options_.keep_refused) {
+        // Probes name the very rule that decided: no folding.
+        for (int i : RuleOrder(chain)) steps.push_back(Step{i, {}, false});
+      } else {
+        steps = BuildSteps(chain, cc);
+      }
+      it = steps_.emplace(key, std::move(steps)).first;
+    }
+    return it->second;
+  }
+
+  static const char* VerdictEvent(VerdictKind k) {
+    switch (k) {
+      case VerdictKind::kAccept: return "accept";
+      case VerdictKind::kDrop: return "drop";
+      case VerdictKind::kReject: return "reject";
+      case VerdictKind::kReturn: return "return";
+      case VerdictKind::kJump: return "jump";
+      case VerdictKind::kGoto: return "goto";
+      case VerdictKind::kDnat: return "dnat";
+      case VerdictKind::kRedirect: return "redirect";
+      case VerdictKind::kSnat: return "snat (accept)";
+      case VerdictKind::kNotrack: return "notrack";
+      default: return "continue";
+    }
+  }
+
+  // Walks `input` through chain (t, c). Accepted boxes go to `accepted`;
+  // what returns to the caller is returned.
+  std::vector<Box> RunChain(int t, int c, std::vector<Box> input, std::vector<Box>& accepted) {
+    std::vector<Box> fall;
+    const Chain& chain = c_.ruleset->tables[t].chains[c];
+    if (static_cast<int>(stack_.size()) >= kMaxJumpDepth) {
+      notes_.errors.push_back({chain.location, "jumps nest deeper than " + std::to_string(kMaxJumpDepth) +
+                                                   " chains at chain " + chain.name, ""});
+      return fall;
+    }
+    stack_.emplace_back(t, c);
+    const CompiledChain& cc = c_.tables[t].chains[c];
+    BoxList region(std::move(input));
+    for (const Step& step : StepsOf(t, c)) {
+      if (region.empty()) break;
+      const CompiledRule& cr = cc.rules[step.rule];
+      const std::vector<CompiledCube>& cubes = step.folded ? step.merged : cr.cubes;
+      if (cubes.empty()) continue;
+      if (!std::any_of(cubes.begin(), cubes.end(), [&](const CompiledCube& k) { return MayHold(k.meta); })) {
+        continue;
+      }
+      std::vector<Box> matched;
+      Split(region, cubes, matched);
+      if (matched.empty()) continue;
+      RuleRef ref{t, c, step.rule};
+      RuleDecision at{ref};
+      const Rule& rule = chain.rules[step.rule];
+      VerdictKind kind = rule.verdict.kind;
+      if (kind == VerdictKind::kUnknown) {
+        notes_.Note(rule.location, "target " + rule.verdict.text + " is not modelled (" + rule.verdict.reason +
+                                       "); treated as a possible accept");
+        for (auto& b : matched) Trace(b, at, "may accept (target not modelled)");
+        AddGuard(matched, Guard::kAcceptIf, ref);
+        region.Add(std::move(matched));
+        continue;
+      }
+      if (cr.conditional) {
+        switch (kind) {
+          case VerdictKind::kAccept:
+          case VerdictKind::kSnat:
+            for (auto& b : matched) Trace(b, at, "may accept (unknown condition)");
+            AddGuard(matched, Guard::kAcceptIf, ref);
+            region.Add(std::move(matched));
+            continue;
+          case VerdictKind::kDrop:
+          case VerdictKind::kReject:
+            notes_.Note(rule.location, "drop assumed not to match: " + ConditionText(rule, cr));
+            for (auto& b : matched) Trace(b, at, "drop assumed not to match (unknown condition)");
+            AddGuard(matched, Guard::kUnlessDrop, ref);
+            region.Add(std::move(matched));
+            continue;
+          case VerdictKind::kContinue:
+            region.Add(std::move(matched));
+            continue;
+          default: {
+            // A jump, goto, return, NAT or notrack that may or may not
+            // happen: both ways are followed, each conditional.
+            notes_.Note(rule.location, "both outcomes followed for: " + ConditionText(rule, cr));
+            std::vector<Box> skipped = matched;
+            for (auto& b : skipped) Trace(b, at, "condition assumed false");
+            AddGuard(skipped, Guard::kSkippedJump, ref);
+            region.Add(std::move(skipped));
+            for (auto& b : matched) Trace(b, at, "condition assumed to hold");
+            AddGuard(matched, Guard::kJumpIf, ref);
+            break;  // then as unconditional, below
+          }
+        }
+      }
+      switch (kind) {
+        case VerdictKind::kAccept:
+        case VerdictKind::kSnat:
+          for (auto& b : matched) {
+            Trace(b, at, VerdictEvent(kind));
+            b.walk.push_back(HookDecision{hook_, at});
+            accepted.push_back(std::move(b));
+          }
+          break;
+        case VerdictKind::kDnat:
+        case VerdictKind::kRedirect:
+          for (auto& b : matched) {
+            Trace(b, at, VerdictEvent(kind));
+            Translate(b, rule.verdict, ref);
+            b.walk.push_back(HookDecision{hook_, at});
+            accepted.push_back(std::move(b));
+          }
+          break;
+        case VerdictKind::kDrop:
+        case VerdictKind::kReject:
+          for (auto& b : matched) {
+            Trace(b, at, VerdictEvent(kind));
+            Refuse(std::move(b), kind, at, accepted);
+          }
+          break;
+        case VerdictKind::kNotrack:
+          for (auto& b : matched) {
+            Trace(b, at, "notrack");
+            if (b.ct == kCtInvalid) {  // before conntrack: exempt from it
+              b.ct = kCtUntracked;
+              if (kind_ == PacketKind::kFirst) b.untracked_flow = true;
+            }
+          }
+          present_ct_ |= kCtUntracked;
+          region.Add(std::move(matched));
+          break;
+        case VerdictKind::kContinue:
+          for (auto& b : matched) Trace(b, at, "continue");
+          region.Add(std::move(matched));
+          break;
+        case VerdictKind::kReturn:
+          for (auto& b : matched) Trace(b, at, "return");
+          Append(fall, std::move(matched));
+          break;
+        case VerdictKind::kJump:
+        case VerdictKind::kGoto:
+          if (OnStack(t, rule.verdict.target)) {
+            const Chain& target = c_.ruleset->tables[t].chains[rule.verdict.target];
+            notes_.errors.push_back({rule.location, "this jump to chain " + target.name + " makes a loop", rule.text});
+            break;
+          }
+          for (auto& b : matched) Trace(b, at, VerdictEvent(kind));
+          if (kind == VerdictKind::kJump) {
+            region.Add(RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          } else {
+            Append(fall, RunChain(t, rule.verdict.target, std::move(matched), accepted));
+          }
+          break;
+        case VerdictKind::kUnknown:
+          break;  // handled above
+      }
+    }
+    Append(fall, region.TakeAll());
+    stack_.pop_back();
+    return fall;
+  }
+
+  bool OnStack(int t, int c) const {
+    return std::find(stack_.begin(), stack_.end(), std::make_pair(t, c)) != stack_.end();
+  }
+
+  const CompiledRuleset& c_;
+  PacketKind kind_;
+  const WalkOptions& options_;
+  EngineNotes& notes_;
+  WalkResult& out_;
+  Hook hook_ = Hook::kPrerouting;
+  std::uint8_t present_ct_ = 0;
+  std::map<std::pair<int, int>, std::vector<Step>> steps_;
+  std::vector<std::pair<int, int>> stack_;
+};
+
+// The ACK's starting point: the box as the client sent it, before any
+// translation, not yet seen by conntrack.
+Box AsSent(Box b, const InterfaceSpace& ifaces) {
+  if (b.nat) {
+    b.fields.daddr = b.nat->original_daddr;
+    if (b.nat->original_dports) b.fields.dports = *b.nat->original_dports;
+  }
+  b.fields.oif = ifaces.NoInterface();
+  b.ct = kCtInvalid;
+  b.dst_local = true;
+  b.forward = false;
+  return b;
+}
+
+Handshake Blocked(VerdictKind verdict, bool reply) {
+  if (reply) return verdict == VerdictKind::kReject ? Handshake::kReplyRejected : Handshake::kReplyDropped;
+  return verdict == VerdictKind::kReject ? Handshake::kAckRejected : Handshake::kAckDropped;
+}
+
+}  // namespace
+
+WalkResult Walk(const CompiledRuleset& compiled, std::vector<Box> region, PacketKind kind,
+                const WalkOptions& options, EngineNotes& notes) {
+  WalkResult out;
+  Walker w(compiled, kind, options, notes, out);
+  w.Run(std::move(region));
+  return out;
+}
+
+WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> region, const WalkOptions& options,
+                          EngineNotes& notes) {
+  WalkResult first = Walk(compiled, std::move(region), PacketKind::kFirst, options, notes);
+  WalkResult out;
+  out.refused = std::move(first.refused);
+  // The SYN's way is the opening's; split off the TCP part for the handshake.
+  std::vector<Box> tcp;
+  const ProtocolSet kTcp = ProtocolSet::Single(kProtoTcp);
+  for (auto& b : first.accepted) {
+    b.accepted_by = std::move(b.walk);
+    b.walk.clear();
+    if (!b.fields.protocols.Contains(kProtoTcp)) {
+      out.accepted.push_back(std::move(b));
+      continue;
+    }
+    if (!(b.fields.protocols == kTcp)) {
+      Box rest = b;
+      rest.fields.protocols = rest.fields.protocols.Subtract(kTcp);
+      out.accepted.push_back(std::move(rest));
+      b.fields.protocols = kTcp;
+    }
+    tcp.push_back(std::move(b));
+  }
+  if (tcp.empty()) return out;
+  // The SYN-ACK, in its own coordinates.
+  for (auto& b : tcp) {
+    b.fields = Mirror(b.fields);
+    b.ct = kCtInvalid;
+  }
+  WalkOptions reply_options = options;
+  reply_options.keep_refused = true;
+  WalkResult reply = Walk(compiled, std::move(tcp), PacketKind::kReply, reply_options, notes);
+  std::vector<Box> acks;
+  for (auto& b : reply.accepted) {
+    b.fields = Mirror(b.fields);
+    acks.push_back(AsSent(std::move(b), *compiled.interfaces));
+  }
+  for (auto& r : reply.refused) {
+    Box b = std::move(r.box);
+    b.fields = Mirror(b.fields);
+    b.walk.clear();
+    b.ct = kCtNew;
+    b.handshake = Blocked(r.verdict, true);
+    b.handshake_blocked_by = r.by;
+    out.accepted.push_back(std::move(b));
+  }
+  WalkResult ack = Walk(compiled, std::move(acks), PacketKind::kAck, reply_options, notes);
+  for (auto& b : ack.accepted) {
+    b.walk.clear();
+    b.ct = kCtNew;
+    b.handshake = Handshake::kComplete;
+    out.accepted.push_back(std::move(b));
+  }
+  for (auto& r : ack.refused) {
+    Box b = std::move(r.box);
+    b.walk.clear();
+    b.ct = kCtNew;
+    b.handshake = Blocked(r.verdict, false);
+    b.handshake_blocked_by = r.by;
+    out.accepted.push_back(std::move(b));
+  }
+  return out;
+}
+
+}  // namespace ghostport::rules
