@@ -65,10 +65,16 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   for (const Refusal& f : w.refused) outcomes.push_back({f.verdict, f.by, &f.box});
   if (outcomes.empty()) return r;  // cannot happen: every packet goes somewhere
   const Outcome* chosen = &outcomes[0];
+  for (const Outcome& o : outcomes) {
+    if (Openness(o) > Openness(*chosen)) chosen = &o;
+  }
+  // A forwarded packet leaves through an interface the routes choose, which
+  // the ruleset does not say: it is taken to leave where the forward rules
+  // let it (reported with the path), never as a reason to doubt the answer.
   bool all_same = true;
   for (const Outcome& o : outcomes) {
+    if (chosen->box->forward && o.box->forward) continue;
     if (!SameOutcome(o, *chosen)) all_same = false;
-    if (Openness(o) > Openness(*chosen)) chosen = &o;
   }
   const Box& box = *chosen->box;
   r.verdict = chosen->verdict;

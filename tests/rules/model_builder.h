@@ -1,6 +1,7 @@
 // Builds rulesets directly in the model for engine tests, without a parser.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,12 @@ struct RuleSpec {
   std::string iif;    // empty: any; "eth+" for a prefix
   bool iif_negated = false;
   std::uint8_t ct_states = kCtAll;
+  PortSet sports = PortSet::All();
+  std::string oif;    // empty: any
+  std::optional<AddrTypeMatch> dst_type;
+  std::optional<TcpFlagsMatch> tcp_flags;
   VerdictKind verdict = VerdictKind::kAccept;
+  NatTarget nat;       // for kDnat / kRedirect
   std::string target;  // chain name for jump/goto
   bool unknown_condition = false;
 };
@@ -30,6 +36,20 @@ class Builder {
   explicit Builder(TableFamily family = TableFamily::kIp) {
     table_.name = "filter";
     table_.family = family;
+  }
+  // Starts another table; later chains and rules go there.
+  Builder& Table(const std::string& name, TableFamily family = TableFamily::kIp) {
+    Flush();
+    tables_.push_back(table_);
+    table_ = rules::Table();
+    table_.name = name;
+    table_.family = family;
+    return *this;
+  }
+  Builder& NatChain(const std::string& name, Hook hook, int priority) {
+    BaseChain(name, hook, priority, VerdictKind::kAccept);
+    table_.chains.back().type = ChainType::kNat;
+    return *this;
   }
   Builder& BaseChain(const std::string& name, Hook hook, int priority, VerdictKind policy) {
     Chain c;
@@ -68,8 +88,17 @@ class Builder {
       m.negated = s.iif_negated;
       cube.iif.push_back(m);
     }
+    if (!s.oif.empty()) {
+      InterfaceMatch m;
+      m.names.push_back({s.oif, false});
+      cube.oif.push_back(m);
+    }
     cube.ct_states = s.ct_states;
+    cube.sports = s.sports;
+    cube.dst_type = s.dst_type;
+    cube.tcp_flags = s.tcp_flags;
     r.cubes.push_back(cube);
+    r.verdict.nat = s.nat;
     if (s.unknown_condition) r.conditions.push_back({"-m recent --rcheck", "not modelled", {}});
     r.verdict.kind = s.verdict;
     r.verdict.text = s.target;
@@ -79,25 +108,30 @@ class Builder {
     return *this;
   }
   Ruleset Build() {
+    Flush();
+    Ruleset rs;
+    rs.inputs.push_back("test.rules");
+    rs.tables = tables_;
+    rs.tables.push_back(table_);
+    return rs;
+  }
+
+ private:
+  void Flush() {
     for (auto& p : pending_) {
       int c = table_.FindChain(p.chain);
       if (!p.target.empty()) p.rule.verdict.target = table_.FindChain(p.target);
       table_.chains[c].rules.push_back(std::move(p.rule));
     }
     pending_.clear();
-    Ruleset rs;
-    rs.inputs.push_back("test.rules");
-    rs.tables.push_back(table_);
-    return rs;
   }
-
- private:
   struct Pending {
     std::string chain;
     std::string target;
     Rule rule;
   };
-  Table table_;
+  rules::Table table_;
+  std::vector<rules::Table> tables_;
   std::vector<Pending> pending_;
   int line_ = 1;
 };

@@ -1,0 +1,365 @@
+// The netfilter path as the pipeline walks it: tables and base chains by
+// priority, conntrack states, NAT, address types and the TCP handshake.
+// Each case asks both the exposure and a probe (one evaluator: they must
+// agree), and says what the kernel does (the kernel agreement test holds the
+// same cases against Linux).
+#include <boost/test/unit_test.hpp>
+
+#include "rules/exposure.h"
+#include "rules/exposure_entries.h"
+#include "rules/probe.h"
+#include "tests/rules/model_builder.h"
+
+namespace ghostport::rules {
+namespace {
+
+using testing::Builder;
+using testing::RuleSpec;
+using testing::V4;
+
+RuleSpec Tcp(std::uint16_t port, VerdictKind v = VerdictKind::kAccept) {
+  RuleSpec s;
+  s.protocols = {6};
+  s.dports = PortSet::Single(port);
+  s.verdict = v;
+  return s;
+}
+
+RuleSpec Udp(std::uint16_t port, VerdictKind v = VerdictKind::kAccept) {
+  RuleSpec s = Tcp(port, v);
+  s.protocols = {17};
+  return s;
+}
+
+RuleSpec All(VerdictKind v) {
+  RuleSpec s;
+  s.verdict = v;
+  return s;
+}
+
+RuleSpec State(std::uint8_t states, VerdictKind v) {
+  RuleSpec s;
+  s.ct_states = states;
+  s.verdict = v;
+  return s;
+}
+
+ProbeResult ProbeOf(const Ruleset& rs, std::uint8_t proto, std::uint16_t port, const std::string& iif = "eth0") {
+  InterfaceSpace ifaces = InterfaceSpace::FromRuleset(rs);
+  CompiledRuleset c = Compile(rs, Family::kIpv4, ifaces);
+  Packet p;
+  p.protocol = proto;
+  p.dport = port;
+  p.sport = 40000;
+  p.saddr = *ParseIpv4("203.0.113.9");
+  p.daddr = *ParseIpv4("198.51.100.1");
+  p.iif = iif;
+  ProbeResult r = Probe(c, p);
+  BOOST_REQUIRE(r.errors.empty());
+  return r;
+}
+
+// The exposure entries of one IPv4 protocol that hold `port` (as the client
+// connects to it) and do not hold only loopback.
+std::vector<ExposureEntry> EntriesFor(const Ruleset& rs, std::uint8_t proto, std::uint16_t port) {
+  Exposure ex = ComputeExposure(rs);
+  BOOST_REQUIRE(ex.errors.empty());
+  std::vector<ExposureEntry> out;
+  for (auto& e : ListEntries(ex)) {
+    if (e.family == Family::kIpv4 && !e.other_protocols && e.protocol == proto && e.from <= port && port <= e.to &&
+        !ex.interfaces.IsLoopbackOnly(e.interfaces)) {
+      out.push_back(std::move(e));
+    }
+  }
+  return out;
+}
+
+// Open for a connection by both the exposure and the probe, or by neither.
+void ExpectConnects(const Ruleset& rs, std::uint8_t proto, std::uint16_t port, bool want) {
+  std::vector<ExposureEntry> entries = EntriesFor(rs, proto, port);
+  bool by_exposure = std::any_of(entries.begin(), entries.end(), [](const ExposureEntry& e) { return Connects(e); });
+  ProbeResult r = ProbeOf(rs, proto, port);
+  BOOST_TEST(by_exposure == want, "exposure, port " << port);
+  BOOST_TEST(r.connects == want, "probe, port " << port);
+  BOOST_TEST(!r.conditional, "probe, port " << port);
+}
+
+Builder Filter(VerdictKind input_policy) {
+  Builder b;
+  b.BaseChain("INPUT", Hook::kInput, 0, input_policy);
+  return b;
+}
+
+BOOST_AUTO_TEST_SUITE(pipeline)
+
+BOOST_AUTO_TEST_CASE(a_raw_prerouting_drop_ends_the_packet_before_filter) {
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Table("raw")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept)
+                   .Add("PREROUTING", Tcp(23, VerdictKind::kDrop))
+                   .Build();
+  ExpectConnects(rs, 6, 23, false);
+  ExpectConnects(rs, 6, 22, true);
+  BOOST_TEST(DecisionKind(ProbeOf(rs, 6, 23).decided_by) == std::string("rule"));
+}
+
+BOOST_AUTO_TEST_CASE(in_raw_conntrack_has_not_run_so_every_packet_is_invalid) {
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Table("raw")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept)
+                   .Add("PREROUTING", State(kCtInvalid, VerdictKind::kDrop))
+                   .Build();
+  ExpectConnects(rs, 6, 22, false);
+  ExpectConnects(rs, 17, 53, false);
+}
+
+BOOST_AUTO_TEST_CASE(mangle_drops_and_policies_apply) {
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Table("mangle")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -150, VerdictKind::kAccept)
+                   .BaseChain("INPUT", Hook::kInput, -150, VerdictKind::kAccept)
+                   .Add("PREROUTING", Tcp(23, VerdictKind::kDrop))
+                   .Add("INPUT", Tcp(25, VerdictKind::kDrop))
+                   .Build();
+  ExpectConnects(rs, 6, 23, false);
+  ExpectConnects(rs, 6, 25, false);
+  ExpectConnects(rs, 6, 22, true);
+  Ruleset closed = Filter(VerdictKind::kAccept).Table("mangle").BaseChain("INPUT", Hook::kInput, -150, VerdictKind::kDrop).Build();
+  ExpectConnects(closed, 6, 22, false);
+}
+
+BOOST_AUTO_TEST_CASE(notrack_makes_packets_untracked_and_untracked_accepts_open_them) {
+  Ruleset rs = Filter(VerdictKind::kDrop)
+                   .Add("INPUT", State(kCtUntracked, VerdictKind::kAccept))
+                   .Table("raw")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept)
+                   .Add("PREROUTING", Udp(53, VerdictKind::kNotrack))
+                   .Build();
+  ExpectConnects(rs, 17, 53, true);
+  ExpectConnects(rs, 17, 54, false);
+  // A NEW-only accept does not see an untracked packet.
+  Ruleset new_only = Filter(VerdictKind::kDrop)
+                         .Add("INPUT", State(kCtNew, VerdictKind::kAccept))
+                         .Table("raw")
+                         .BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept)
+                         .Add("PREROUTING", Udp(53, VerdictKind::kNotrack))
+                         .Build();
+  ExpectConnects(new_only, 17, 53, false);
+  ExpectConnects(new_only, 17, 54, true);
+}
+
+Ruleset DockerPublish(bool forward_accept) {
+  RuleSpec dnat = Tcp(5432, VerdictKind::kDnat);
+  dnat.nat.addresses = V4("172.17.0.2");
+  dnat.nat.ports = PortSet::Single(5432);
+  RuleSpec fwd = Tcp(5432);
+  fwd.oif = "docker0";
+  Builder b;
+  b.BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop).BaseChain("FORWARD", Hook::kForward, 0, VerdictKind::kDrop);
+  b.Add("FORWARD", State(kCtEstablished | kCtRelated, VerdictKind::kAccept));
+  if (forward_accept) b.Add("FORWARD", fwd);
+  b.Table("nat").NatChain("PREROUTING", Hook::kPrerouting, -100).Add("PREROUTING", dnat);
+  return b.Build();
+}
+
+BOOST_AUTO_TEST_CASE(a_docker_published_port_is_open_through_forward) {
+  Ruleset rs = DockerPublish(true);
+  ExpectConnects(rs, 6, 5432, true);
+  ExpectConnects(rs, 6, 22, false);
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 5432);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_TEST(e[0].forward);
+  BOOST_TEST(e[0].from == 5432);
+  BOOST_TEST(e[0].to == 5432);
+  BOOST_REQUIRE(e[0].to_address.has_value());
+  BOOST_TEST((*e[0].to_address == V4("172.17.0.2")));
+  BOOST_TEST((e[0].translation == VerdictKind::kDnat));
+  // The finding's rule: the DNAT rule that names the published port.
+  BOOST_TEST(DecisionKey(e[0].opening) == "r1.0.0");
+  ProbeResult p = ProbeOf(rs, 6, 5432);
+  BOOST_TEST(p.forward);
+  BOOST_REQUIRE(p.translation.has_value());
+  // Without the FORWARD accept nothing gets through.
+  ExpectConnects(DockerPublish(false), 6, 5432, false);
+}
+
+BOOST_AUTO_TEST_CASE(a_port_changing_forward_is_keyed_by_the_port_clients_use) {
+  RuleSpec dnat = Tcp(8080, VerdictKind::kDnat);
+  dnat.nat.addresses = V4("10.0.0.5");
+  dnat.nat.ports = PortSet::Single(80);
+  RuleSpec fwd = Tcp(80);
+  Ruleset rs = Builder()
+                   .BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop)
+                   .BaseChain("FORWARD", Hook::kForward, 0, VerdictKind::kDrop)
+                   .Add("FORWARD", State(kCtEstablished | kCtRelated, VerdictKind::kAccept))
+                   .Add("FORWARD", fwd)
+                   .Table("nat")
+                   .NatChain("PREROUTING", Hook::kPrerouting, -100)
+                   .Add("PREROUTING", dnat)
+                   .Build();
+  ExpectConnects(rs, 6, 8080, true);
+  ExpectConnects(rs, 6, 80, false);  // FORWARD accepts 80, but nothing forwards 80
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 8080);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_REQUIRE(e[0].to_ports.has_value());
+  BOOST_TEST((*e[0].to_ports == PortSet::Single(80)));
+}
+
+BOOST_AUTO_TEST_CASE(redirect_opens_the_original_port_to_the_local_target) {
+  RuleSpec redirect = Tcp(80, VerdictKind::kRedirect);
+  redirect.nat.ports = PortSet::Single(8080);
+  Ruleset rs = Filter(VerdictKind::kDrop)
+                   .Add("INPUT", Tcp(8080))
+                   .Table("nat")
+                   .NatChain("PREROUTING", Hook::kPrerouting, -100)
+                   .Add("PREROUTING", redirect)
+                   .Build();
+  ExpectConnects(rs, 6, 80, true);
+  ExpectConnects(rs, 6, 8080, true);
+  ExpectConnects(rs, 6, 81, false);
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 80);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_TEST(!e[0].forward);
+  BOOST_TEST((e[0].translation == VerdictKind::kRedirect));
+}
+
+BOOST_AUTO_TEST_CASE(nat_chains_do_not_see_untracked_packets) {
+  RuleSpec redirect = Tcp(80, VerdictKind::kRedirect);
+  redirect.nat.ports = PortSet::Single(8080);
+  Ruleset rs = Filter(VerdictKind::kDrop)
+                   .Add("INPUT", Tcp(8080))
+                   .Table("nat")
+                   .NatChain("PREROUTING", Hook::kPrerouting, -100)
+                   .Add("PREROUTING", redirect)
+                   .Table("raw")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept)
+                   .Add("PREROUTING", Tcp(80, VerdictKind::kNotrack))
+                   .Build();
+  ExpectConnects(rs, 6, 80, false);
+}
+
+BOOST_AUTO_TEST_CASE(a_dropped_syn_ack_means_no_connection_though_the_syn_gets_in) {
+  RuleSpec out_ssh = Tcp(0, VerdictKind::kDrop);
+  out_ssh.dports = PortSet::All();
+  out_ssh.sports = PortSet::Single(22);
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .BaseChain("OUTPUT", Hook::kOutput, 0, VerdictKind::kAccept)
+                   .Add("OUTPUT", out_ssh)
+                   .Build();
+  ExpectConnects(rs, 6, 22, false);
+  ExpectConnects(rs, 6, 80, true);
+  ProbeResult p = ProbeOf(rs, 6, 22);
+  BOOST_TEST((p.verdict == VerdictKind::kAccept));  // the SYN itself gets in
+  BOOST_TEST((p.handshake == Handshake::kReplyDropped));
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 22);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_TEST((e[0].handshake == Handshake::kReplyDropped));
+  // UDP needs no reply: an OUTPUT policy DROP leaves it open.
+  Ruleset out_drop = Filter(VerdictKind::kAccept).BaseChain("OUTPUT", Hook::kOutput, 0, VerdictKind::kDrop).Build();
+  ExpectConnects(out_drop, 6, 22, false);
+  ExpectConnects(out_drop, 17, 53, true);
+}
+
+BOOST_AUTO_TEST_CASE(a_reject_after_a_new_only_accept_refuses_the_ack) {
+  RuleSpec new_ssh = Tcp(22);
+  new_ssh.ct_states = kCtNew;
+  Ruleset rs = Filter(VerdictKind::kAccept).Add("INPUT", new_ssh).Add("INPUT", All(VerdictKind::kReject)).Build();
+  ExpectConnects(rs, 6, 22, false);
+  ProbeResult p = ProbeOf(rs, 6, 22);
+  BOOST_TEST((p.verdict == VerdictKind::kAccept));
+  BOOST_TEST((p.handshake == Handshake::kAckRejected));
+  // With an ESTABLISHED accept in front, it connects.
+  Ruleset ok = Filter(VerdictKind::kAccept)
+                   .Add("INPUT", State(kCtEstablished | kCtRelated, VerdictKind::kAccept))
+                   .Add("INPUT", new_ssh)
+                   .Add("INPUT", All(VerdictKind::kReject))
+                   .Build();
+  ExpectConnects(ok, 6, 22, true);
+  ExpectConnects(ok, 6, 23, false);
+}
+
+BOOST_AUTO_TEST_CASE(tcp_flag_matches_see_syn_then_syn_ack_then_ack) {
+  RuleSpec syn_only = Tcp(22);
+  syn_only.tcp_flags = TcpFlagsMatch{kTcpSyn | kTcpAck | kTcpRst | kTcpFin, kTcpSyn, false};
+  Ruleset rs = Filter(VerdictKind::kDrop).Add("INPUT", syn_only).Build();
+  ExpectConnects(rs, 6, 22, false);  // the ACK carries no SYN: dropped
+  BOOST_TEST((ProbeOf(rs, 6, 22).handshake == Handshake::kAckDropped));
+}
+
+BOOST_AUTO_TEST_CASE(dst_type_local_holds_on_the_input_path_and_unicast_does_not) {
+  RuleSpec local = All(VerdictKind::kReject);
+  local.dst_type = AddrTypeMatch{kAddrLocal, false};
+  ExpectConnects(Filter(VerdictKind::kAccept).Add("INPUT", local).Build(), 6, 22, false);
+  RuleSpec unicast = All(VerdictKind::kReject);
+  unicast.dst_type = AddrTypeMatch{kAddrUnicast, false};
+  ExpectConnects(Filter(VerdictKind::kAccept).Add("INPUT", unicast).Build(), 6, 22, true);
+  RuleSpec not_local = All(VerdictKind::kReject);
+  not_local.dst_type = AddrTypeMatch{kAddrLocal, true};
+  ExpectConnects(Filter(VerdictKind::kAccept).Add("INPUT", not_local).Build(), 6, 22, true);
+}
+
+BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
+  Ruleset rs = Builder()
+                   .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
+                   .BaseChain("b", Hook::kInput, 10, VerdictKind::kDrop)
+                   .Add("a", Tcp(22))
+                   .Add("a", Tcp(80))
+                   .Add("b", Tcp(80))
+                   .Build();
+  ExpectConnects(rs, 6, 22, false);
+  ExpectConnects(rs, 6, 80, true);
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 80);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_TEST(e[0].path.size() == 2u);  // both chains' accepts are named
+}
+
+BOOST_AUTO_TEST_CASE(a_conditional_jump_is_followed_both_ways_by_exposure_and_probe_alike) {
+  RuleSpec jump;
+  jump.verdict = VerdictKind::kJump;
+  jump.target = "block";
+  jump.unknown_condition = true;
+  Ruleset rs = Filter(VerdictKind::kDrop)
+                   .UserChain("block")
+                   .Add("INPUT", jump)
+                   .Add("block", Tcp(22, VerdictKind::kDrop))
+                   .Add("INPUT", Tcp(22))
+                   .Build();
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 22);
+  BOOST_REQUIRE(!e.empty());
+  BOOST_TEST(std::all_of(e.begin(), e.end(), [](const ExposureEntry& x) { return x.conditional; }));
+  ProbeResult p = ProbeOf(rs, 6, 22);
+  BOOST_TEST((p.verdict == VerdictKind::kAccept));
+  BOOST_TEST(p.conditional);
+}
+
+BOOST_AUTO_TEST_CASE(a_ruleset_with_only_nat_chains_has_no_filter) {
+  RuleSpec dnat = Tcp(8080, VerdictKind::kDnat);
+  dnat.nat.ports = PortSet::Single(80);
+  Builder b;
+  b.Table("nat").NatChain("PREROUTING", Hook::kPrerouting, -100).NatChain("INPUT", Hook::kInput, 100).Add("PREROUTING", dnat);
+  Ruleset rs = b.Build();
+  ExpectConnects(rs, 6, 22, true);
+  std::vector<ExposureEntry> e = EntriesFor(rs, 6, 22);
+  BOOST_REQUIRE(!e.empty());
+  BOOST_TEST(std::holds_alternative<NoBaseChainDecision>(e[0].opening));
+}
+
+BOOST_AUTO_TEST_CASE(mirror_swaps_the_directions_and_is_its_own_inverse) {
+  InterfaceSpace ifaces = InterfaceSpace::FromRuleset(Ruleset{});
+  FieldCube c = WholeSpace(Family::kIpv4, ifaces);
+  c.dports = PortSet::Single(22);
+  c.saddr = V4("203.0.113.0/24");
+  FieldCube m = Mirror(c);
+  BOOST_TEST((m.sports == PortSet::Single(22)));
+  BOOST_TEST((m.daddr == V4("203.0.113.0/24")));
+  BOOST_TEST((m.iif == ifaces.NoInterface()));
+  FieldCube back = Mirror(m);
+  BOOST_TEST((back.dports == c.dports));
+  BOOST_TEST((back.iif == c.iif));
+  BOOST_TEST((back.oif == c.oif));
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace ghostport::rules
