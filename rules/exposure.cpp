@@ -8,6 +8,7 @@ namespace ghostport::rules {
 
 Exposure ComputeExposure(const Ruleset& ruleset) {
   Exposure out;
+  out.ruleset = &ruleset;
   out.interfaces = InterfaceSpace::FromRuleset(ruleset);
   std::vector<Family> families = CoveredFamilies(ruleset);
   if (families.empty()) out.errors = FindJumpLoops(ruleset);  // otherwise the compile finds them

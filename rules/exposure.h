@@ -32,6 +32,7 @@ struct FamilyExposure {
 };
 
 struct Exposure {
+  const Ruleset* ruleset = nullptr;  // what it was computed from
   InterfaceSpace interfaces;
   std::vector<FamilyExposure> families;
   std::vector<Approximation> approximations;

@@ -110,6 +110,64 @@ void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<Ex
   }
 }
 
+// The destination ports a rule's own match names for a protocol.
+PortSet RulePorts(const Rule& rule, Family family, std::uint8_t protocol) {
+  PortSet out;
+  for (const Cube& c : rule.cubes) {
+    if (c.family == family && c.protocols.Contains(protocol)) out = out.Union(c.dports);
+  }
+  return out;
+}
+
+// A rule accepted only what earlier accepts had not: `-s NET -j ACCEPT`
+// after 2,000 port accepts accepts "every port but those 2,000" from NET,
+// though NET reaches all of them. Where an opening from any source on a
+// superset of the interfaces already accepts ports the rule's own match
+// names, its entries are widened over them: the entries then say what the
+// rule opens (each packet in an entry is accepted, by the rule or before
+// it), and a rule that accepts everything reads as one entry, not one per
+// hole. Only unconditional openings that connect, without translation.
+void FillHoles(std::map<GroupKey, std::vector<Item>>& groups, const Ruleset& ruleset) {
+  auto plain = [](const GroupKey& k) {
+    return !k.conditional && !k.translation && k.protocol >= 0 && k.sports.IsAll() && k.daddr.IsAll() &&
+           (k.handshake == Handshake::kComplete || k.handshake == Handshake::kNotApplicable);
+  };
+  struct Open {
+    AtomSet iif;
+    PortSet ports;
+  };
+  std::map<std::pair<Family, int>, std::vector<Open>> universal;
+  for (const auto& [k, items] : groups) {
+    if (!plain(k)) continue;
+    for (const Item& it : items) {
+      if (!it.saddr.IsAll()) continue;
+      auto& list = universal[{k.family, k.protocol}];
+      auto at = std::find_if(list.begin(), list.end(), [&](const Open& o) { return o.iif == k.iif; });
+      if (at == list.end()) {
+        list.push_back(Open{k.iif, it.dports});
+      } else {
+        at->ports = at->ports.Union(it.dports);
+      }
+    }
+  }
+  if (universal.empty()) return;
+  for (auto& [k, items] : groups) {
+    const RuleRef* r = DecidingRule(k.opening);
+    if (!plain(k) || r == nullptr) continue;
+    auto u = universal.find({k.family, k.protocol});
+    if (u == universal.end()) continue;
+    PortSet covered;
+    for (const Open& o : u->second) {
+      if (k.iif.Subtract(o.iif).empty()) covered = covered.Union(o.ports);
+    }
+    if (covered.empty()) continue;
+    const PortSet fill = covered.Intersect(RulePorts(RuleAt(ruleset, *r), k.family, static_cast<std::uint8_t>(k.protocol)));
+    for (Item& it : items) {
+      if (!it.saddr.IsAll()) it.dports = it.dports.Union(fill);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Decision> Deciders(const ExposureEntry& e) {
@@ -160,6 +218,7 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
       if (!other.empty()) add(-1, other, PortSet::All());
     }
   }
+  if (exposure.ruleset != nullptr) FillHoles(groups, *exposure.ruleset);
   std::vector<ExposureEntry> out;
   for (const auto& [k, items] : groups) EmitGroup(k, items, out);
   // Sort an index, not the (large) entries; ties keep group order.

@@ -434,9 +434,16 @@ class Walker {
             std::vector<Box> skipped = matched;
             for (auto& b : skipped) Trace(b, at, "condition assumed false");
             AddGuard(skipped, Guard::kSkippedJump, ref);
-            region.Add(std::move(skipped));
             for (auto& b : matched) Trace(b, at, "condition assumed to hold");
             AddGuard(matched, Guard::kJumpIf, ref);
+            if (kind == VerdictKind::kJump && !OnStack(t, rule.verdict.target)) {
+              // What comes back the same either way did not depend on the
+              // condition: the two ways join again (bounded forks).
+              std::vector<Box> back = RunChain(t, rule.verdict.target, std::move(matched), accepted);
+              region.Add(JoinForks(std::move(back), std::move(skipped), ref));
+              continue;
+            }
+            region.Add(std::move(skipped));
             break;  // then as unconditional, below
           }
         }
@@ -506,6 +513,61 @@ class Walker {
     Append(fall, region.TakeAll());
     stack_.pop_back();
     return fall;
+  }
+
+  // Parts of `back` (returned from a conditional jump) and of `skipped`
+  // (the same packets had the jump not been taken) that are alike in all but
+  // the fork's own guard: the condition did not matter for them, and they
+  // continue as one, without either guard.
+  static std::vector<Box> JoinForks(std::vector<Box> back, std::vector<Box> skipped, const RuleRef& ref) {
+    const Guard took{Guard::kJumpIf, ref};
+    const Guard not_taken{Guard::kSkippedJump, ref};
+    auto without = [](std::vector<Guard> guards, const Guard& g) {
+      std::erase(guards, g);
+      return guards;
+    };
+    auto alike = [&](const Box& r, const Box& s) {
+      return r.ct == s.ct && r.forward == s.forward && r.dst_local == s.dst_local &&
+             r.untracked_flow == s.untracked_flow && r.conditional == s.conditional && r.handshake == s.handshake &&
+             r.nat == s.nat && r.walk == s.walk && r.accepted_by == s.accepted_by &&
+             without(r.guards, took) == without(s.guards, not_taken);
+    };
+    BoxList returned(std::move(back));
+    std::vector<Box> out;
+    for (Box& s : skipped) {
+      std::vector<CompiledCube> probe{CompiledCube{s.fields, MetaMatch{}}};
+      std::vector<Box> keep;
+      std::vector<FieldCube> rest{s.fields};
+      for (Box& r : returned.TakeIntersecting(probe)) {
+        if (!alike(r, s)) {
+          keep.push_back(std::move(r));
+          continue;
+        }
+        auto common = Intersect(r.fields, s.fields);
+        Box joined = s;
+        joined.fields = std::move(*common);
+        std::erase(joined.guards, not_taken);
+        std::vector<FieldCube> r_rest;
+        SubtractInto(r.fields, joined.fields, r_rest);
+        for (auto& f : r_rest) {
+          Box piece = r;
+          piece.fields = std::move(f);
+          keep.push_back(std::move(piece));
+        }
+        std::vector<FieldCube> s_rest;
+        for (auto& f : rest) SubtractInto(std::move(f), joined.fields, s_rest);
+        rest = std::move(s_rest);
+        out.push_back(std::move(joined));
+      }
+      returned.Add(std::move(keep));
+      for (auto& f : rest) {
+        Box piece = s;
+        piece.fields = std::move(f);
+        out.push_back(std::move(piece));
+      }
+    }
+    Append(out, returned.TakeAll());
+    return out;
   }
 
   bool OnStack(int t, int c) const {
