@@ -541,6 +541,8 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     f.severity = Resolve(f.klass, f.scope, policy);
     f.entries = g.entries;
     f.location = rules::LocationOf(rs, key.rule);
+    // No chain to point at (no filter at all): the input itself is to blame.
+    if (f.location.file.empty() && !rs.inputs.empty()) f.location = {rs.inputs.front(), 1, 1};
     f.rule_text = rules::Describe(rs, key.rule);
     f.chain = ChainName(rs, key.rule);
     f.proto.clear();

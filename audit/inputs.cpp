@@ -1,6 +1,7 @@
 #include "audit/inputs.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +13,7 @@
 #include "audit/clock.h"
 #include "audit/sha256.h"
 #include "parsers/diagnostic.h"
+#include "rules/compiled.h"
 
 #include <sys/stat.h>
 
@@ -59,6 +61,32 @@ std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
   return ReadText(path, err);
 }
 
+// Several inputs describe one host: each must say something (an input
+// without a single table is never read as "nothing is open"), and two
+// iptables-save files cannot both be the host's ruleset for one family.
+bool CheckBundle(const std::string& name, parsers::InputFormat format, const rules::Ruleset& ruleset,
+                 const LoadedInputs& so_far, std::ostream& err) {
+  if (ruleset.tables.empty()) {
+    err << name << ":1:1: error: no firewall table in this input: an empty export means the rules could not be "
+        << "read (iptables-save needs root) or there are none; ghostport never reads an empty input as "
+        << "\"nothing is open\"\n";
+    return false;
+  }
+  if (format != parsers::InputFormat::kIptables) return true;
+  for (rules::Family f : rules::CoveredFamilies(ruleset)) {
+    for (std::size_t i = 0; i < so_far.inputs.size(); ++i) {
+      if (so_far.inputs[i].format != parsers::InputFormat::kIptables) continue;
+      const std::vector<rules::Family> before = so_far.families[i];
+      if (std::find(before.begin(), before.end(), f) == before.end()) continue;
+      err << name << ":1:1: error: a second iptables ruleset for " << rules::FamilyName(f) << " (the first is "
+          << so_far.inputs[i].path << "): one host has one ruleset per family; give iptables-save and "
+          << "ip6tables-save output together, and audit other hosts apart\n";
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
@@ -80,6 +108,13 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       continue;
     }
     std::string name = path == "-" ? "<stdin>" : path;
+    if (std::all_of(text->begin(), text->end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
+      err << name << ":1:1: error: the input is empty: an empty export means the rules could not be read "
+          << "(iptables-save needs root) or there are none; ghostport never reads an empty input as "
+          << "\"nothing is open\"\n";
+      failed = true;
+      continue;
+    }
     std::optional<parsers::InputFormat> format = forced ? forced : parsers::DetectFormat(*text);
     if (!format) {
       err << name << ":1:1: error: cannot tell what kind of ruleset this is; "
@@ -93,8 +128,13 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       failed = true;
       continue;
     }
+    if (!CheckBundle(name, *format, r.ruleset, out, err)) {
+      failed = true;
+      continue;
+    }
     out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')),
                           digest ? Sha256Hex(*text) : std::string(), path == "-" ? "" : ModifiedTime(path)});
+    out.families.push_back(rules::CoveredFamilies(r.ruleset));
     out.ruleset.inputs.push_back(name);
     for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
     for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));

@@ -1,5 +1,6 @@
 #include "audit/probe_command.h"
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <iostream>
@@ -77,7 +78,8 @@ struct PacketError {
 
 class Prober {
  public:
-  explicit Prober(const LoadedInputs& in) : in_(in), ifaces_(rules::InterfaceSpace::FromRuleset(in.ruleset)) {
+  explicit Prober(const LoadedInputs& in)
+      : in_(in), ifaces_(rules::InterfaceSpace::FromRuleset(in.ruleset)), covered_(rules::CoveredFamilies(in.ruleset)) {
     for (rules::Family f : {rules::Family::kIpv4, rules::Family::kIpv6}) {
       compiled_.push_back(rules::Compile(in.ruleset, f, ifaces_));
     }
@@ -125,7 +127,16 @@ class Prober {
       if (!family) family = a->first;
       if (a->first == *family) p.daddr = a->second;
     }
-    p.family = family.value_or(rules::Family::kIpv4);
+    p.family = family.value_or(covered_.empty() ? rules::Family::kIpv4 : covered_.front());
+    if (std::find(covered_.begin(), covered_.end(), p.family) == covered_.end()) {
+      // A family no input covers is neither open nor closed: no answer.
+      std::string have;
+      for (rules::Family f : covered_) have += (have.empty() ? "" : " and ") + std::string(rules::FamilyName(f));
+      error = {r.from.empty() ? 0 : 2, "the input says nothing about " + std::string(rules::FamilyName(p.family)) +
+                                           " packets (it covers " + (have.empty() ? "no family" : have) +
+                                           "): give the ruleset for that family too"};
+      return std::nullopt;
+    }
     p.iif = r.iif;
     return p;
   }
@@ -213,6 +224,7 @@ class Prober {
  private:
   const LoadedInputs& in_;
   rules::InterfaceSpace ifaces_;
+  std::vector<rules::Family> covered_;
   std::vector<rules::CompiledRuleset> compiled_;
 };
 
