@@ -135,6 +135,9 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
   listeners.server.Stop();
   listeners.backend.Stop();
 
+  // Every probe, for reading by hand: NAME.outcomes.tsv in the lab's
+  // directory (kept when something failed).
+  std::string table = "probe\tkernel\tclient\tghostport\tagrees\n";
   std::map<std::string, int> seen;  // kernel observations, for the summary
   std::vector<std::string> report;
   std::vector<std::string> conditional;
@@ -153,6 +156,10 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
     } else {
       judgement.kind = probes[i].proto + ": the kernel could not be measured";
     }
+    table += Describe(probes[i]) + "\t" +
+             (kernel != nullptr ? Describe(*kernel) : std::get<std::string>(observed[i])) + "\t" +
+             outcomes[i].client + "\t" + Describe(answer) + "\t" +
+             (answer.conditional ? "conditional" : judgement.agrees ? "yes" : "no") + "\n";
     if (answer.conditional) {
       conditional.push_back("  CONDITIONAL (not counted" +
                             std::string(judgement.agrees ? ", agrees" : ", differs") + ") " + line);
@@ -168,6 +175,7 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
     ++tally.kinds[judgement.kind];
     report.push_back("  DISAGREE " + line);
   }
+  WriteFile(scratch / (ruleset.name + ".outcomes.tsv"), table);
   tally.probes += static_cast<int>(probes.size());
   tally.conditional += static_cast<int>(conditional.size());
   tally.counted += counted;
