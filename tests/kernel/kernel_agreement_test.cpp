@@ -29,7 +29,7 @@
 // whole-path ones; GHOSTPORT_KERNEL_LABS=N (1-4, default 2) how many labs a
 // group runs on side by side. GHOSTPORT_BIN overrides the ghostport binary
 // under test.
-// Thousands of probes (about 15 minutes on two cores), on one line:
+// Some 150,000 probes (about 10 minutes on two cores), on one line:
 //   GHOSTPORT_KERNEL_SEED=random GHOSTPORT_KERNEL_RULESETS=200
 //   GHOSTPORT_KERNEL_PATH_RULESETS=200 build/tests/kernel/kernel_agreement_test
 //   --run_test=generated_filter_rulesets_agree_with_the_kernel,generated_path_rulesets_agree_with_the_kernel
