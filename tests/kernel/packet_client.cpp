@@ -5,11 +5,21 @@
 //   id<TAB>proto<TAB>dst_addr<TAB>dst_port<TAB>src_addr        (proto: tcp|udp)
 // and sends them all concurrently (non-blocking sockets and poll, at most
 // --max-sockets open at once), each socket bound to src_addr (port 0) first.
-//   tcp: connected -> send "id\n" -> accept; refused (RST or ICMP) or
-//        unreachable/prohibited -> reject; no answer in time -> drop.
+//   tcp: refused (RST or ICMP) or unreachable/prohibited -> refused; no
+//        answer in time -> timeout; connected -> send "id\n", then watch the
+//        connection for a while longer:
+//          the server closes it (it accepted, read the id)  -> connected:closed
+//          a reset or an ICMP error                         -> connected:reset
+//          nothing                                          -> connected:silent
+//        (a reset that answers the client's ACK before poll saw the
+//        connection counts as connected:reset too).
+//        The client's side of a handshake can complete although the server
+//        never accepts (the client's ACK dropped or rejected after the
+//        SYN-ACK got out): only the server's output says it accepted.
 //   udp: connected socket, send "id\n", wait for an ICMP error until the
-//        timeout: error -> reject; otherwise -> sent (the server's output
-//        decides between accept and drop).
+//        timeout: error -> rejected; otherwise -> sent (the server's output
+//        decides between delivered and lost); the send refused with EPERM
+//        (this host's own OUTPUT path dropped it: probes over lo) -> blocked.
 // Prints "id<TAB>result" per probe in input order; anything unexpected is
 // "error:<reason>". Exit 0, or 2 on a bad argument or input line (before
 // anything is sent).
@@ -25,10 +35,12 @@
 #include <iostream>
 #include <linux/errqueue.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <optional>
 #include <poll.h>
 #include <sstream>
 #include <string>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -59,7 +71,8 @@ struct Probe {
   Proto proto = Proto::kTcp;
   SocketAddress destination;
   SocketAddress source;
-  std::string result;  // empty while undecided
+  bool connected = false;  // TCP: the client's side of the handshake completed
+  std::string result;      // empty while undecided
 };
 
 struct Active {
@@ -151,8 +164,8 @@ std::string ErrorResult(const char* step, int error) {
   return std::string("error:") + step + ":" + std::strerror(error);
 }
 
-std::string Classify(const char* step, int error) {
-  return IsRejection(error) ? "reject" : ErrorResult(step, error);
+std::string Classify(const char* step, int error, const char* rejection) {
+  return IsRejection(error) ? rejection : ErrorResult(step, error);
 }
 
 void SendId(int fd, const Probe& probe) {
@@ -198,12 +211,11 @@ int Start(Probe& probe) {
   if (probe.proto == Proto::kTcp) {
     if (rc == 0) {
       SendId(fd, probe);
-      probe.result = "accept";
-      close(fd);
-      return -1;
+      probe.connected = true;
+      return fd;
     }
     if (errno != EINPROGRESS) {
-      probe.result = Classify("connect", errno);
+      probe.result = Classify("connect", errno, "refused");
       close(fd);
       return -1;
     }
@@ -216,7 +228,7 @@ int Start(Probe& probe) {
   }
   const std::string payload = probe.id + "\n";
   if (send(fd, payload.data(), payload.size(), MSG_DONTWAIT) < 0) {
-    probe.result = Classify("send", errno);
+    probe.result = errno == EPERM ? "blocked" : Classify("send", errno, "rejected");
     close(fd);
     return -1;
   }
@@ -249,21 +261,66 @@ std::optional<int> ReadIcmpError(int fd) {
   }
 }
 
-// Handles a poll event. Returns true once the probe is decided.
+// True when a TCP socket whose connect reports `error` had completed the
+// handshake first: the answer to the client's ACK came back so fast (over a
+// veth pair, in the same softirq) that poll never saw it connected. A RST
+// resets only a synchronised connection with ECONNRESET (in SYN-SENT it is
+// ECONNREFUSED); an ICMP error leaves an established connection established.
+bool ConnectedBeforeError(int fd, int error) {
+  if (error == ECONNRESET) return true;
+  tcp_info info{};
+  socklen_t length = sizeof info;
+  if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return false;
+  return info.tcpi_state == TCP_ESTABLISHED;
+}
+
+// A connected TCP probe: the server's close, a reset or an error decides it.
+bool OnConnectedEvent(Probe& probe, int fd, short revents) {
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
+  if (error == 0 && (revents & POLLERR) != 0) error = ReadIcmpError(fd).value_or(ECONNRESET);
+  if (error != 0) {
+    probe.result = "connected:reset";
+    return true;
+  }
+  char buffer[512];
+  while (true) {
+    const ssize_t n = recv(fd, buffer, sizeof buffer, MSG_DONTWAIT);
+    if (n == 0) {
+      probe.result = "connected:closed";
+      return true;
+    }
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return false;
+      probe.result = "connected:reset";
+      return true;
+    }
+  }
+}
+
+// Handles a poll event. Returns true once the probe is decided; a TCP probe
+// that just connected is not decided yet (its deadline may move).
 bool OnEvent(Probe& probe, int fd, short revents) {
+  if (probe.connected) return OnConnectedEvent(probe, fd, revents);
   int error = 0;
   socklen_t length = sizeof error;
   if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length) != 0) error = errno;
   if (error == 0 && (revents & POLLERR) != 0) error = ReadIcmpError(fd).value_or(0);
   if (error != 0) {
-    probe.result = Classify(probe.proto == Proto::kTcp ? "connect" : "recv", error);
+    if (probe.proto == Proto::kTcp && ConnectedBeforeError(fd, error)) {
+      probe.result = "connected:reset";
+    } else {
+      probe.result = probe.proto == Proto::kTcp ? Classify("connect", error, "refused")
+                                                : Classify("recv", error, "rejected");
+    }
     return true;
   }
   if (probe.proto == Proto::kTcp) {
     if ((revents & POLLOUT) != 0) {
       SendId(fd, probe);
-      probe.result = "accept";
-      return true;
+      probe.connected = true;
+      return false;
     }
     if ((revents & (POLLHUP | POLLNVAL)) != 0) {
       probe.result = "error:connect:hangup without an error";
@@ -277,7 +334,13 @@ bool OnEvent(Probe& probe, int fd, short revents) {
   return false;
 }
 
-void OnTimeout(Probe& probe) { probe.result = probe.proto == Proto::kTcp ? "drop" : "sent"; }
+void OnTimeout(Probe& probe) {
+  if (probe.proto == Proto::kUdp) {
+    probe.result = "sent";
+  } else {
+    probe.result = probe.connected ? "connected:silent" : "timeout";
+  }
+}
 
 void Run(std::vector<Probe>& probes, int timeout_ms, int max_sockets) {
   std::vector<Active> active;
@@ -297,7 +360,10 @@ void Run(std::vector<Probe>& probes, int timeout_ms, int max_sockets) {
     polled.clear();
     auto earliest = active.front().deadline;
     for (const Active& a : active) {
-      const short events = probes[a.probe].proto == Proto::kTcp ? POLLOUT : POLLIN;
+      const Probe& probe = probes[a.probe];
+      const short events = probe.proto == Proto::kUdp ? POLLIN
+                           : probe.connected           ? POLLIN | POLLRDHUP
+                                                       : POLLOUT;
       polled.push_back({a.fd, events, 0});
       earliest = std::min(earliest, a.deadline);
     }
@@ -316,7 +382,13 @@ void Run(std::vector<Probe>& probes, int timeout_ms, int max_sockets) {
     for (std::size_t i = 0; i < active.size(); ++i) {
       Probe& probe = probes[active[i].probe];
       bool decided = false;
+      const bool was_connected = probe.connected;
       if (polled[i].revents != 0) decided = OnEvent(probe, active[i].fd, polled[i].revents);
+      if (!was_connected && probe.connected) {
+        // Watch a new connection for at least half the timeout: a reset of
+        // the client's ACK comes at once, the server's close soon after.
+        active[i].deadline = std::max(active[i].deadline, now + timeout / 2);
+      }
       if (!decided && now >= active[i].deadline) {
         OnTimeout(probe);
         decided = true;
@@ -363,6 +435,9 @@ int main(int argc, char** argv) {
   }
   std::signal(SIGPIPE, SIG_IGN);
   RaiseFdLimit();
+  // Ends with the test that started it, even one killed outright.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1) return 2;
 
   std::vector<Probe> probes;
   std::string line;

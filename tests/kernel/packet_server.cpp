@@ -3,9 +3,14 @@
 // Binds a TCP listener (backlog 1024) and a UDP socket on every given port,
 // for IPv4 and IPv6 (separate sockets, IPV6_V6ONLY), and prints one line per
 // probe that reaches it:
+//   id<TAB>proto<TAB>local_address<TAB>local_port
+// where id is
 //   - every UDP datagram's payload (a probe id; a trailing newline is removed);
 //   - for every accepted TCP connection, the first line it sends (at most 64
-//     bytes; the probe id).
+//     bytes; the probe id); the connection is closed once the line is read;
+// and local_address/local_port say where the probe landed: the destination
+// after any NAT (the datagram's destination address from IP_PKTINFO, the
+// accepted socket's local name), so a DNAT or REDIRECT shows.
 // Prints "ready" once every socket is bound. Runs until SIGTERM or SIGINT,
 // then reads whatever is still queued, prints it and exits 0.
 // Exit 2 on a bad argument or a socket that cannot be bound.
@@ -22,6 +27,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -39,18 +45,37 @@ struct Endpoint {
   int fd = -1;
   SocketKind kind = SocketKind::kUdp;
   std::string pending;  // TCP connections: bytes read so far
+  std::string landing;  // TCP connections: "tcp<TAB>address<TAB>port"
 };
 
 volatile std::sig_atomic_t g_stop = 0;
 
 void OnStopSignal(int) { g_stop = 1; }
 
-void PrintId(std::string_view payload) {
+// "proto<TAB>address<TAB>port" for a local socket address.
+std::string Landing(const char* proto, const sockaddr_storage& address) {
+  char text[INET6_ADDRSTRLEN] = "?";
+  int port = 0;
+  if (address.ss_family == AF_INET) {
+    const auto& v4 = reinterpret_cast<const sockaddr_in&>(address);
+    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+    port = ntohs(v4.sin_port);
+  } else if (address.ss_family == AF_INET6) {
+    const auto& v6 = reinterpret_cast<const sockaddr_in6&>(address);
+    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+    port = ntohs(v6.sin6_port);
+  }
+  return std::string(proto) + "\t" + text + "\t" + std::to_string(port);
+}
+
+void PrintId(std::string_view payload, const std::string& landing) {
   while (!payload.empty() && (payload.back() == '\n' || payload.back() == '\r')) {
     payload.remove_suffix(1);
   }
   if (payload.empty()) return;
   std::fwrite(payload.data(), 1, payload.size(), stdout);
+  std::fputc('\t', stdout);
+  std::fputs(landing.c_str(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
 }
@@ -79,6 +104,12 @@ int BindSocket(int family, int type, int port) {
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   if (type == SOCK_DGRAM) {
     setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &kUdpReceiveBuffer, sizeof kUdpReceiveBuffer);
+    // Every datagram's destination address, for the landing.
+    if (family == AF_INET) {
+      setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof one);
+    } else {
+      setsockopt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, &one, sizeof one);
+    }
   }
   int rc = 0;
   if (family == AF_INET) {
@@ -110,16 +141,41 @@ void AcceptAll(int listener, std::vector<Endpoint>& endpoints) {
   while (true) {
     const int fd = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
     if (fd < 0) return;  // EAGAIN, or a connection reset before accept
-    endpoints.push_back({fd, SocketKind::kTcpConnection, {}});
+    sockaddr_storage local{};
+    socklen_t length = sizeof local;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&local), &length);
+    endpoints.push_back({fd, SocketKind::kTcpConnection, {}, Landing("tcp", local)});
   }
 }
 
 void ReceiveAll(int udp) {
-  char buffer[2048];
+  sockaddr_storage bound{};
+  socklen_t length = sizeof bound;
+  getsockname(udp, reinterpret_cast<sockaddr*>(&bound), &length);
   while (true) {
-    const ssize_t n = recv(udp, buffer, sizeof buffer, MSG_DONTWAIT);
+    char buffer[2048];
+    alignas(cmsghdr) char control[256];
+    iovec iov{buffer, sizeof buffer};
+    msghdr message{};
+    message.msg_iov = &iov;
+    message.msg_iovlen = 1;
+    message.msg_control = control;
+    message.msg_controllen = sizeof control;
+    const ssize_t n = recvmsg(udp, &message, MSG_DONTWAIT);
     if (n < 0) return;
-    PrintId(std::string_view(buffer, static_cast<std::size_t>(n)));
+    sockaddr_storage destination = bound;  // the port; the address from pktinfo
+    for (cmsghdr* c = CMSG_FIRSTHDR(&message); c != nullptr; c = CMSG_NXTHDR(&message, c)) {
+      if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+        in_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        reinterpret_cast<sockaddr_in&>(destination).sin_addr = info.ipi_addr;
+      } else if (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_PKTINFO) {
+        in6_pktinfo info{};
+        std::memcpy(&info, CMSG_DATA(c), sizeof info);
+        reinterpret_cast<sockaddr_in6&>(destination).sin6_addr = info.ipi6_addr;
+      }
+    }
+    PrintId(std::string_view(buffer, static_cast<std::size_t>(n)), Landing("udp", destination));
   }
 }
 
@@ -135,7 +191,7 @@ bool ReadConnection(Endpoint& connection) {
     if (connection.pending.find('\n') != std::string::npos) break;
   }
   const std::size_t newline = connection.pending.find('\n');
-  PrintId(std::string_view(connection.pending).substr(0, newline));
+  PrintId(std::string_view(connection.pending).substr(0, newline), connection.landing);
   return true;
 }
 
@@ -183,6 +239,9 @@ int main(int argc, char** argv) {
   }
   RaiseFdLimit();
   std::signal(SIGPIPE, SIG_IGN);
+  // Ends with the test that started it, even one killed outright.
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1) return 2;
   struct sigaction stop{};
   stop.sa_handler = OnStopSignal;  // no SA_RESTART: poll returns EINTR
   sigemptyset(&stop.sa_mask);
@@ -193,9 +252,9 @@ int main(int argc, char** argv) {
   for (const int port : ports) {
     for (const int family : {AF_INET, AF_INET6}) {
       const int tcp = BindSocket(family, SOCK_STREAM, port);
-      if (tcp >= 0) endpoints.push_back({tcp, SocketKind::kTcpListener, {}});
+      if (tcp >= 0) endpoints.push_back({tcp, SocketKind::kTcpListener, {}, {}});
       const int udp = BindSocket(family, SOCK_DGRAM, port);
-      if (udp >= 0) endpoints.push_back({udp, SocketKind::kUdp, {}});
+      if (udp >= 0) endpoints.push_back({udp, SocketKind::kUdp, {}, {}});
     }
   }
   std::fputs("ready\n", stdout);

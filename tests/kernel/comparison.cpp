@@ -1,0 +1,233 @@
+#include "tests/kernel/comparison.h"
+
+#include <iostream>
+#include <sstream>
+
+#include "tests/kernel/ghostport_answer.h"
+#include "tests/kernel/judgement.h"
+#include "tests/kernel/measurement.h"
+#include "tests/kernel/probes.h"
+
+namespace ghostport::kernel_test {
+
+namespace {
+
+constexpr int kClientTimeoutMs = 1500;
+constexpr int kReprobeTimeoutMs = 2500;
+constexpr std::size_t kMaxReportedLines = 40;
+
+std::string Numbered(const std::string& text) {
+  std::ostringstream out;
+  int n = 0;
+  for (const std::string& line : SplitLines(text)) out << "  " << ++n << "\t" << line << "\n";
+  return out.str();
+}
+
+std::string KernelText(const std::variant<Observation, std::string>& observed,
+                       const KernelOutcome& outcome) {
+  const std::string client = " [client " + (outcome.client.empty() ? "-" : outcome.client) + "]";
+  if (const auto* error = std::get_if<std::string>(&observed)) {
+    return "measurement failed: " + *error + client;
+  }
+  return Describe(std::get<Observation>(observed)) + client;
+}
+
+std::string GhostportText(const Answer& answer, const std::variant<Observation, std::string>& expected) {
+  std::string text = Describe(answer);
+  if (const auto* want = std::get_if<Observation>(&expected)) {
+    text += ", i.e. " + Describe(*want);
+  }
+  return text + " (decided by " + DecidingRule(answer) + ")";
+}
+
+// True when the measurement should be repeated: it failed, or it disagrees.
+bool Doubtful(const std::variant<Observation, std::string>& observed,
+              const std::variant<Observation, std::string>& expected) {
+  const auto* kernel = std::get_if<Observation>(&observed);
+  const auto* want = std::get_if<Observation>(&expected);
+  return kernel == nullptr || want == nullptr || !SameObservation(*kernel, *want);
+}
+
+}  // namespace
+
+bool IsIpv6Ruleset(const std::string& text) {
+  for (const std::string& line : SplitLines(text)) {
+    if (line.rfind("#", 0) == 0 && line.find("ip6tables-save") != std::string::npos) return true;
+  }
+  return false;
+}
+
+void GroupTally::Add(const GroupTally& other) {
+  rulesets += other.rulesets;
+  failed_rulesets += other.failed_rulesets;
+  probes += other.probes;
+  conditional += other.conditional;
+  counted += other.counted;
+  verdict_agree += other.verdict_agree;
+  agree += other.agree;
+  unstable += other.unstable;
+  v1_answers += other.v1_answers;
+  for (const auto& [kind, count] : other.kinds) kinds[kind] += count;
+}
+
+std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::path& scratch,
+                           bool print_ruleset_on_failure, GroupTally& tally, std::ostream& out) {
+  ++tally.rulesets;
+  const std::string family = ruleset.ipv6 ? "ipv6" : "ipv4";
+  auto fail = [&](const std::string& why) {
+    ++tally.failed_rulesets;
+    out << "ruleset " << ruleset.name << " (" << family << "): FAILED: " << why << "\n";
+    if (print_ruleset_on_failure) out << Numbered(ruleset.text);
+        return "ruleset " + ruleset.name + ": " + why;
+  };
+
+  const std::vector<int> ports = PortsFor(ruleset.text);
+  const std::vector<Probe> probes = MakeProbes(ports, ruleset.ipv6);
+  const auto asked = AskGhostport(ruleset.path, probes, ruleset.ipv6, scratch);
+  if (const auto* error = std::get_if<std::string>(&asked)) return fail(*error);
+  const Answers& answers = std::get<Answers>(asked);
+
+  if (const std::string error = lab.Load(ruleset.path, ruleset.ipv6, scratch); !error.empty()) {
+    return fail("the kernel refused the ruleset: " + error);
+  }
+  Listeners listeners(lab, ports, scratch);
+  std::vector<KernelOutcome> outcomes = Measure(lab, listeners, probes, kClientTimeoutMs, scratch);
+  std::vector<std::variant<Observation, std::string>> observed;
+  std::vector<std::variant<Observation, std::string>> expected;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    observed.push_back(Observe(probes[i], outcomes[i]));
+    expected.push_back(Expect(probes[i], answers.answers[i]));
+  }
+
+  // Probe every doubtful one once more, few at a time, so a lost ICMP error
+  // or a slow machine cannot pass for an engine bug.
+  std::vector<std::size_t> doubtful;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    if (Doubtful(observed[i], expected[i])) doubtful.push_back(i);
+  }
+  int unstable = 0;
+  std::vector<std::string> notes;
+  if (!doubtful.empty()) {
+    std::vector<Probe> again;
+    for (const std::size_t i : doubtful) {
+      Probe copy = probes[i];
+      copy.id = NextProbeId();
+      again.push_back(copy);
+    }
+    const std::vector<KernelOutcome> second =
+        Measure(lab, listeners, again, kReprobeTimeoutMs, scratch);
+    for (std::size_t j = 0; j < doubtful.size(); ++j) {
+      const std::size_t i = doubtful[j];
+      const auto retry = Observe(again[j], second[j]);
+      const auto* first_seen = std::get_if<Observation>(&observed[i]);
+      const auto* second_seen = std::get_if<Observation>(&retry);
+      const bool same = first_seen != nullptr && second_seen != nullptr &&
+                        SameObservation(*first_seen, *second_seen);
+      if (same) continue;
+      ++unstable;
+      notes.push_back("  note: the kernel's answer to " + Describe(probes[i]) +
+                      " changed on re-probe: " + KernelText(observed[i], outcomes[i]) + " -> " +
+                      KernelText(retry, second[j]));
+      observed[i] = retry;
+      outcomes[i] = second[j];
+    }
+  }
+  listeners.server.Stop();
+  listeners.backend.Stop();
+
+  // Every probe, for reading by hand: NAME.outcomes.tsv in the lab's
+  // directory (kept when something failed).
+  std::string table = "probe\tkernel\tclient\tghostport\tagrees\n";
+  std::map<std::string, int> seen;  // kernel observations, for the summary
+  std::vector<std::string> report;
+  std::vector<std::string> conditional;
+  int counted = 0;
+  int verdict_agree = 0;
+  int agree = 0;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const Answer& answer = answers.answers[i];
+    const auto* kernel = std::get_if<Observation>(&observed[i]);
+    ++seen[kernel != nullptr ? ShortName(*kernel) : "unmeasured"];
+    std::string line = Describe(probes[i]) + ": kernel " + KernelText(observed[i], outcomes[i]) +
+                       "; ghostport " + GhostportText(answer, expected[i]);
+    Judgement judgement;
+    if (kernel != nullptr) {
+      judgement = Judge(probes[i], *kernel, answer, expected[i]);
+    } else {
+      judgement.kind = probes[i].proto + ": the kernel could not be measured";
+    }
+    table += Describe(probes[i]) + "\t" +
+             (kernel != nullptr ? Describe(*kernel) : std::get<std::string>(observed[i])) + "\t" +
+             outcomes[i].client + "\t" + Describe(answer) + "\t" +
+             (answer.conditional ? "conditional" : judgement.agrees ? "yes" : "no") + "\n";
+    if (answer.conditional) {
+      conditional.push_back("  CONDITIONAL (not counted" +
+                            std::string(judgement.agrees ? ", agrees" : ", differs") + ") " + line);
+      continue;
+    }
+    ++counted;
+    if (!answers.v2) ++tally.v1_answers;
+    if (judgement.verdict_agrees) ++verdict_agree;
+    if (judgement.agrees) {
+      ++agree;
+      continue;
+    }
+    ++tally.kinds[judgement.kind];
+    report.push_back("  DISAGREE " + line);
+  }
+  WriteFile(scratch / (ruleset.name + ".outcomes.tsv"), table);
+  tally.probes += static_cast<int>(probes.size());
+  tally.conditional += static_cast<int>(conditional.size());
+  tally.counted += counted;
+  tally.verdict_agree += verdict_agree;
+  tally.agree += agree;
+  tally.unstable += unstable;
+
+  std::ostringstream summary;
+  summary << "ruleset " << ruleset.name << " (" << family << "): " << probes.size()
+          << " probes, " << counted << " counted, " << verdict_agree << " verdict agree, "
+          << agree << " agree";
+  if (!conditional.empty()) summary << ", " << conditional.size() << " conditional";
+  summary << " [kernel:";
+  for (const auto& [name, count] : seen) summary << " " << count << " " << name;
+  summary << "]";
+  if (!answers.v2) summary << " (engine v1 answers)";
+  if (unstable > 0) summary << " (" << unstable << " kernel answers changed on re-probe)";
+  out << summary.str() << "\n";
+  for (const std::string& note : notes) out << note << "\n";
+  auto print = [&out](const std::vector<std::string>& lines) {
+    for (std::size_t i = 0; i < lines.size() && i < kMaxReportedLines; ++i) {
+      out << lines[i] << "\n";
+    }
+    if (lines.size() > kMaxReportedLines) {
+      out << "  ... and " << lines.size() - kMaxReportedLines << " more\n";
+    }
+  };
+  print(conditional);
+  print(report);
+    if (report.empty()) return "";
+  return fail(std::to_string(report.size()) + " of " + std::to_string(counted) +
+              " counted probes disagree with the kernel");
+}
+
+void PrintTally(const GroupTally& tally) {
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - tally.start).count() /
+      1000.0;
+  std::ostringstream out;
+  out << "group " << tally.group << ": " << tally.rulesets << " rulesets, " << tally.probes
+      << " probes, " << tally.counted << " counted (" << tally.conditional
+      << " conditional, listed, not counted), " << tally.verdict_agree << " verdict agree, "
+      << tally.agree << " agree, " << tally.counted - tally.agree << " disagree, "
+      << tally.failed_rulesets << " rulesets failed, " << tally.unstable
+      << " kernel answers changed on re-probe, " << seconds << " s";
+  if (tally.v1_answers > 0) {
+    out << "\n  note: " << tally.v1_answers
+        << " answers had no connects/handshake/path (engine v1): judged as handshake complete, "
+           "path input, no translation";
+  }
+  for (const auto& [kind, count] : tally.kinds) out << "\n  " << count << " x " << kind;
+  std::cout << out.str() << std::endl;
+}
+
+}  // namespace ghostport::kernel_test
