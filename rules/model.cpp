@@ -52,4 +52,11 @@ int Table::FindChain(const std::string& name) const {
   return -1;
 }
 
+int Ruleset::FindSet(const std::string& table, const std::string& name) const {
+  for (size_t i = 0; i < sets.size(); ++i) {
+    if (sets[i].table == table && sets[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 }  // namespace ghostport::rules
