@@ -1,4 +1,4 @@
-#include "parsers/iptables_lowering.h"
+#include "parsers/iptables/iptables_lowering.h"
 
 #include <algorithm>
 #include <filesystem>

@@ -1,4 +1,4 @@
-#include "parsers/iptables_rule.h"
+#include "parsers/iptables/iptables_rule.h"
 
 #include <algorithm>
 #include <array>

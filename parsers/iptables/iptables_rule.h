@@ -20,7 +20,7 @@
 #include <vector>
 
 #include "parsers/diagnostic.h"
-#include "parsers/iptables_reader.h"
+#include "parsers/iptables/iptables_reader.h"
 #include "rules/model.h"
 
 namespace ghostport::parsers {

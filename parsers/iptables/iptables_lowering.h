@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "parsers/diagnostic.h"
-#include "parsers/iptables_reader.h"
+#include "parsers/iptables/iptables_reader.h"
 #include "rules/model.h"
 
 namespace ghostport::parsers {

@@ -1,10 +1,10 @@
-#include "parsers/iptables_lowering.h"
+#include "parsers/iptables/iptables_lowering.h"
 
 #include <algorithm>
 #include <map>
 #include <utility>
 
-#include "parsers/iptables_rule.h"
+#include "parsers/iptables/iptables_rule.h"
 
 namespace ghostport::parsers {
 
