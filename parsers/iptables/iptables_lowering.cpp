@@ -16,47 +16,38 @@ using rules::VerdictKind;
 
 constexpr std::size_t kMaxChainName = 28;  // XT_EXTENSION_MAXNAMELEN - 1
 
-struct TableRow {
-  const char* name;
-  bool evaluated;
-  const char* not_evaluated_reason;
-};
-
-constexpr TableRow kTables[] = {
-    {"filter", true, ""},
-    {"nat", false, "the nat table's effect (port forwards, redirects) is not evaluated yet"},
-    {"mangle", false, "the mangle table's effect (marks, TOS and TTL changes, and any drops there) is not evaluated yet"},
-    {"raw", false, "the raw table's effect (conntrack exemptions, and any drops there) is not evaluated yet"},
-    {"security", false, "the security table's effect (SELinux labels, and any drops there) is not evaluated yet"},
-};
+constexpr const char* kTableNames[] = {"filter", "nat", "mangle", "raw", "security"};
 
 struct BuiltinChainRow {
   const char* table;
   const char* chain;
   Hook hook;
   int priority;
+  rules::ChainType type;
 };
 
 // netfilter's hook priorities: raw -300, mangle -150, dstnat -100,
-// filter 0, security 50, srcnat 100.
+// filter 0, security 50, srcnat 100. The nat table's chains see only a
+// connection's first packet; mangle OUTPUT reroutes a packet whose marks or
+// addresses it changed (iptable_mangle's route hook); the rest filter.
 constexpr BuiltinChainRow kBuiltinChains[] = {
-    {"filter", "INPUT", Hook::kInput, 0},
-    {"filter", "FORWARD", Hook::kForward, 0},
-    {"filter", "OUTPUT", Hook::kOutput, 0},
-    {"nat", "PREROUTING", Hook::kPrerouting, -100},
-    {"nat", "INPUT", Hook::kInput, 100},
-    {"nat", "OUTPUT", Hook::kOutput, -100},
-    {"nat", "POSTROUTING", Hook::kPostrouting, 100},
-    {"mangle", "PREROUTING", Hook::kPrerouting, -150},
-    {"mangle", "INPUT", Hook::kInput, -150},
-    {"mangle", "FORWARD", Hook::kForward, -150},
-    {"mangle", "OUTPUT", Hook::kOutput, -150},
-    {"mangle", "POSTROUTING", Hook::kPostrouting, -150},
-    {"raw", "PREROUTING", Hook::kPrerouting, -300},
-    {"raw", "OUTPUT", Hook::kOutput, -300},
-    {"security", "INPUT", Hook::kInput, 50},
-    {"security", "FORWARD", Hook::kForward, 50},
-    {"security", "OUTPUT", Hook::kOutput, 50},
+    {"filter", "INPUT", Hook::kInput, 0, rules::ChainType::kFilter},
+    {"filter", "FORWARD", Hook::kForward, 0, rules::ChainType::kFilter},
+    {"filter", "OUTPUT", Hook::kOutput, 0, rules::ChainType::kFilter},
+    {"nat", "PREROUTING", Hook::kPrerouting, -100, rules::ChainType::kNat},
+    {"nat", "INPUT", Hook::kInput, 100, rules::ChainType::kNat},
+    {"nat", "OUTPUT", Hook::kOutput, -100, rules::ChainType::kNat},
+    {"nat", "POSTROUTING", Hook::kPostrouting, 100, rules::ChainType::kNat},
+    {"mangle", "PREROUTING", Hook::kPrerouting, -150, rules::ChainType::kFilter},
+    {"mangle", "INPUT", Hook::kInput, -150, rules::ChainType::kFilter},
+    {"mangle", "FORWARD", Hook::kForward, -150, rules::ChainType::kFilter},
+    {"mangle", "OUTPUT", Hook::kOutput, -150, rules::ChainType::kRoute},
+    {"mangle", "POSTROUTING", Hook::kPostrouting, -150, rules::ChainType::kFilter},
+    {"raw", "PREROUTING", Hook::kPrerouting, -300, rules::ChainType::kFilter},
+    {"raw", "OUTPUT", Hook::kOutput, -300, rules::ChainType::kFilter},
+    {"security", "INPUT", Hook::kInput, 50, rules::ChainType::kFilter},
+    {"security", "FORWARD", Hook::kForward, 50, rules::ChainType::kFilter},
+    {"security", "OUTPUT", Hook::kOutput, 50, rules::ChainType::kFilter},
 };
 
 struct PolicyRow {
@@ -69,11 +60,8 @@ constexpr PolicyRow kPolicies[] = {
     {"DROP", VerdictKind::kDrop},
 };
 
-const TableRow* FindTable(std::string_view name) {
-  for (const auto& row : kTables) {
-    if (name == row.name) return &row;
-  }
-  return nullptr;
+bool IsTableName(std::string_view name) {
+  return std::find(std::begin(kTableNames), std::end(kTableNames), name) != std::end(kTableNames);
 }
 
 std::optional<VerdictKind> FindPolicy(std::string_view name) {
@@ -148,7 +136,7 @@ class Lowering {
   void StartTable(const IptablesTable& t);
   void OnChainHeader(const IptablesStatement& s);
   void OnCommand(const IptablesStatement& s);
-  rules::Table FinishTable(const IptablesTable& t, const TableRow& row);
+  rules::Table FinishTable(const IptablesTable& t);
   void ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later);
 
   ChainState* FindChain(std::string_view name);
@@ -206,8 +194,7 @@ rules::Ruleset Lowering::Lower(const IptablesFile& file) {
 }
 
 void Lowering::LowerTable(const IptablesTable& t) {
-  const TableRow* row = FindTable(t.name.text);
-  if (row == nullptr) {
+  if (!IsTableName(t.name.text)) {
     Diagnostic d;
     d.location = {file_name_, t.line, t.name.column};
     d.message = "unknown table " + Quoted(t.name.text) + " (iptables has filter, nat, mangle, raw and security)";
@@ -223,7 +210,7 @@ void Lowering::LowerTable(const IptablesTable& t) {
       OnCommand(s);
     }
   }
-  rules::Table table = FinishTable(t, *row);
+  rules::Table table = FinishTable(t);
   auto earlier = sections_.find(t.name.text);
   if (earlier != sections_.end()) {
     ReplaceEarlierSection(*earlier->second.second, t);
@@ -249,6 +236,7 @@ void Lowering::StartTable(const IptablesTable& t) {
     c.chain.name = row.chain;
     c.chain.hook = row.hook;
     c.chain.priority = row.priority;
+    c.chain.type = row.type;
     c.chain.policy = VerdictKind::kAccept;  // the kernel's default
     c.chain.location = {file_name_, t.line, 1};
     c.builtin = true;
@@ -421,13 +409,11 @@ void Lowering::OnZero(const IptablesStatement& s, IptablesCommand&) {
   Ignore(s, "resets counters, which do not affect what the ruleset accepts");
 }
 
-rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) {
+rules::Table Lowering::FinishTable(const IptablesTable& t) {
   rules::Table table;
   table.name = t.name.text;
   table.family = family_ == Family::kIpv4 ? rules::TableFamily::kIp : rules::TableFamily::kIp6;
   table.location = {file_name_, t.line, 1};
-  table.evaluated = row.evaluated;
-  table.not_evaluated_reason = row.not_evaluated_reason;
   std::map<std::string, int, std::less<>> index;
   for (const ChainState& c : chains_) {
     if (c.deleted) continue;

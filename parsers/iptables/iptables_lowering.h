@@ -6,8 +6,8 @@
 // inserted, policies set, chains flushed and deleted) and lowers the result
 // into the model: one rules::Table per section (family ip or ip6), built-in
 // chains with their hook and priority, user chains, and rules whose jumps
-// are resolved to chain indices. Only the filter table is evaluated; the
-// other tables are lowered fully but marked evaluated=false with the reason.
+// are resolved to chain indices. Every table is evaluated; base chains
+// carry their hook, priority and type (nat, route for mangle OUTPUT, filter).
 // Every input line is accounted for: lowered into the model, recorded in
 // Ruleset::ignored with a reason, or reported as an error. Comments and
 // blank lines are neither.

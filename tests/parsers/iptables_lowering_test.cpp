@@ -143,26 +143,37 @@ struct ExpectedChain {
   const char* chain;
   Hook hook;
   int priority;
+  rules::ChainType type;
 };
 
-BOOST_AUTO_TEST_CASE(every_table_gets_its_builtin_chains_at_netfilter_priorities) {
+BOOST_AUTO_TEST_CASE(every_table_gets_its_builtin_chains_at_netfilter_priorities_with_their_types) {
   ParseResult r = ParseOk("*raw\nCOMMIT\n*mangle\nCOMMIT\n*nat\nCOMMIT\n*filter\nCOMMIT\n*security\nCOMMIT\n");
+  using rules::ChainType;
   const ExpectedChain expected[] = {
-      {"raw", "PREROUTING", Hook::kPrerouting, -300},      {"raw", "OUTPUT", Hook::kOutput, -300},
-      {"mangle", "PREROUTING", Hook::kPrerouting, -150},   {"mangle", "INPUT", Hook::kInput, -150},
-      {"mangle", "FORWARD", Hook::kForward, -150},         {"mangle", "OUTPUT", Hook::kOutput, -150},
-      {"mangle", "POSTROUTING", Hook::kPostrouting, -150}, {"nat", "PREROUTING", Hook::kPrerouting, -100},
-      {"nat", "INPUT", Hook::kInput, 100},                 {"nat", "OUTPUT", Hook::kOutput, -100},
-      {"nat", "POSTROUTING", Hook::kPostrouting, 100},     {"filter", "INPUT", Hook::kInput, 0},
-      {"filter", "FORWARD", Hook::kForward, 0},            {"filter", "OUTPUT", Hook::kOutput, 0},
-      {"security", "INPUT", Hook::kInput, 50},             {"security", "FORWARD", Hook::kForward, 50},
-      {"security", "OUTPUT", Hook::kOutput, 50},
+      {"raw", "PREROUTING", Hook::kPrerouting, -300, ChainType::kFilter},
+      {"raw", "OUTPUT", Hook::kOutput, -300, ChainType::kFilter},
+      {"mangle", "PREROUTING", Hook::kPrerouting, -150, ChainType::kFilter},
+      {"mangle", "INPUT", Hook::kInput, -150, ChainType::kFilter},
+      {"mangle", "FORWARD", Hook::kForward, -150, ChainType::kFilter},
+      {"mangle", "OUTPUT", Hook::kOutput, -150, ChainType::kRoute},
+      {"mangle", "POSTROUTING", Hook::kPostrouting, -150, ChainType::kFilter},
+      {"nat", "PREROUTING", Hook::kPrerouting, -100, ChainType::kNat},
+      {"nat", "INPUT", Hook::kInput, 100, ChainType::kNat},
+      {"nat", "OUTPUT", Hook::kOutput, -100, ChainType::kNat},
+      {"nat", "POSTROUTING", Hook::kPostrouting, 100, ChainType::kNat},
+      {"filter", "INPUT", Hook::kInput, 0, ChainType::kFilter},
+      {"filter", "FORWARD", Hook::kForward, 0, ChainType::kFilter},
+      {"filter", "OUTPUT", Hook::kOutput, 0, ChainType::kFilter},
+      {"security", "INPUT", Hook::kInput, 50, ChainType::kFilter},
+      {"security", "FORWARD", Hook::kForward, 50, ChainType::kFilter},
+      {"security", "OUTPUT", Hook::kOutput, 50, ChainType::kFilter},
   };
   for (const auto& e : expected) {
     BOOST_TEST_CONTEXT(e.table << " " << e.chain) {
       const rules::Chain& c = ChainNamed(TableNamed(r.ruleset, e.table), e.chain);
       BOOST_TEST((c.hook == e.hook));
       BOOST_TEST(c.priority == e.priority);
+      BOOST_TEST((c.type == e.type));
       BOOST_TEST((c.policy == VerdictKind::kAccept));
     }
   }
@@ -172,19 +183,23 @@ BOOST_AUTO_TEST_CASE(every_table_gets_its_builtin_chains_at_netfilter_priorities
   BOOST_TEST(TableNamed(r.ruleset, "security").chains.size() == 3u);
 }
 
-BOOST_AUTO_TEST_CASE(only_the_filter_table_is_evaluated) {
+BOOST_AUTO_TEST_CASE(every_table_is_evaluated) {
   ParseResult r = ParseOk("*nat\n-A PREROUTING -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2\nCOMMIT\n"
                           "*mangle\nCOMMIT\n*raw\nCOMMIT\n*security\nCOMMIT\n*filter\nCOMMIT\n");
-  const rules::Table& nat = TableNamed(r.ruleset, "nat");
-  BOOST_TEST(!nat.evaluated);
-  BOOST_TEST(nat.not_evaluated_reason == "the nat table's effect (port forwards, redirects) is not evaluated yet");
-  BOOST_TEST(ChainNamed(nat, "PREROUTING").rules.size() == 1u);
-  BOOST_TEST(!TableNamed(r.ruleset, "mangle").evaluated);
-  BOOST_TEST(!TableNamed(r.ruleset, "mangle").not_evaluated_reason.empty());
-  BOOST_TEST(!TableNamed(r.ruleset, "raw").evaluated);
-  BOOST_TEST(!TableNamed(r.ruleset, "security").evaluated);
-  BOOST_TEST(TableNamed(r.ruleset, "filter").evaluated);
-  BOOST_TEST(TableNamed(r.ruleset, "filter").not_evaluated_reason.empty());
+  BOOST_TEST(ChainNamed(TableNamed(r.ruleset, "nat"), "PREROUTING").rules.size() == 1u);
+  for (const char* name : {"nat", "mangle", "raw", "security", "filter"}) {
+    BOOST_TEST_CONTEXT(name) {
+      BOOST_TEST(TableNamed(r.ruleset, name).evaluated);
+      BOOST_TEST(TableNamed(r.ruleset, name).not_evaluated_reason.empty());
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(user_chains_keep_the_default_type) {
+  ParseResult r = ParseOk("*nat\n:FWD - [0:0]\n-A PREROUTING -j FWD\nCOMMIT\n");
+  const rules::Chain& fwd = ChainNamed(r.ruleset.tables.at(0), "FWD");
+  BOOST_TEST(!fwd.IsBase());
+  BOOST_TEST((fwd.type == rules::ChainType::kFilter));
 }
 
 BOOST_AUTO_TEST_CASE(ip6tables_input_lowers_to_ip6_tables_and_ipv6_cubes) {
