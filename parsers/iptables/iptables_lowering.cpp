@@ -1,6 +1,7 @@
 #include "parsers/iptables/iptables_lowering.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <utility>
 
@@ -96,6 +97,7 @@ std::string Quoted(std::string_view s) {
 struct RuleOrigin {
   std::optional<IptablesToken> target_chain;
   const IptablesStatement* statement = nullptr;
+  std::vector<IptablesHookLimit> hook_limits;
 };
 
 struct ChainState {
@@ -138,6 +140,7 @@ class Lowering {
   void OnCommand(const IptablesStatement& s);
   rules::Table FinishTable(const IptablesTable& t);
   void ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later);
+  void CheckHookLimits(const std::map<std::string, int, std::less<>>& index);
 
   ChainState* FindChain(std::string_view name);
   ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
@@ -441,9 +444,83 @@ rules::Table Lowering::FinishTable(const IptablesTable& t) {
         }
       }
     }
+  }
+  CheckHookLimits(index);
+  for (ChainState& c : chains_) {
+    if (c.deleted) continue;
     table.chains[static_cast<std::size_t>(index[c.chain.name])].rules = std::move(c.rules);
   }
   return table;
+}
+
+// A rule whose target or match netfilter allows only on some hooks (DNAT:
+// PREROUTING and OUTPUT) is refused in a base chain of another hook, and so
+// is a jump that lets another hook reach a user chain holding it: the nft
+// backend of iptables-restore reports the jump's line (the legacy one the
+// COMMIT). Both become explicit unknowns.
+void Lowering::CheckHookLimits(const std::map<std::string, int, std::less<>>& index) {
+  std::vector<ChainState*> by_index(index.size(), nullptr);
+  for (ChainState& c : chains_) {
+    if (!c.deleted) by_index[static_cast<std::size_t>(index.find(c.chain.name)->second)] = &c;
+  }
+  // The rule of a base chain through which a hook first reaches each chain.
+  struct Via {
+    ChainState* chain = nullptr;
+    std::size_t rule = 0;
+  };
+  constexpr std::size_t kHooks = 6;
+  std::vector<std::array<std::optional<Via>, kHooks>> reached(by_index.size());
+  auto jump_target = [](const rules::Rule& r) {
+    const bool jumps = r.verdict.kind == VerdictKind::kJump || r.verdict.kind == VerdictKind::kGoto;
+    return jumps ? r.verdict.target : -1;
+  };
+  for (ChainState* base : by_index) {
+    if (!base->builtin || !base->chain.hook) continue;
+    const auto h = static_cast<std::size_t>(*base->chain.hook);
+    for (std::size_t i = 0; i < base->rules.size(); ++i) {
+      std::vector<int> stack = {jump_target(base->rules[i])};
+      while (!stack.empty()) {
+        const int t = stack.back();
+        stack.pop_back();
+        if (t < 0 || reached[static_cast<std::size_t>(t)][h]) continue;
+        reached[static_cast<std::size_t>(t)][h] = Via{base, i};
+        for (const rules::Rule& r : by_index[static_cast<std::size_t>(t)]->rules) stack.push_back(jump_target(r));
+      }
+    }
+  }
+  std::vector<std::pair<ChainState*, std::size_t>> refused;  // rules to make explicit unknowns
+  for (std::size_t ci = 0; ci < by_index.size(); ++ci) {
+    ChainState& c = *by_index[ci];
+    for (std::size_t i = 0; i < c.origins.size(); ++i) {
+      for (const IptablesHookLimit& limit : c.origins[i].hook_limits) {
+        const std::string allowed = IptablesHookNames(limit.hooks);
+        if (c.builtin && c.chain.hook) {
+          if ((limit.hooks & IptablesHookBit(*c.chain.hook)) != 0) continue;
+          Error(*c.origins[i].statement, limit.at.column,
+                limit.what + " is only valid in " + allowed + " (or a user chain reached only from there); " +
+                    "iptables-restore refuses it in " + c.chain.name);
+          refused.emplace_back(&c, i);
+          continue;
+        }
+        for (std::size_t h = 0; h < kHooks; ++h) {
+          const std::optional<Via>& via = reached[ci][h];
+          if (!via || (limit.hooks & IptablesHookBit(static_cast<Hook>(h))) != 0) continue;
+          const RuleOrigin& jump = via->chain->origins[via->rule];
+          if (std::find(refused.begin(), refused.end(), std::make_pair(via->chain, via->rule)) != refused.end()) {
+            continue;  // one error per jump
+          }
+          Error(*jump.statement, jump.target_chain->column,
+                "chain " + Quoted(c.chain.name) + " is reached from " + via->chain->chain.name +
+                    " here, but " + limit.what + " on line " + std::to_string(c.origins[i].statement->line) +
+                    " is only valid in " + allowed + "; iptables-restore refuses this jump");
+          refused.emplace_back(via->chain, via->rule);
+        }
+      }
+    }
+  }
+  for (const auto& [chain, i] : refused) {
+    chain->rules[i] = IptablesRuleWithErrors(*chain->origins[i].statement, file_name_, family_);
+  }
 }
 
 void Lowering::ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later) {
@@ -497,7 +574,7 @@ void Lowering::AddRule(ChainState& chain, std::size_t position, const IptablesSt
   }
   const auto at = static_cast<std::ptrdiff_t>(position);
   chain.rules.insert(chain.rules.begin() + at, std::move(c.rule));
-  chain.origins.insert(chain.origins.begin() + at, RuleOrigin{c.target_chain, &s});
+  chain.origins.insert(chain.origins.begin() + at, RuleOrigin{c.target_chain, &s, std::move(c.hook_limits)});
 }
 
 void Lowering::Declare(ChainState& chain, const IptablesStatement& s) {

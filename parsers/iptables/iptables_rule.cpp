@@ -32,15 +32,9 @@ void RuleParser::Run() {
   command_->only_family = only_family_;
   if (rule_command && has_errors_) {
     // Keep the rule as an explicit unknown: it never vanishes.
-    rules::Rule& rule = command_->rule;
-    rule = rules::Rule();
-    rule.cubes = {rules::Cube::Any(context_.family)};
-    rule.conditions.push_back({std::string(statement_.text), "the rule has errors", LocationOf(0)});
-    rule.verdict.kind = VerdictKind::kUnknown;
-    rule.verdict.reason = "the rule has errors";
-    rule.location = {context_.file_name, statement_.line, 1};
-    rule.text = statement_.text;
+    command_->rule = IptablesRuleWithErrors(statement_, context_.file_name, context_.family);
     command_->target_chain.reset();
+    command_->hook_limits.clear();
     command_->rule_has_errors = true;
   }
 }
@@ -78,8 +72,14 @@ void RuleParser::ParseModuleOption(std::size_t first, bool negated) {
   if (!first_rule_option_) first_rule_option_ = pos_;
   const std::string_view name = tokens_[pos_].text;
   if (where_ == Context::kTarget && target_takes_options_) {
-    if (negated) return Fatal(first, "\"!\" cannot negate the target option " + Quote(pos_));
-    return ConsumeUnknownOption(target_->option_spans, first);
+    const TargetRow* row = target_->row;
+    const TargetOption* option = row != nullptr ? FindTargetOption(*row, name) : nullptr;
+    if (option != nullptr || row == nullptr || !row->only_listed_options) {
+      if (negated) return Fatal(first, "\"!\" cannot negate the target option " + Quote(pos_));
+      if (option != nullptr) return ApplyTargetOption(*option, first);
+      return ConsumeUnknownOption(target_->option_spans, first);
+    }
+    // Not the target's: iptables offers it to the matches next.
   }
   ModuleUse* owner = nullptr;
   const ModuleOption* option = nullptr;
@@ -98,6 +98,9 @@ void RuleParser::ParseModuleOption(std::size_t first, bool negated) {
   if (where_ == Context::kModule) {
     return Fatal(pos_,
                  "unknown option " + Quote(pos_) + " for the " + std::string(modules_[where_module_].name) + " match");
+  }
+  if (where_ == Context::kTarget && target_ && target_->row != nullptr && target_takes_options_) {
+    return Fatal(pos_, "unknown option " + Quote(pos_) + " for the " + std::string(target_->row->name) + " target");
   }
   Fatal(pos_, "unknown option " + Quote(pos_));
 }
@@ -144,6 +147,21 @@ void RuleParser::ApplyModuleOption(ModuleUse& m, const ModuleOption& option, std
     if (!TakeValue(use, option.negatable, option.free_text)) return;
   }
   (this->*option.handler)(m, use);
+}
+
+void RuleParser::ApplyTargetOption(const TargetOption& option, std::size_t first) {
+  OptionUse use{first, pos_, {}, false};
+  const std::uint32_t bit = std::uint32_t{1} << (&option - target_->row->options.data());
+  if ((target_->seen & bit) != 0) {
+    Error(pos_, Quote(pos_) + " can only be given once for the " + std::string(target_->row->name) + " target");
+  }
+  target_->seen |= bit;
+  ++pos_;
+  for (int k = 0; k < option.arity; ++k) {
+    if (!TakeValue(use, false, false)) return;
+  }
+  target_->option_spans.push_back({use.first, use.last()});
+  (this->*option.handler)(use);
 }
 
 // An option ghostport does not know, of a match or target that takes
@@ -323,5 +341,19 @@ std::optional<IptablesCommand> ParseIptablesCommand(const IptablesStatement& sta
 }
 
 bool IsIptablesTargetName(std::string_view name) { return iptables::FindTarget(name) != nullptr; }
+
+rules::Rule IptablesRuleWithErrors(const IptablesStatement& statement, const std::string& file_name,
+                                   rules::Family family) {
+  // The condition's column: the statement's first token, as LocationOf(0).
+  const int column = statement.tokens.empty() ? 1 : statement.tokens[0].column;
+  rules::Rule rule;
+  rule.cubes = {rules::Cube::Any(family)};
+  rule.conditions.push_back({std::string(statement.text), "the rule has errors", {file_name, statement.line, column}});
+  rule.verdict.kind = rules::VerdictKind::kUnknown;
+  rule.verdict.reason = "the rule has errors";
+  rule.location = {file_name, statement.line, 1};
+  rule.text = statement.text;
+  return rule;
+}
 
 }  // namespace ghostport::parsers

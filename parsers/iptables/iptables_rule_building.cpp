@@ -101,6 +101,8 @@ void RuleParser::BuildVerdict(rules::Rule& rule) {
   if (row != nullptr) {
     verdict.kind = row->kind;
     verdict.reason = row->reason;
+    CheckTargetPlace(*row, name_token);
+    if (row->finish != nullptr) (this->*row->finish)(verdict);
   } else if (IsUserChain(name)) {
     verdict.kind = VerdictKind::kJump;
     command_->target_chain = tokens_[name_token];

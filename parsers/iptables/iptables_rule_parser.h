@@ -119,11 +119,30 @@ struct ModuleRow {
   const char* condition_reason;
 };
 
+struct TargetOption {
+  std::string_view name;
+  int arity;
+  CoreHandler handler;
+};
+
+// Checks a target's options at the end of the line and completes its verdict.
+using TargetFinisher = void (RuleParser::*)(rules::Verdict&);
+
 struct TargetRow {
   std::string_view name;
   VerdictKind kind;
   bool takes_options;
   const char* reason;  // for kUnknown
+  // Options read one by one; with `only_listed_options` any other option is
+  // not the target's (it may belong to a match), otherwise it is taken as
+  // written into the verdict's text.
+  std::span<const TargetOption> options = {};
+  bool only_listed_options = false;
+  TargetFinisher finish = nullptr;
+  // Where netfilter accepts the target: the only table (nullptr: any) and
+  // the hooks (bits IptablesHookBit(h); 0: any) of the chains that may use it.
+  const char* table = nullptr;
+  std::uint8_t hooks = 0;
 };
 
 struct ConditionReason {
@@ -137,6 +156,16 @@ struct TargetUse {
   bool is_goto = false;
   const TargetRow* row = nullptr;  // nullptr: not a target iptables knows (a chain, or unknown)
   std::vector<TokenSpan> option_spans;
+  std::uint32_t seen = 0;  // options given (bit i: row->options[i]), to catch repeats
+};
+
+// What a NAT target's --to-destination, --to-source or --to-ports says.
+struct NatSpec {
+  std::optional<AddressSet> addresses;
+  std::optional<PortSet> ports;
+  std::size_t token = 0;  // the value
+  // PORT-PORT/BASE with BASE above PORT: ports are shifted by an offset.
+  bool shifted = false;
 };
 
 struct ProtocolUse {
@@ -201,11 +230,25 @@ class RuleParser {
   void OnDestinationRange(ModuleUse& m, const OptionUse& use);
   void AsCondition(ModuleUse& m, const OptionUse& use);
 
+  // Target option handlers and finishers (kTargets; iptables_rule_targets.cpp).
+  void OnToDestination(const OptionUse& use);
+  void OnToSource(const OptionUse& use);
+  void OnToPorts(const OptionUse& use);
+  void OnNatRandom(const OptionUse& use);
+  void OnTargetFlag(const OptionUse& use);
+  void OnNotrack(const OptionUse& use);
+  void FinishDnat(rules::Verdict& verdict);
+  void FinishSnat(rules::Verdict& verdict);
+  void FinishMasquerade(rules::Verdict& verdict);
+  void FinishRedirect(rules::Verdict& verdict);
+  void FinishCt(rules::Verdict& verdict);
+
  private:
   void ParseOne();
   void ParseCoreOption(const CoreOption& core, std::size_t first, bool negated);
   void ParseModuleOption(std::size_t first, bool negated);
   void ApplyModuleOption(ModuleUse& m, const ModuleOption& option, std::size_t first, bool negated);
+  void ApplyTargetOption(const TargetOption& option, std::size_t first);
   bool FindOwner(std::string_view name, ModuleUse*& owner, const ModuleOption*& option);
   void ConsumeUnknownOption(std::vector<TokenSpan>& spans, std::size_t first);
   bool TakeValue(OptionUse& use, bool negatable, bool free_text);
@@ -232,6 +275,11 @@ class RuleParser {
   void ApplyPortOption(ModuleUse& m, const OptionUse& use, PortSet& field);
   void AddTcpFlags(const rules::TcpFlagsMatch& flags, const OptionUse& use);
   void ApplyRange(const OptionUse& use, AddressSet& field);
+  std::optional<NatSpec> ParseNatTo(std::size_t token);
+  std::optional<PortSet> ParseNatPorts(std::string_view text, std::size_t token, bool allow_base, bool& shifted);
+  std::optional<AddressSet> ParseNatAddresses(std::string_view text, std::size_t token);
+  void CheckNatPortProtocol(const NatSpec& spec);
+  void CheckTargetPlace(const TargetRow& row, std::size_t name_token);
 
   bool IsBang(std::size_t i) const;
   bool StartsQuoted(const IptablesToken& t) const;
@@ -294,6 +342,10 @@ class RuleParser {
   std::vector<ModuleUse> modules_;
   std::optional<TargetUse> target_;
   bool target_takes_options_ = false;
+  std::optional<NatSpec> nat_;  // --to-destination, --to-source, --to-ports
+  bool nat_to_given_ = false;   // even when its value had errors
+  bool nat_random_ = false;     // --random
+  bool notrack_ = false;        // CT --notrack
 };
 
 // Lookups in the tables (iptables_rule_tables.cpp); nullptr when absent.
@@ -303,6 +355,7 @@ const ModuleOption* FindModuleOption(const ModuleRow* row, std::string_view name
 // The match "-p NUMBER" loads implicitly when an option needs it.
 const ModuleRow* ImplicitModule(std::uint8_t protocol);
 const TargetRow* FindTarget(std::string_view name);
+const TargetOption* FindTargetOption(const TargetRow& row, std::string_view name);
 // Why a match that became a condition cannot be modelled.
 std::string ConditionReasonFor(const ModuleUse& m);
 

@@ -193,9 +193,38 @@ constexpr ConditionReason kConditionReasons[] = {
     {"condition", "condition flags are runtime state and are not modelled"},
 };
 
-constexpr const char* kNatReason = "destination NAT (port forwards) is not evaluated yet";
-constexpr const char* kSnatReason = "source NAT is not evaluated yet";
 constexpr const char* kQueueReason = "a userspace program decides the verdict of queued packets";
+constexpr const char* kPrefixReason = "prefix mapping is not modelled";
+
+constexpr TargetOption kDnatOptions[] = {
+    {"--to-destination", 1, &RuleParser::OnToDestination},
+    {"--random", 0, &RuleParser::OnNatRandom},
+    {"--persistent", 0, &RuleParser::OnTargetFlag},
+};
+constexpr TargetOption kSnatOptions[] = {
+    {"--to-source", 1, &RuleParser::OnToSource},
+    {"--random", 0, &RuleParser::OnTargetFlag},
+    {"--random-fully", 0, &RuleParser::OnTargetFlag},
+    {"--persistent", 0, &RuleParser::OnTargetFlag},
+};
+constexpr TargetOption kMasqueradeOptions[] = {
+    {"--to-ports", 1, &RuleParser::OnToPorts},
+    {"--random", 0, &RuleParser::OnTargetFlag},
+    {"--random-fully", 0, &RuleParser::OnTargetFlag},
+};
+constexpr TargetOption kRedirectOptions[] = {
+    {"--to-ports", 1, &RuleParser::OnToPorts},
+    {"--random", 0, &RuleParser::OnNatRandom},
+};
+// CT's other options (--helper, --zone, --ctevents, --timeout, ...) are
+// taken as written: they do not change what the ruleset accepts.
+constexpr TargetOption kCtOptions[] = {
+    {"--notrack", 0, &RuleParser::OnNotrack},
+};
+
+using rules::Hook;
+constexpr std::uint8_t kDstNatHooks = IptablesHookBit(Hook::kPrerouting) | IptablesHookBit(Hook::kOutput);
+constexpr std::uint8_t kSrcNatHooks = IptablesHookBit(Hook::kInput) | IptablesHookBit(Hook::kPostrouting);
 
 constexpr TargetRow kTargets[] = {
     {"ACCEPT", VerdictKind::kAccept, false, ""},
@@ -217,8 +246,6 @@ constexpr TargetRow kTargets[] = {
     {"TCPMSS", VerdictKind::kContinue, true, ""},
     {"TCPOPTSTRIP", VerdictKind::kContinue, true, ""},
     {"SET", VerdictKind::kContinue, true, ""},
-    {"CT", VerdictKind::kContinue, true, ""},
-    {"NOTRACK", VerdictKind::kContinue, false, ""},
     {"TTL", VerdictKind::kContinue, true, ""},
     {"HL", VerdictKind::kContinue, true, ""},
     {"CHECKSUM", VerdictKind::kContinue, true, ""},
@@ -228,14 +255,21 @@ constexpr TargetRow kTargets[] = {
     {"LED", VerdictKind::kContinue, true, ""},
     {"RATEEST", VerdictKind::kContinue, true, ""},
     {"HMARK", VerdictKind::kContinue, true, ""},
+    // Connection tracking exemption (raw table only): CT --notrack is
+    // kNotrack, CT without it kContinue.
+    {"NOTRACK", VerdictKind::kNotrack, false, "", {}, false, nullptr, "raw", 0},
+    {"CT", VerdictKind::kContinue, true, "", kCtOptions, false, &RuleParser::FinishCt, "raw", 0},
+    // NAT (nat table only, each in the hooks netfilter allows it in).
+    {"DNAT", VerdictKind::kDnat, true, "", kDnatOptions, true, &RuleParser::FinishDnat, "nat", kDstNatHooks},
+    {"REDIRECT", VerdictKind::kRedirect, true, "", kRedirectOptions, true, &RuleParser::FinishRedirect, "nat",
+     kDstNatHooks},
+    {"SNAT", VerdictKind::kSnat, true, "", kSnatOptions, true, &RuleParser::FinishSnat, "nat", kSrcNatHooks},
+    {"MASQUERADE", VerdictKind::kSnat, true, "", kMasqueradeOptions, true, &RuleParser::FinishMasquerade, "nat",
+     IptablesHookBit(Hook::kPostrouting)},
+    {"NETMAP", VerdictKind::kUnknown, true, kPrefixReason, {}, false, nullptr, "nat", 0},
     // Targets whose effect the engine cannot model.
-    {"DNAT", VerdictKind::kUnknown, true, kNatReason},
-    {"SNAT", VerdictKind::kUnknown, true, kSnatReason},
-    {"MASQUERADE", VerdictKind::kUnknown, true, kSnatReason},
-    {"NETMAP", VerdictKind::kUnknown, true, "address mapping (NAT) is not evaluated yet"},
-    {"REDIRECT", VerdictKind::kUnknown, true, "redirects to the host itself are not evaluated yet"},
-    {"DNPT", VerdictKind::kUnknown, true, "IPv6 prefix translation is not evaluated yet"},
-    {"SNPT", VerdictKind::kUnknown, true, "IPv6 prefix translation is not evaluated yet"},
+    {"DNPT", VerdictKind::kUnknown, true, kPrefixReason},
+    {"SNPT", VerdictKind::kUnknown, true, kPrefixReason},
     {"NFQUEUE", VerdictKind::kUnknown, true, kQueueReason},
     {"QUEUE", VerdictKind::kUnknown, false, kQueueReason},
     {"TPROXY", VerdictKind::kUnknown, true, "transparent proxying is not modelled"},
@@ -243,6 +277,18 @@ constexpr TargetRow kTargets[] = {
     {"SYNPROXY", VerdictKind::kUnknown, true, "the SYN proxy's verdict is not modelled"},
     {"CLUSTERIP", VerdictKind::kUnknown, true, "cluster IP balancing is not modelled"},
 };
+
+// Every target's options fit in TargetUse::seen.
+constexpr bool TargetsFit() {
+  for (const auto& row : kTargets) {
+    if (row.options.size() > 32) return false;
+    for (const auto& option : row.options) {
+      if (option.arity < 0 || static_cast<std::size_t>(option.arity) > OptionValues::kMax) return false;
+    }
+  }
+  return true;
+}
+static_assert(TargetsFit(), "a target's option table outgrew OptionValues or TargetUse::seen");
 
 constexpr std::array<const CoreOption*, 128> kCoreOptionsByLetter = [] {
   std::array<const CoreOption*, 128> by_letter{};
@@ -287,6 +333,13 @@ const ModuleRow* ImplicitModule(std::uint8_t protocol) {
 const TargetRow* FindTarget(std::string_view name) {
   for (const auto& row : kTargets) {
     if (SameName(name, row.name)) return &row;
+  }
+  return nullptr;
+}
+
+const TargetOption* FindTargetOption(const TargetRow& row, std::string_view name) {
+  for (const auto& option : row.options) {
+    if (SameName(name, option.name)) return &option;
   }
   return nullptr;
 }

@@ -1,4 +1,5 @@
 #include "parsers/iptables/iptables_lowering.h"
+#include "tests/parsers/iptables_test_helpers.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -13,91 +14,13 @@
 namespace ghostport::parsers {
 namespace {
 
+using namespace testing;  // NOLINT: the suite's helpers
 using rules::AddressSet;
 using rules::Family;
 using rules::Hook;
 using rules::PortSet;
 using rules::ProtocolSet;
 using rules::VerdictKind;
-
-constexpr const char* kFile = "t.rules";
-
-std::string Rendered(const ParseResult& r) {
-  std::string out;
-  for (const auto& d : r.diagnostics) out += Render(d);
-  return out;
-}
-
-// Parses `text` and fails on any diagnostic.
-ParseResult ParseOk(const std::string& text, Family family = Family::kIpv4) {
-  ParseResult r = ParseIptablesSave(text, kFile, family);
-  BOOST_TEST_REQUIRE(Rendered(r) == "");
-  return r;
-}
-
-std::string Errors(const std::string& text, Family family = Family::kIpv4) {
-  return Rendered(ParseIptablesSave(text, kFile, family));
-}
-
-// A filter section around `body`; body lines start at line 2.
-std::string Filter(const std::string& body) { return "*filter\n" + body + "COMMIT\n"; }
-
-// The diagnostic Render prints, spelled out.
-std::string Diag(int line, int column, const std::string& message, const std::string& source,
-                 const std::string& severity = "error") {
-  return std::string(kFile) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + severity + ": " +
-         message + "\n" + source + "\n" + std::string(static_cast<std::size_t>(column - 1), ' ') + "^\n";
-}
-
-// The errors of one rule line at line 2 of a filter section.
-std::string LineErrors(const std::string& line, Family family = Family::kIpv4) {
-  return Errors(Filter(line + "\n"), family);
-}
-
-const rules::Table& TableNamed(const rules::Ruleset& rs, const std::string& name) {
-  auto it = std::find_if(rs.tables.begin(), rs.tables.end(), [&](const rules::Table& t) { return t.name == name; });
-  BOOST_TEST_REQUIRE((it != rs.tables.end()));
-  return *it;
-}
-
-const rules::Chain& ChainNamed(const rules::Table& t, const std::string& name) {
-  int i = t.FindChain(name);
-  BOOST_TEST_REQUIRE(i >= 0);
-  return t.chains[static_cast<std::size_t>(i)];
-}
-
-// The one rule of INPUT after parsing `line` in a filter section.
-rules::Rule OneRule(const std::string& line, Family family = Family::kIpv4) {
-  ParseResult r = ParseOk(Filter(line + "\n"), family);
-  const rules::Chain& input = ChainNamed(TableNamed(r.ruleset, "filter"), "INPUT");
-  BOOST_TEST_REQUIRE(input.rules.size() == 1u);
-  return input.rules[0];
-}
-
-rules::Cube OneCube(const std::string& line, Family family = Family::kIpv4) {
-  rules::Rule rule = OneRule(line, family);
-  BOOST_TEST_REQUIRE(rule.cubes.size() == 1u);
-  return rule.cubes[0];
-}
-
-AddressSet Net(const std::string& cidr, Family family = Family::kIpv4) {
-  std::optional<rules::Cidr> c = rules::ParseCidr(family, cidr);
-  BOOST_TEST_REQUIRE(c.has_value());
-  return AddressSet::OfCidr(*c);
-}
-
-AddressSet Range(const std::string& lo, const std::string& hi) {
-  return AddressSet::OfRange(Family::kIpv4, *rules::ParseIpv4(lo), *rules::ParseIpv4(hi));
-}
-
-PortSet Ports(std::uint16_t lo, std::uint16_t hi) { return PortSet::Range(lo, hi); }
-PortSet Port(std::uint16_t p) { return PortSet::Single(p); }
-ProtocolSet Proto(std::uint8_t p) { return ProtocolSet::Single(p); }
-
-std::string Only(const rules::Rule& rule) {
-  BOOST_TEST_REQUIRE(rule.conditions.size() == 1u);
-  return rule.conditions[0].description;
-}
 
 // ---------------------------------------------------------------------------
 
@@ -670,23 +593,6 @@ BOOST_AUTO_TEST_CASE(targets_and_their_text) {
   rules::Rule after = OneRule("-A INPUT -j ACCEPT -p tcp --dport 22");
   BOOST_TEST((after.cubes.at(0).dports == Port(22)));
   BOOST_TEST(after.verdict.text == "ACCEPT");
-}
-
-BOOST_AUTO_TEST_CASE(nat_targets_are_unknown_with_a_reason) {
-  ParseResult r = ParseOk(
-      "*nat\n"
-      "-A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80\n"
-      "-A POSTROUTING -o eth0 -j MASQUERADE\n"
-      "-A PREROUTING -p tcp --dport 80 -j REDIRECT --to-ports 3128\n"
-      "COMMIT\n");
-  const rules::Table& nat = r.ruleset.tables[0];
-  const rules::Rule& dnat = ChainNamed(nat, "PREROUTING").rules.at(0);
-  BOOST_TEST((dnat.verdict.kind == VerdictKind::kUnknown));
-  BOOST_TEST(dnat.verdict.text == "DNAT --to-destination 10.0.0.2:80");
-  BOOST_TEST(dnat.verdict.reason == "destination NAT (port forwards) is not evaluated yet");
-  BOOST_TEST(ChainNamed(nat, "POSTROUTING").rules.at(0).verdict.reason == "source NAT is not evaluated yet");
-  BOOST_TEST(ChainNamed(nat, "PREROUTING").rules.at(1).verdict.reason ==
-             "redirects to the host itself are not evaluated yet");
 }
 
 BOOST_AUTO_TEST_CASE(a_rule_with_errors_stays_in_its_chain_as_an_unknown) {
