@@ -120,8 +120,9 @@ struct CommandRow {
 
 class Lowering {
  public:
-  Lowering(const std::string& file_name, Family family, std::vector<Diagnostic>& diagnostics)
-      : file_name_(file_name), family_(family), diagnostics_(diagnostics) {}
+  Lowering(const std::string& file_name, Family family, std::vector<Diagnostic>& diagnostics,
+           const IpsetDump* ipsets)
+      : file_name_(file_name), family_(family), diagnostics_(diagnostics), sets_(ipsets, ruleset_.sets) {}
 
   rules::Ruleset Lower(const IptablesFile& file);
 
@@ -161,6 +162,7 @@ class Lowering {
   Family family_;
   std::vector<Diagnostic>& diagnostics_;
   rules::Ruleset ruleset_;
+  IptablesSets sets_;  // fills ruleset_.sets
   // Lowered sections by table name; a later section of the same table
   // replaces an earlier one, as iptables-restore flushes it.
   std::vector<std::optional<rules::Table>> tables_;
@@ -231,6 +233,7 @@ void Lowering::StartTable(const IptablesTable& t) {
   context_.file_name = file_name_;
   context_.family = family_;
   context_.table = std::string(t.name.text);
+  context_.sets = &sets_;
   chains_.clear();
   appends_.clear();
   for (const auto& row : kBuiltinChains) {
@@ -748,25 +751,25 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
 }  // namespace
 
 rules::Ruleset LowerIptables(const IptablesFile& file, const std::string& file_name, Family family,
-                             std::vector<Diagnostic>& diagnostics) {
-  return Lowering(file_name, family, diagnostics).Lower(file);
+                             std::vector<Diagnostic>& diagnostics, const IpsetDump* ipsets) {
+  return Lowering(file_name, family, diagnostics, ipsets).Lower(file);
+}
+
+ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, const IptablesOptions& options) {
+  ParseResult result;
+  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
+  const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
+  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
+  SortDiagnostics(result.diagnostics);
+  return result;
 }
 
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, Family family) {
-  ParseResult result;
-  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
-  SortDiagnostics(result.diagnostics);
-  return result;
+  return ParseIptablesSave(text, file_name, IptablesOptions{family, nullptr});
 }
 
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name) {
-  ParseResult result;
-  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
-  const Family family = GuessIptablesFamily(file).value_or(Family::kIpv4);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
-  SortDiagnostics(result.diagnostics);
-  return result;
+  return ParseIptablesSave(text, file_name, IptablesOptions{});
 }
 
 std::optional<Family> GuessIptablesFamily(std::string_view text) {

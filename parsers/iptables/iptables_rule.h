@@ -21,6 +21,7 @@
 
 #include "parsers/diagnostic.h"
 #include "parsers/iptables/iptables_reader.h"
+#include "parsers/iptables/iptables_sets.h"
 #include "rules/model.h"
 
 namespace ghostport::parsers {
@@ -42,6 +43,9 @@ struct IptablesRuleContext {
   std::string table;                        // "filter"
   std::vector<std::string> builtin_chains;  // of this table
   std::set<std::string, std::less<>> user_chains;  // declared anywhere in the table section
+  // The ipsets the file names (global, like ipset's own): -m set matches
+  // resolve against it. Null: -m set becomes an unknown condition.
+  IptablesSets* sets = nullptr;
 };
 
 // A hook as a bit, for sets of hooks.

@@ -37,6 +37,9 @@ void RuleParser::Finish() {
 
 void RuleParser::BuildRule() {
   CheckModuleProtocols();
+  FinishModules();
+  ResolveStates();
+  ResolveSets();
   rules::Rule& rule = command_->rule;
   BuildVerdict(rule);
   BuildCubes(rule);
@@ -47,6 +50,31 @@ void RuleParser::BuildRule() {
   }
   rule.location = {context_.file_name, statement_.line, 1};
   rule.text = statement_.text;
+}
+
+void RuleParser::FinishModules() {
+  for (std::size_t i = 0; i < modules_.size(); ++i) {
+    if (modules_[i].row != nullptr && modules_[i].row->finish != nullptr) (this->*modules_[i].row->finish)(modules_[i]);
+  }
+}
+
+// State tests hold together. A test naming a virtual state ("NEW,DNAT": the
+// state is NEW or the connection was DNATed) lowers into ct_states and
+// ct_nat when it is the rule's only state test and not negated; otherwise
+// it cannot be one cube's test and stays a condition.
+void RuleParser::ResolveStates() {
+  for (const CtStateTest& t : ct_tests_) {
+    if (t.nat == 0) {
+      ct_states_ &= t.negated ? static_cast<std::uint8_t>(rules::kCtAll & ~t.states) : t.states;
+    } else if (ct_tests_.size() == 1 && !t.negated) {
+      ct_states_ = t.states;
+      ct_nat_ = t.nat;
+    } else {
+      ModuleUse& m = modules_[t.module];
+      m.has_condition = true;
+      m.condition_spans.push_back(t.span);
+    }
+  }
 }
 
 void RuleParser::CheckModuleProtocols() {
@@ -124,13 +152,15 @@ void RuleParser::BuildCubes(rules::Rule& rule) {
     cube_.protocols = protocol_->negated ? p.Complement() : std::move(p);
   }
   cube_.ct_states = ct_states_;
+  cube_.ct_nat = ct_nat_;
   cube_.tcp_flags = tcp_flags_;
   cube_.later_fragments_only = later_fragments_only_;
+  cube_.sets = std::move(set_matches_);
   auto is_empty = [](const rules::Cube& c) {
     return c.protocols.empty() || c.sports.empty() || c.dports.empty() || c.saddr.empty() || c.daddr.empty() ||
-           c.ct_states == 0;
+           (c.ct_states == 0 && c.ct_nat == 0);
   };
-  if (either_ports_.empty()) {  // the usual case: one cube
+  if (either_ports_.empty() && set_choices_.empty()) {  // the usual case: one cube
     if (!is_empty(cube_)) rule.cubes.push_back(std::move(cube_));
     return;
   }
@@ -153,6 +183,18 @@ void RuleParser::BuildCubes(rules::Rule& rule) {
       by_destination.dports = by_destination.dports.Intersect(either.ports);
       next.push_back(std::move(by_source));
       next.push_back(std::move(by_destination));
+    }
+    cubes = std::move(next);
+  }
+  // A list:set: one cube per member it may match through.
+  for (const std::vector<rules::SetMatch>& choice : set_choices_) {
+    std::vector<rules::Cube> next;
+    for (const rules::Cube& c : cubes) {
+      for (const rules::SetMatch& member : choice) {
+        rules::Cube with = c;
+        with.sets.push_back(member);
+        next.push_back(std::move(with));
+      }
     }
     cubes = std::move(next);
   }

@@ -124,4 +124,45 @@ void RuleParser::ApplyRange(const OptionUse& use, AddressSet& field) {
   field = field.Intersect(use.negated ? range.Complement() : range);
 }
 
+void RuleParser::NoEffect(ModuleUse&, const OptionUse&) {}
+
+void RuleParser::OnSourceType(ModuleUse& m, const OptionUse& use) {
+  m.option_spans.push_back({use.first, use.last()});
+  if (std::optional<rules::AddrTypeMatch> test = ParseAddrTypes(use)) m.src_type = *test;
+}
+
+void RuleParser::OnDestinationType(ModuleUse& m, const OptionUse& use) {
+  m.option_spans.push_back({use.first, use.last()});
+  if (std::optional<rules::AddrTypeMatch> test = ParseAddrTypes(use)) m.dst_type = *test;
+}
+
+void RuleParser::OnLimitIface(ModuleUse& m, const OptionUse& use) {
+  m.option_spans.push_back({use.first, use.last()});
+  if (m.limit_iface) {
+    return Error(use.option, "--limit-iface-in and --limit-iface-out cannot be used together");
+  }
+  m.limit_iface = use.option;
+}
+
+// An address type test lowers into the cube; limited to the packet's
+// interface it is a condition, and netfilter allows it only on the hooks
+// where that interface exists.
+void RuleParser::FinishAddrtype(ModuleUse& m) {
+  constexpr std::uint32_t kTypeOptions = 0b11;  // --src-type, --dst-type in kAddrtypeOptions
+  if ((m.seen & kTypeOptions) == 0) return Error(m.name_token, "the addrtype match needs --src-type or --dst-type");
+  if (m.limit_iface) {
+    const bool in = Text(*m.limit_iface) == "--limit-iface-in";
+    using rules::Hook;
+    const std::uint8_t hooks =
+        in ? IptablesHookBit(Hook::kPrerouting) | IptablesHookBit(Hook::kInput) | IptablesHookBit(Hook::kForward)
+           : IptablesHookBit(Hook::kOutput) | IptablesHookBit(Hook::kForward) | IptablesHookBit(Hook::kPostrouting);
+    command_->hook_limits.push_back({hooks, tokens_[*m.limit_iface], "the addrtype option " + Quote(*m.limit_iface)});
+    m.has_condition = true;
+    m.condition_spans = m.option_spans;
+    return;
+  }
+  if (m.src_type) AddAddrType(cube_.src_type, *m.src_type);
+  if (m.dst_type) AddAddrType(cube_.dst_type, *m.dst_type);
+}
+
 }  // namespace ghostport::parsers::iptables

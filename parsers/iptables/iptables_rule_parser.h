@@ -82,11 +82,20 @@ struct ModuleUse {
   bool has_condition = false;
   std::uint32_t seen = 0;        // options given (bit i: row->options[i]), to catch repeats
   bool has_port_option = false;  // multiport takes one of --sports/--dports/--ports
+  // addrtype: the tests read, and --limit-iface-in/-out (whose token is
+  // kept), which make the whole match a condition.
+  std::optional<rules::AddrTypeMatch> src_type;
+  std::optional<rules::AddrTypeMatch> dst_type;
+  std::optional<std::size_t> limit_iface;
+  std::vector<TokenSpan> option_spans;  // addrtype: every option, for that condition
+  std::optional<TokenSpan> return_nomatch;  // set: --return-nomatch
 };
 
 class RuleParser;
 using CoreHandler = void (RuleParser::*)(const OptionUse&);
 using ModuleHandler = void (RuleParser::*)(ModuleUse&, const OptionUse&);
+// Checks a match's options at the end of the line.
+using ModuleFinisher = void (RuleParser::*)(ModuleUse&);
 
 struct CoreOption {
   std::string_view short_name;
@@ -117,6 +126,7 @@ struct ModuleRow {
   // Options not in `options` are part of a condition, not errors.
   bool unknown_options_are_conditions;
   const char* condition_reason;
+  ModuleFinisher finish = nullptr;
 };
 
 struct TargetOption {
@@ -157,6 +167,26 @@ struct TargetUse {
   const TargetRow* row = nullptr;  // nullptr: not a target iptables knows (a chain, or unknown)
   std::vector<TokenSpan> option_spans;
   std::uint32_t seen = 0;  // options given (bit i: row->options[i]), to catch repeats
+};
+
+// One conntrack state test (--state, --ctstate), resolved at the end of the
+// line: virtual states (SNAT, DNAT) lower into the cube only in a rule's
+// one and only positive state test.
+struct CtStateTest {
+  std::uint8_t states = 0;
+  std::uint8_t nat = 0;  // CtNat bits
+  bool negated = false;
+  std::size_t module = 0;  // index in RuleParser::modules_
+  TokenSpan span;
+};
+
+// One --match-set, resolved at the end of the line against the ipsets.
+struct SetUse {
+  std::size_t name = 0;   // the set's name token
+  std::vector<bool> src;  // the directions: true "src", false "dst"
+  bool negated = false;
+  std::size_t module = 0;  // index in RuleParser::modules_
+  TokenSpan span;
 };
 
 // What a NAT target's --to-destination, --to-source or --to-ports says.
@@ -229,6 +259,15 @@ class RuleParser {
   void OnSourceRange(ModuleUse& m, const OptionUse& use);
   void OnDestinationRange(ModuleUse& m, const OptionUse& use);
   void AsCondition(ModuleUse& m, const OptionUse& use);
+  void NoEffect(ModuleUse& m, const OptionUse& use);
+  void OnSourceType(ModuleUse& m, const OptionUse& use);
+  void OnDestinationType(ModuleUse& m, const OptionUse& use);
+  void OnLimitIface(ModuleUse& m, const OptionUse& use);
+  void FinishAddrtype(ModuleUse& m);
+  void OnMatchSet(ModuleUse& m, const OptionUse& use);
+  void OnDeprecatedSet(ModuleUse& m, const OptionUse& use);
+  void OnReturnNomatch(ModuleUse& m, const OptionUse& use);
+  void FinishSet(ModuleUse& m);
 
   // Target option handlers and finishers (kTargets; iptables_rule_targets.cpp).
   void OnToDestination(const OptionUse& use);
@@ -237,6 +276,7 @@ class RuleParser {
   void OnNatRandom(const OptionUse& use);
   void OnTargetFlag(const OptionUse& use);
   void OnNotrack(const OptionUse& use);
+  void OnSetTargetChange(const OptionUse& use);
   void FinishDnat(rules::Verdict& verdict);
   void FinishSnat(rules::Verdict& verdict);
   void FinishMasquerade(rules::Verdict& verdict);
@@ -260,6 +300,11 @@ class RuleParser {
   void Finish();
   void BuildRule();
   void CheckModuleProtocols();
+  void FinishModules();
+  void ResolveStates();
+  void ResolveSets();
+  void ResolveSet(const SetUse& use);
+  bool CheckSetName(std::size_t token, const Ipset*& set);
   void BuildVerdict(rules::Rule& rule);
   void BuildCubes(rules::Rule& rule);
   void BuildConditions(rules::Rule& rule) const;
@@ -272,6 +317,9 @@ class RuleParser {
   std::optional<rules::InterfaceMatch> ParseInterface(const OptionUse& use);
   std::optional<std::uint8_t> ParseTcpFlags(std::size_t token);
   void ParseStates(ModuleUse& m, const OptionUse& use, bool allow_nat_states);
+  std::optional<rules::AddrTypeMatch> ParseAddrTypes(const OptionUse& use);
+  void AddAddrType(std::optional<rules::AddrTypeMatch>& field, const rules::AddrTypeMatch& test);
+  std::optional<std::vector<bool>> ParseSetDirections(std::size_t token);
   void ApplyPortOption(ModuleUse& m, const OptionUse& use, PortSet& field);
   void AddTcpFlags(const rules::TcpFlagsMatch& flags, const OptionUse& use);
   void ApplyRange(const OptionUse& use, AddressSet& field);
@@ -335,6 +383,13 @@ class RuleParser {
   };
   std::vector<EitherPorts> either_ports_;
   std::uint8_t ct_states_ = rules::kCtAll;
+  std::uint8_t ct_nat_ = 0;
+  std::vector<CtStateTest> ct_tests_;
+  std::vector<SetUse> set_uses_;
+  std::vector<rules::SetMatch> set_matches_;  // each holds in every cube
+  // A positive match on a list:set holds when one of its members matches:
+  // each entry is such a choice, multiplying the cubes.
+  std::vector<std::vector<rules::SetMatch>> set_choices_;
   std::optional<rules::TcpFlagsMatch> tcp_flags_;
   bool never_matches_ = false;
   std::vector<rules::Condition> extra_conditions_;

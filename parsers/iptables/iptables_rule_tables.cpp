@@ -97,6 +97,28 @@ constexpr ModuleOption kAhOptions[] = {
     {"--ahres", "", 0, false, false, &RuleParser::AsCondition},
 };
 
+constexpr ModuleOption kAddrtypeOptions[] = {
+    // --src-type and --dst-type first: FinishAddrtype looks for them by bit.
+    {"--src-type", "", 1, true, false, &RuleParser::OnSourceType},
+    {"--dst-type", "", 1, true, false, &RuleParser::OnDestinationType},
+    {"--limit-iface-in", "", 0, false, false, &RuleParser::OnLimitIface},
+    {"--limit-iface-out", "", 0, false, false, &RuleParser::OnLimitIface},
+};
+constexpr ModuleOption kSetOptions[] = {
+    // --match-set and --set first: FinishSet looks for them by bit.
+    {"--match-set", "", 2, true, false, &RuleParser::OnMatchSet},
+    {"--set", "", 2, true, false, &RuleParser::OnDeprecatedSet},
+    {"--return-nomatch", "", 0, false, false, &RuleParser::OnReturnNomatch},
+    {"--update-counters", "", 0, true, false, &RuleParser::NoEffect},
+    {"--update-subcounters", "", 0, true, false, &RuleParser::NoEffect},
+    {"--packets-eq", "", 1, true, false, &RuleParser::AsCondition},
+    {"--packets-lt", "", 1, false, false, &RuleParser::AsCondition},
+    {"--packets-gt", "", 1, false, false, &RuleParser::AsCondition},
+    {"--bytes-eq", "", 1, true, false, &RuleParser::AsCondition},
+    {"--bytes-lt", "", 1, false, false, &RuleParser::AsCondition},
+    {"--bytes-gt", "", 1, false, false, &RuleParser::AsCondition},
+};
+
 constexpr const char* kIcmpReason = "ICMP types are not modelled";
 
 // The matches ghostport reads option by option. Any other -m NAME is a
@@ -116,6 +138,11 @@ constexpr ModuleRow kModules[] = {
     {"icmp6", kIcmp6Options, kIcmp6, false, false, kIcmpReason},
     {"esp", kEspOptions, kEsp, false, true, "IPsec SPIs are not modelled"},
     {"ah", kAhOptions, kAh, false, true, "IPsec SPIs are not modelled"},
+    {"addrtype", kAddrtypeOptions, {}, false, false,
+     "address types limited to the packet's interface (--limit-iface-in, --limit-iface-out) are not modelled",
+     &RuleParser::FinishAddrtype},
+    {"set", kSetOptions, {}, false, false, "set element counters are runtime state and are not modelled",
+     &RuleParser::FinishSet},
 };
 
 // Every option's values fit in OptionValues, and every match's options in
@@ -148,10 +175,8 @@ constexpr ConditionReason kConditionReasons[] = {
     {"hashlimit", "rate limits are not modelled"},
     {"connlimit", "connection counts are runtime state and are not modelled"},
     {"recent", "recently-seen address lists are runtime state and are not modelled"},
-    {"set", "ipset contents not given"},
     {"mark", "packet marks are set elsewhere"},
     {"connmark", "connection marks are set elsewhere"},
-    {"addrtype", "address types depend on the host's addresses, which are not given"},
     {"string", "payload string matches are not modelled"},
     {"u32", "payload (u32) matches are not modelled"},
     {"bpf", "BPF programs are not modelled"},
@@ -218,6 +243,12 @@ constexpr TargetOption kRedirectOptions[] = {
 };
 // CT's other options (--helper, --zone, --ctevents, --timeout, ...) are
 // taken as written: they do not change what the ruleset accepts.
+// SET's other options (--map-set, --timeout, --exist, ...) do not change
+// what is in a set.
+constexpr TargetOption kSetTargetOptions[] = {
+    {"--add-set", 2, &RuleParser::OnSetTargetChange},
+    {"--del-set", 2, &RuleParser::OnSetTargetChange},
+};
 constexpr TargetOption kCtOptions[] = {
     {"--notrack", 0, &RuleParser::OnNotrack},
 };
@@ -245,7 +276,7 @@ constexpr TargetRow kTargets[] = {
     {"ECN", VerdictKind::kContinue, true, ""},
     {"TCPMSS", VerdictKind::kContinue, true, ""},
     {"TCPOPTSTRIP", VerdictKind::kContinue, true, ""},
-    {"SET", VerdictKind::kContinue, true, ""},
+    {"SET", VerdictKind::kContinue, true, "", kSetTargetOptions},
     {"TTL", VerdictKind::kContinue, true, ""},
     {"HL", VerdictKind::kContinue, true, ""},
     {"CHECKSUM", VerdictKind::kContinue, true, ""},

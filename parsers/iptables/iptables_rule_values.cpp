@@ -55,13 +55,6 @@ std::optional<int> MaskPrefix(Family family, rules::u128 mask) {
   return prefix;
 }
 
-// conntrack's virtual states SNAT and DNAT, in any case.
-bool IsNatState(std::string_view name) {
-  std::string upper(name);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return upper == "SNAT" || upper == "DNAT";
-}
-
 bool HasLetter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
 }
@@ -241,14 +234,13 @@ std::optional<std::uint8_t> RuleParser::ParseTcpFlags(std::size_t token) {
 
 void RuleParser::ParseStates(ModuleUse& m, const OptionUse& use, bool allow_nat_states) {
   const std::size_t v = use.values[0];
-  std::uint8_t bits = 0;
-  bool nat_state = false;
+  CtStateTest test;
   bool ok = true;
   ForEachItem(Text(v), ',', [&](std::string_view name) {
     if (std::optional<std::uint8_t> bit = CtStateBit(name)) {
-      bits |= *bit;
-    } else if (allow_nat_states && IsNatState(name)) {
-      nat_state = true;
+      test.states |= *bit;
+    } else if (std::optional<std::uint8_t> nat = allow_nat_states ? CtNatBit(name) : std::nullopt) {
+      test.nat |= *nat;
     } else {
       Error(v, "unknown conntrack state \"" + std::string(name) + "\"");
       ok = false;
@@ -256,14 +248,77 @@ void RuleParser::ParseStates(ModuleUse& m, const OptionUse& use, bool allow_nat_
     return ok;
   });
   if (!ok) return;
-  if (nat_state) {
-    // "NEW or DNAT" cannot be split into a state set and a condition: the
-    // whole test is a condition.
-    m.has_condition = true;
-    m.condition_spans.push_back({use.first, use.last()});
-    return;
+  test.negated = use.negated;
+  test.module = static_cast<std::size_t>(&m - modules_.data());
+  test.span = {use.first, use.last()};
+  ct_tests_.push_back(test);
+}
+
+// --src-type / --dst-type TYPE[,TYPE...]: the address is one of the types.
+std::optional<rules::AddrTypeMatch> RuleParser::ParseAddrTypes(const OptionUse& use) {
+  const std::size_t v = use.values[0];
+  if (use.negated && use.first == use.option) {
+    // "--src-type ! LOCAL": iptables reads "!" as the type.
+    Error(use.option + 1, "\"!\" goes before " + Quote(use.option) + " (iptables reads it here as a type)");
+    return std::nullopt;
   }
-  ct_states_ &= use.negated ? static_cast<std::uint8_t>(rules::kCtAll & ~bits) : bits;
+  rules::AddrTypeMatch test;
+  test.negated = use.negated;
+  bool ok = true;
+  ForEachItem(Text(v), ',', [&](std::string_view name) {
+    std::optional<std::uint16_t> bit = AddrTypeBit(name);
+    if (!bit) {
+      Error(v, "unknown address type \"" + std::string(name) + "\"");
+      ok = false;
+    } else if (context_.family == Family::kIpv6 && !AddrTypeWorksForIpv6(*bit)) {
+      Error(v, "the address type " + std::string(AddrTypeName(*bit)) +
+                   " cannot be tested in ip6tables (the kernel refuses it)");
+      ok = false;
+    } else {
+      test.types |= *bit;
+    }
+    return ok;
+  });
+  if (!ok) return std::nullopt;
+  return test;
+}
+
+// Two tests of one address: the address is of a type both allow.
+void RuleParser::AddAddrType(std::optional<rules::AddrTypeMatch>& field, const rules::AddrTypeMatch& test) {
+  constexpr std::uint16_t kAllTypes = 0x0fff;
+  auto allowed = [](const rules::AddrTypeMatch& t) {
+    return t.negated ? static_cast<std::uint16_t>(kAllTypes & ~t.types) : t.types;
+  };
+  if (!field) {
+    field = test;
+  } else if (field->negated && test.negated) {
+    field->types |= test.types;
+  } else {
+    field = rules::AddrTypeMatch{static_cast<std::uint16_t>(allowed(*field) & allowed(test)), false};
+    if (field->types == 0) never_matches_ = true;
+  }
+}
+
+// src,dst,...: one direction per dimension of the set, at most six. As
+// iptables reads them, only the first three letters count ("srcx" is src).
+std::optional<std::vector<bool>> RuleParser::ParseSetDirections(std::size_t token) {
+  constexpr std::size_t kMaxDimensions = 6;  // IPSET_DIM_MAX
+  std::vector<bool> src;
+  bool ok = true;
+  ForEachItem(Text(token), ',', [&](std::string_view item) {
+    if (src.size() == kMaxDimensions) {
+      Error(token, "more than 6 directions in " + Quote(token));
+      ok = false;
+    } else if (item.substr(0, 3) == "src" || item.substr(0, 3) == "dst") {
+      src.push_back(item.substr(0, 3) == "src");
+    } else {
+      Error(token, "bad direction \"" + std::string(item) + "\" in " + Quote(token) + ": each is \"src\" or \"dst\"");
+      ok = false;
+    }
+    return ok;
+  });
+  if (!ok) return std::nullopt;
+  return src;
 }
 
 }  // namespace ghostport::parsers::iptables

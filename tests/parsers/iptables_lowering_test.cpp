@@ -502,10 +502,7 @@ BOOST_AUTO_TEST_CASE(conntrack_states_and_their_negation) {
   BOOST_TEST(OneCube("-A INPUT -m state --state NEW -m conntrack --ctstate NEW,INVALID").ct_states == rules::kCtNew);
 }
 
-BOOST_AUTO_TEST_CASE(nat_states_and_other_conntrack_options_are_conditions) {
-  rules::Rule dnat = OneRule("-A INPUT -m conntrack --ctstate NEW,DNAT -j ACCEPT");
-  BOOST_TEST(dnat.cubes.at(0).ct_states == rules::kCtAll);
-  BOOST_TEST(Only(dnat) == "-m conntrack --ctstate NEW,DNAT");
+BOOST_AUTO_TEST_CASE(negated_nat_states_and_other_conntrack_options_are_conditions) {
   BOOST_TEST(Only(OneRule("-A INPUT -m conntrack ! --ctstate snat")) == "-m conntrack ! --ctstate snat");
   rules::Rule status = OneRule("-A INPUT -m conntrack --ctstate NEW --ctstatus ASSURED --ctorigdst 10.0.0.1 -j ACCEPT");
   BOOST_TEST(status.cubes.at(0).ct_states == rules::kCtNew);
@@ -545,18 +542,14 @@ BOOST_AUTO_TEST_CASE(unknown_modules_are_conditions_quoted_as_written) {
   BOOST_TEST(Only(mark) == "-m mark ! --mark 0x1/0xff");
   BOOST_TEST(mark.conditions[0].reason == "packet marks are set elsewhere");
 
-  rules::Rule set = OneRule("-A INPUT -m set --match-set blocklist src,dst -j DROP");
-  BOOST_TEST(Only(set) == "-m set --match-set blocklist src,dst");
-  BOOST_TEST(set.conditions[0].reason == "ipset contents not given");
-
   BOOST_TEST(Only(OneRule(R"(-A INPUT -m string --algo bm --string "GET /x" -j DROP)")) ==
              R"(-m string --algo bm --string "GET /x")");
   BOOST_TEST(Only(OneRule("-A INPUT -m limit -j ACCEPT")) == "-m limit");
   rules::Rule unknown = OneRule("-A INPUT -m frobnicate --level 3 -j ACCEPT");
   BOOST_TEST(unknown.conditions.at(0).reason == "the frobnicate match is not modelled");
-  rules::Rule two = OneRule("-A INPUT -m addrtype --dst-type LOCAL -m owner --uid-owner 0 -j ACCEPT");
+  rules::Rule two = OneRule("-A INPUT -m time --timestart 09:00 -m owner --uid-owner 0 -j ACCEPT");
   BOOST_TEST_REQUIRE(two.conditions.size() == 2u);
-  BOOST_TEST(two.conditions[0].description == "-m addrtype --dst-type LOCAL");
+  BOOST_TEST(two.conditions[0].description == "-m time --timestart 09:00");
   BOOST_TEST(two.conditions[1].description == "-m owner --uid-owner 0");
 }
 
