@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "parsers/iptables_lowering.h"
+#include "parsers/iptables/iptables_lowering.h"
 
 namespace ghostport::parsers {
 

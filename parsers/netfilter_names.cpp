@@ -61,6 +61,27 @@ constexpr BitsRow kCtStates[] = {
     {"UNTRACKED", rules::kCtUntracked},
 };
 
+constexpr BitsRow kCtNatStates[] = {
+    {"SNAT", rules::kCtNatSnat},
+    {"DNAT", rules::kCtNatDnat},
+};
+
+struct AddrTypeRow {
+  const char* name;
+  std::uint16_t bit;
+  bool ipv6;  // the kernel's addrtype match can test it for IPv6
+};
+
+// The routing table's address types (RTN_*), as addrtype names them.
+constexpr AddrTypeRow kAddrTypes[] = {
+    {"UNSPEC", rules::kAddrUnspec, true},         {"UNICAST", rules::kAddrUnicast, true},
+    {"LOCAL", rules::kAddrLocal, true},           {"BROADCAST", rules::kAddrBroadcast, false},
+    {"ANYCAST", rules::kAddrAnycast, true},       {"MULTICAST", rules::kAddrMulticast, true},
+    {"BLACKHOLE", rules::kAddrBlackhole, false},  {"UNREACHABLE", rules::kAddrUnreachable, true},
+    {"PROHIBIT", rules::kAddrProhibit, false},    {"THROW", rules::kAddrThrow, false},
+    {"NAT", rules::kAddrNat, false},              {"XRESOLVE", rules::kAddrXresolve, false},
+};
+
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -109,6 +130,29 @@ std::optional<std::uint16_t> ServicePort(std::string_view name) {
 std::optional<std::uint8_t> TcpFlagBits(std::string_view name) { return FindBits(kTcpFlags, name); }
 
 std::optional<std::uint8_t> CtStateBit(std::string_view name) { return FindBits(kCtStates, name); }
+
+std::optional<std::uint8_t> CtNatBit(std::string_view name) { return FindBits(kCtNatStates, name); }
+
+std::optional<std::uint16_t> AddrTypeBit(std::string_view name) {
+  for (const auto& row : kAddrTypes) {
+    if (EqualsIgnoreCase(row.name, name)) return row.bit;
+  }
+  return std::nullopt;
+}
+
+bool AddrTypeWorksForIpv6(std::uint16_t bit) {
+  for (const auto& row : kAddrTypes) {
+    if (row.bit == bit) return row.ipv6;
+  }
+  return false;
+}
+
+const char* AddrTypeName(std::uint16_t bit) {
+  for (const auto& row : kAddrTypes) {
+    if (row.bit == bit) return row.name;
+  }
+  return "?";
+}
 
 std::optional<std::uint64_t> ParseXtablesNumber(std::string_view text, std::uint64_t max) {
   int base = 10;

@@ -1,7 +1,7 @@
 // Names netfilter front ends read: IP protocol names, service (port) names,
-// TCP flag names and conntrack state names. Each is a built-in table: the
-// host's /etc/protocols and /etc/services are never read, so a ruleset reads
-// the same everywhere. The service table holds common names only (see
+// TCP flag names, conntrack state names and address types. Each is a
+// built-in table: the host's /etc/protocols and /etc/services are never
+// read, so a ruleset reads the same everywhere. The service table holds common names only (see
 // kServices in the .cpp); a name outside it is reported, never guessed.
 #pragma once
 
@@ -30,8 +30,19 @@ std::optional<std::uint16_t> ServicePort(std::string_view name);
 std::optional<std::uint8_t> TcpFlagBits(std::string_view name);
 
 // "NEW" → kCtNew ... "UNTRACKED" → kCtUntracked. Case-insensitive. SNAT and
-// DNAT (conntrack's virtual states) are not here: they are not modelled.
+// DNAT (conntrack's virtual states) are CtNatBit's.
 std::optional<std::uint8_t> CtStateBit(std::string_view name);
+// "SNAT" → kCtNatSnat, "DNAT" → kCtNatDnat. Case-insensitive.
+std::optional<std::uint8_t> CtNatBit(std::string_view name);
+
+// "LOCAL" → kAddrLocal ... (rules::AddrType), the routing table's address
+// types as addrtype and nft's fib name them. Case-insensitive.
+std::optional<std::uint16_t> AddrTypeBit(std::string_view name);
+// The name of one AddrType bit ("LOCAL").
+const char* AddrTypeName(std::uint16_t bit);
+// Whether the kernel can test the type for IPv6 (not BROADCAST, BLACKHOLE,
+// PROHIBIT, THROW, NAT, XRESOLVE).
+bool AddrTypeWorksForIpv6(std::uint16_t bit);
 
 // An unsigned number written as C's strtoul with base 0 reads it ("22",
 // "0x16", "026"), as xtables reads ports and protocol numbers; nullopt when

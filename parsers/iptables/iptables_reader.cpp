@@ -1,4 +1,4 @@
-#include "parsers/iptables_reader.h"
+#include "parsers/iptables/iptables_reader.h"
 
 #include <algorithm>
 #include <cassert>

@@ -1,10 +1,11 @@
-#include "parsers/iptables_lowering.h"
+#include "parsers/iptables/iptables_lowering.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <utility>
 
-#include "parsers/iptables_rule.h"
+#include "parsers/iptables/iptables_rule.h"
 
 namespace ghostport::parsers {
 
@@ -16,47 +17,38 @@ using rules::VerdictKind;
 
 constexpr std::size_t kMaxChainName = 28;  // XT_EXTENSION_MAXNAMELEN - 1
 
-struct TableRow {
-  const char* name;
-  bool evaluated;
-  const char* not_evaluated_reason;
-};
-
-constexpr TableRow kTables[] = {
-    {"filter", true, ""},
-    {"nat", false, "the nat table's effect (port forwards, redirects) is not evaluated yet"},
-    {"mangle", false, "the mangle table's effect (marks, TOS and TTL changes, and any drops there) is not evaluated yet"},
-    {"raw", false, "the raw table's effect (conntrack exemptions, and any drops there) is not evaluated yet"},
-    {"security", false, "the security table's effect (SELinux labels, and any drops there) is not evaluated yet"},
-};
+constexpr const char* kTableNames[] = {"filter", "nat", "mangle", "raw", "security"};
 
 struct BuiltinChainRow {
   const char* table;
   const char* chain;
   Hook hook;
   int priority;
+  rules::ChainType type;
 };
 
 // netfilter's hook priorities: raw -300, mangle -150, dstnat -100,
-// filter 0, security 50, srcnat 100.
+// filter 0, security 50, srcnat 100. The nat table's chains see only a
+// connection's first packet; mangle OUTPUT reroutes a packet whose marks or
+// addresses it changed (iptable_mangle's route hook); the rest filter.
 constexpr BuiltinChainRow kBuiltinChains[] = {
-    {"filter", "INPUT", Hook::kInput, 0},
-    {"filter", "FORWARD", Hook::kForward, 0},
-    {"filter", "OUTPUT", Hook::kOutput, 0},
-    {"nat", "PREROUTING", Hook::kPrerouting, -100},
-    {"nat", "INPUT", Hook::kInput, 100},
-    {"nat", "OUTPUT", Hook::kOutput, -100},
-    {"nat", "POSTROUTING", Hook::kPostrouting, 100},
-    {"mangle", "PREROUTING", Hook::kPrerouting, -150},
-    {"mangle", "INPUT", Hook::kInput, -150},
-    {"mangle", "FORWARD", Hook::kForward, -150},
-    {"mangle", "OUTPUT", Hook::kOutput, -150},
-    {"mangle", "POSTROUTING", Hook::kPostrouting, -150},
-    {"raw", "PREROUTING", Hook::kPrerouting, -300},
-    {"raw", "OUTPUT", Hook::kOutput, -300},
-    {"security", "INPUT", Hook::kInput, 50},
-    {"security", "FORWARD", Hook::kForward, 50},
-    {"security", "OUTPUT", Hook::kOutput, 50},
+    {"filter", "INPUT", Hook::kInput, 0, rules::ChainType::kFilter},
+    {"filter", "FORWARD", Hook::kForward, 0, rules::ChainType::kFilter},
+    {"filter", "OUTPUT", Hook::kOutput, 0, rules::ChainType::kFilter},
+    {"nat", "PREROUTING", Hook::kPrerouting, -100, rules::ChainType::kNat},
+    {"nat", "INPUT", Hook::kInput, 100, rules::ChainType::kNat},
+    {"nat", "OUTPUT", Hook::kOutput, -100, rules::ChainType::kNat},
+    {"nat", "POSTROUTING", Hook::kPostrouting, 100, rules::ChainType::kNat},
+    {"mangle", "PREROUTING", Hook::kPrerouting, -150, rules::ChainType::kFilter},
+    {"mangle", "INPUT", Hook::kInput, -150, rules::ChainType::kFilter},
+    {"mangle", "FORWARD", Hook::kForward, -150, rules::ChainType::kFilter},
+    {"mangle", "OUTPUT", Hook::kOutput, -150, rules::ChainType::kRoute},
+    {"mangle", "POSTROUTING", Hook::kPostrouting, -150, rules::ChainType::kFilter},
+    {"raw", "PREROUTING", Hook::kPrerouting, -300, rules::ChainType::kFilter},
+    {"raw", "OUTPUT", Hook::kOutput, -300, rules::ChainType::kFilter},
+    {"security", "INPUT", Hook::kInput, 50, rules::ChainType::kFilter},
+    {"security", "FORWARD", Hook::kForward, 50, rules::ChainType::kFilter},
+    {"security", "OUTPUT", Hook::kOutput, 50, rules::ChainType::kFilter},
 };
 
 struct PolicyRow {
@@ -69,11 +61,8 @@ constexpr PolicyRow kPolicies[] = {
     {"DROP", VerdictKind::kDrop},
 };
 
-const TableRow* FindTable(std::string_view name) {
-  for (const auto& row : kTables) {
-    if (name == row.name) return &row;
-  }
-  return nullptr;
+bool IsTableName(std::string_view name) {
+  return std::find(std::begin(kTableNames), std::end(kTableNames), name) != std::end(kTableNames);
 }
 
 std::optional<VerdictKind> FindPolicy(std::string_view name) {
@@ -108,6 +97,7 @@ std::string Quoted(std::string_view s) {
 struct RuleOrigin {
   std::optional<IptablesToken> target_chain;
   const IptablesStatement* statement = nullptr;
+  std::vector<IptablesHookLimit> hook_limits;
 };
 
 struct ChainState {
@@ -130,8 +120,9 @@ struct CommandRow {
 
 class Lowering {
  public:
-  Lowering(const std::string& file_name, Family family, std::vector<Diagnostic>& diagnostics)
-      : file_name_(file_name), family_(family), diagnostics_(diagnostics) {}
+  Lowering(const std::string& file_name, Family family, std::vector<Diagnostic>& diagnostics,
+           const IpsetDump* ipsets)
+      : file_name_(file_name), family_(family), diagnostics_(diagnostics), sets_(ipsets, ruleset_.sets) {}
 
   rules::Ruleset Lower(const IptablesFile& file);
 
@@ -148,8 +139,9 @@ class Lowering {
   void StartTable(const IptablesTable& t);
   void OnChainHeader(const IptablesStatement& s);
   void OnCommand(const IptablesStatement& s);
-  rules::Table FinishTable(const IptablesTable& t, const TableRow& row);
+  rules::Table FinishTable(const IptablesTable& t);
   void ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later);
+  void CheckHookLimits(const std::map<std::string, int, std::less<>>& index);
 
   ChainState* FindChain(std::string_view name);
   ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
@@ -170,6 +162,7 @@ class Lowering {
   Family family_;
   std::vector<Diagnostic>& diagnostics_;
   rules::Ruleset ruleset_;
+  IptablesSets sets_;  // fills ruleset_.sets
   // Lowered sections by table name; a later section of the same table
   // replaces an earlier one, as iptables-restore flushes it.
   std::vector<std::optional<rules::Table>> tables_;
@@ -206,8 +199,7 @@ rules::Ruleset Lowering::Lower(const IptablesFile& file) {
 }
 
 void Lowering::LowerTable(const IptablesTable& t) {
-  const TableRow* row = FindTable(t.name.text);
-  if (row == nullptr) {
+  if (!IsTableName(t.name.text)) {
     Diagnostic d;
     d.location = {file_name_, t.line, t.name.column};
     d.message = "unknown table " + Quoted(t.name.text) + " (iptables has filter, nat, mangle, raw and security)";
@@ -223,7 +215,7 @@ void Lowering::LowerTable(const IptablesTable& t) {
       OnCommand(s);
     }
   }
-  rules::Table table = FinishTable(t, *row);
+  rules::Table table = FinishTable(t);
   auto earlier = sections_.find(t.name.text);
   if (earlier != sections_.end()) {
     ReplaceEarlierSection(*earlier->second.second, t);
@@ -241,6 +233,7 @@ void Lowering::StartTable(const IptablesTable& t) {
   context_.file_name = file_name_;
   context_.family = family_;
   context_.table = std::string(t.name.text);
+  context_.sets = &sets_;
   chains_.clear();
   appends_.clear();
   for (const auto& row : kBuiltinChains) {
@@ -249,6 +242,7 @@ void Lowering::StartTable(const IptablesTable& t) {
     c.chain.name = row.chain;
     c.chain.hook = row.hook;
     c.chain.priority = row.priority;
+    c.chain.type = row.type;
     c.chain.policy = VerdictKind::kAccept;  // the kernel's default
     c.chain.location = {file_name_, t.line, 1};
     c.builtin = true;
@@ -421,13 +415,11 @@ void Lowering::OnZero(const IptablesStatement& s, IptablesCommand&) {
   Ignore(s, "resets counters, which do not affect what the ruleset accepts");
 }
 
-rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) {
+rules::Table Lowering::FinishTable(const IptablesTable& t) {
   rules::Table table;
   table.name = t.name.text;
   table.family = family_ == Family::kIpv4 ? rules::TableFamily::kIp : rules::TableFamily::kIp6;
   table.location = {file_name_, t.line, 1};
-  table.evaluated = row.evaluated;
-  table.not_evaluated_reason = row.not_evaluated_reason;
   std::map<std::string, int, std::less<>> index;
   for (const ChainState& c : chains_) {
     if (c.deleted) continue;
@@ -455,9 +447,83 @@ rules::Table Lowering::FinishTable(const IptablesTable& t, const TableRow& row) 
         }
       }
     }
+  }
+  CheckHookLimits(index);
+  for (ChainState& c : chains_) {
+    if (c.deleted) continue;
     table.chains[static_cast<std::size_t>(index[c.chain.name])].rules = std::move(c.rules);
   }
   return table;
+}
+
+// A rule whose target or match netfilter allows only on some hooks (DNAT:
+// PREROUTING and OUTPUT) is refused in a base chain of another hook, and so
+// is a jump that lets another hook reach a user chain holding it: the nft
+// backend of iptables-restore reports the jump's line (the legacy one the
+// COMMIT). Both become explicit unknowns.
+void Lowering::CheckHookLimits(const std::map<std::string, int, std::less<>>& index) {
+  std::vector<ChainState*> by_index(index.size(), nullptr);
+  for (ChainState& c : chains_) {
+    if (!c.deleted) by_index[static_cast<std::size_t>(index.find(c.chain.name)->second)] = &c;
+  }
+  // The rule of a base chain through which a hook first reaches each chain.
+  struct Via {
+    ChainState* chain = nullptr;
+    std::size_t rule = 0;
+  };
+  constexpr std::size_t kHooks = 6;
+  std::vector<std::array<std::optional<Via>, kHooks>> reached(by_index.size());
+  auto jump_target = [](const rules::Rule& r) {
+    const bool jumps = r.verdict.kind == VerdictKind::kJump || r.verdict.kind == VerdictKind::kGoto;
+    return jumps ? r.verdict.target : -1;
+  };
+  for (ChainState* base : by_index) {
+    if (!base->builtin || !base->chain.hook) continue;
+    const auto h = static_cast<std::size_t>(*base->chain.hook);
+    for (std::size_t i = 0; i < base->rules.size(); ++i) {
+      std::vector<int> stack = {jump_target(base->rules[i])};
+      while (!stack.empty()) {
+        const int t = stack.back();
+        stack.pop_back();
+        if (t < 0 || reached[static_cast<std::size_t>(t)][h]) continue;
+        reached[static_cast<std::size_t>(t)][h] = Via{base, i};
+        for (const rules::Rule& r : by_index[static_cast<std::size_t>(t)]->rules) stack.push_back(jump_target(r));
+      }
+    }
+  }
+  std::vector<std::pair<ChainState*, std::size_t>> refused;  // rules to make explicit unknowns
+  for (std::size_t ci = 0; ci < by_index.size(); ++ci) {
+    ChainState& c = *by_index[ci];
+    for (std::size_t i = 0; i < c.origins.size(); ++i) {
+      for (const IptablesHookLimit& limit : c.origins[i].hook_limits) {
+        const std::string allowed = IptablesHookNames(limit.hooks);
+        if (c.builtin && c.chain.hook) {
+          if ((limit.hooks & IptablesHookBit(*c.chain.hook)) != 0) continue;
+          Error(*c.origins[i].statement, limit.at.column,
+                limit.what + " is only valid in " + allowed + " (or a user chain reached only from there); " +
+                    "iptables-restore refuses it in " + c.chain.name);
+          refused.emplace_back(&c, i);
+          continue;
+        }
+        for (std::size_t h = 0; h < kHooks; ++h) {
+          const std::optional<Via>& via = reached[ci][h];
+          if (!via || (limit.hooks & IptablesHookBit(static_cast<Hook>(h))) != 0) continue;
+          const RuleOrigin& jump = via->chain->origins[via->rule];
+          if (std::find(refused.begin(), refused.end(), std::make_pair(via->chain, via->rule)) != refused.end()) {
+            continue;  // one error per jump
+          }
+          Error(*jump.statement, jump.target_chain->column,
+                "chain " + Quoted(c.chain.name) + " is reached from " + via->chain->chain.name +
+                    " here, but " + limit.what + " on line " + std::to_string(c.origins[i].statement->line) +
+                    " is only valid in " + allowed + "; iptables-restore refuses this jump");
+          refused.emplace_back(via->chain, via->rule);
+        }
+      }
+    }
+  }
+  for (const auto& [chain, i] : refused) {
+    chain->rules[i] = IptablesRuleWithErrors(*chain->origins[i].statement, file_name_, family_);
+  }
 }
 
 void Lowering::ReplaceEarlierSection(const IptablesTable& earlier, const IptablesTable& later) {
@@ -511,7 +577,7 @@ void Lowering::AddRule(ChainState& chain, std::size_t position, const IptablesSt
   }
   const auto at = static_cast<std::ptrdiff_t>(position);
   chain.rules.insert(chain.rules.begin() + at, std::move(c.rule));
-  chain.origins.insert(chain.origins.begin() + at, RuleOrigin{c.target_chain, &s});
+  chain.origins.insert(chain.origins.begin() + at, RuleOrigin{c.target_chain, &s, std::move(c.hook_limits)});
 }
 
 void Lowering::Declare(ChainState& chain, const IptablesStatement& s) {
@@ -685,25 +751,25 @@ void SortDiagnostics(std::vector<Diagnostic>& diagnostics) {
 }  // namespace
 
 rules::Ruleset LowerIptables(const IptablesFile& file, const std::string& file_name, Family family,
-                             std::vector<Diagnostic>& diagnostics) {
-  return Lowering(file_name, family, diagnostics).Lower(file);
+                             std::vector<Diagnostic>& diagnostics, const IpsetDump* ipsets) {
+  return Lowering(file_name, family, diagnostics, ipsets).Lower(file);
+}
+
+ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, const IptablesOptions& options) {
+  ParseResult result;
+  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
+  const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
+  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
+  SortDiagnostics(result.diagnostics);
+  return result;
 }
 
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, Family family) {
-  ParseResult result;
-  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
-  SortDiagnostics(result.diagnostics);
-  return result;
+  return ParseIptablesSave(text, file_name, IptablesOptions{family, nullptr});
 }
 
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name) {
-  ParseResult result;
-  IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
-  const Family family = GuessIptablesFamily(file).value_or(Family::kIpv4);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics);
-  SortDiagnostics(result.diagnostics);
-  return result;
+  return ParseIptablesSave(text, file_name, IptablesOptions{});
 }
 
 std::optional<Family> GuessIptablesFamily(std::string_view text) {

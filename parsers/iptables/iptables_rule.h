@@ -20,7 +20,8 @@
 #include <vector>
 
 #include "parsers/diagnostic.h"
-#include "parsers/iptables_reader.h"
+#include "parsers/iptables/iptables_reader.h"
+#include "parsers/iptables/iptables_sets.h"
 #include "rules/model.h"
 
 namespace ghostport::parsers {
@@ -42,6 +43,28 @@ struct IptablesRuleContext {
   std::string table;                        // "filter"
   std::vector<std::string> builtin_chains;  // of this table
   std::set<std::string, std::less<>> user_chains;  // declared anywhere in the table section
+  // The ipsets the file names (global, like ipset's own): -m set matches
+  // resolve against it. Null: -m set becomes an unknown condition.
+  IptablesSets* sets = nullptr;
+};
+
+// A hook as a bit, for sets of hooks.
+constexpr std::uint8_t IptablesHookBit(rules::Hook h) {
+  return static_cast<std::uint8_t>(1u << static_cast<unsigned>(h));
+}
+
+// Where netfilter accepts part of a rule: the DNAT target only in chains of
+// the PREROUTING and OUTPUT hooks, addrtype's --limit-iface-in only in
+// PREROUTING, INPUT and FORWARD. iptables-restore refuses a rule in a base
+// chain of another hook, and a jump that lets another hook reach a user
+// chain holding it; the lowering checks both when the section ends.
+// "PREROUTING and OUTPUT": the built-in chain names of the hooks in `hooks`.
+std::string IptablesHookNames(std::uint8_t hooks);
+
+struct IptablesHookLimit {
+  std::uint8_t hooks = 0;  // IptablesHookBit of each hook allowed
+  IptablesToken at;        // where the limit comes from: the target, the option
+  std::string what;        // "the DNAT target", "--limit-iface-in"
 };
 
 struct IptablesCommand {
@@ -62,7 +85,14 @@ struct IptablesCommand {
   // The rule's matches or target have errors (reported): the rule is kept as
   // an explicit unknown so the chain's rule positions still hold.
   bool rule_has_errors = false;
+  std::vector<IptablesHookLimit> hook_limits;
 };
+
+// The explicit unknown a rule with errors becomes: it stays in its chain (so
+// rule positions hold), matches everything under a condition and has an
+// unknown verdict, both saying "the rule has errors".
+rules::Rule IptablesRuleWithErrors(const IptablesStatement& statement, const std::string& file_name,
+                                   rules::Family family);
 
 // Reads one command statement (its tokens' views must stay valid while the
 // result is used). Errors are appended to `diagnostics`; nullopt
