@@ -136,7 +136,21 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
                           digest ? Sha256Hex(*text) : std::string(), path == "-" ? "" : ModifiedTime(path)});
     out.families.push_back(rules::CoveredFamilies(r.ruleset));
     out.ruleset.inputs.push_back(name);
-    for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
+    // Sets are indexed per input: shift this input's set references.
+    const int set_base = static_cast<int>(out.ruleset.sets.size());
+    for (auto& set : r.ruleset.sets) out.ruleset.sets.push_back(std::move(set));
+    for (auto& t : r.ruleset.tables) {
+      if (set_base > 0) {
+        for (auto& c : t.chains) {
+          for (auto& rule : c.rules) {
+            for (auto& cube : rule.cubes) {
+              for (auto& m : cube.sets) m.set += set_base;
+            }
+          }
+        }
+      }
+      out.ruleset.tables.push_back(std::move(t));
+    }
     for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));
   }
   if (failed) {

@@ -53,9 +53,9 @@ const char* GuardWord(Guard::Kind k) {
   return "?";
 }
 
-std::string ConditionsText(const rules::Rule& rule) {
+std::string ConditionsText(const rules::Ruleset& rs, const rules::Rule& rule) {
   std::string s;
-  for (const auto& c : rule.conditions) {
+  for (const auto& c : rules::UnknownsOf(rs, rule)) {
     if (!s.empty()) s += "; ";
     s += c.description;
   }
@@ -84,7 +84,7 @@ ordered_json GuardsJson(const rules::Ruleset& rs, const std::vector<Guard>& guar
   for (const auto& g : guards) {
     ordered_json j = RuleJson(rs, rules::RuleDecision{g.rule});
     j["kind"] = GuardWord(g.kind);
-    j["condition"] = ConditionsText(rules::RuleAt(rs, g.rule));
+    j["condition"] = ConditionsText(rs, rules::RuleAt(rs, g.rule));
     arr.push_back(std::move(j));
   }
   return arr;
@@ -275,7 +275,7 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       if (!e.destinations.IsAll()) row.details.push_back("to " + sources.Render(e.destinations).summary);
       for (const auto& g : e.guards) {
         std::string d = std::string(GuardWord(g.kind)) + " " + Where(rs, rules::RuleDecision{g.rule});
-        d += ": " + EscapeForTerminal(ConditionsText(rules::RuleAt(rs, g.rule)));
+        d += ": " + EscapeForTerminal(ConditionsText(rs, rules::RuleAt(rs, g.rule)));
         row.details.push_back(std::move(d));
       }
       rows.push_back(std::move(row));

@@ -294,7 +294,7 @@ class HtmlWriter {
   std::string Condition(const rules::RuleRef& ref) const {
     const rules::Rule& rule = rules::RuleAt(rs_, ref);
     std::string s;
-    for (const auto& c : rule.conditions) s += (s.empty() ? "" : "; ") + c.description;
+    for (const auto& c : rules::UnknownsOf(rs_, rule)) s += (s.empty() ? "" : "; ") + c.description;
     return s.empty() ? rule.verdict.text : s;
   }
 

@@ -1,5 +1,7 @@
 #include "rules/model.h"
 
+#include <algorithm>
+
 namespace ghostport::rules {
 
 Cube Cube::Any(Family f) {
@@ -50,6 +52,24 @@ int Table::FindChain(const std::string& name) const {
     if (chains[i].name == name) return static_cast<int>(i);
   }
   return -1;
+}
+
+std::vector<Condition> UnknownsOf(const Ruleset& ruleset, const Rule& rule) {
+  std::vector<Condition> out = rule.conditions;
+  for (const Cube& c : rule.cubes) {
+    for (const SetMatch& m : c.sets) {
+      if (m.set < 0 || m.set >= static_cast<int>(ruleset.sets.size())) continue;
+      const NamedSet& set = ruleset.sets[m.set];
+      if (set.contents_known && !set.dynamic) continue;
+      Condition cond{std::string(m.negated ? "not in set " : "in set ") + set.name,
+                     set.contents_known ? "the set changes as packets pass: its contents are a snapshot"
+                                        : "the set's contents were not given (an ipset save dump beside the ruleset gives them)",
+                     rule.location};
+      bool seen = std::any_of(out.begin(), out.end(), [&](const Condition& o) { return o.description == cond.description; });
+      if (!seen) out.push_back(std::move(cond));
+    }
+  }
+  return out;
 }
 
 int Ruleset::FindSet(const std::string& table, const std::string& name) const {

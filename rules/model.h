@@ -283,6 +283,12 @@ struct NamedSet {
   SourceLocation location;
 };
 
+struct Ruleset;
+
+// What the engine cannot know about a rule: its own conditions, and each set
+// it matches whose contents were not given or change as packets pass.
+std::vector<Condition> UnknownsOf(const Ruleset& ruleset, const Rule& rule);
+
 struct Ruleset {
   std::vector<std::string> inputs;  // file names it was read from
   std::vector<Table> tables;

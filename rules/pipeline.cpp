@@ -41,15 +41,11 @@ bool IsLoopbackTarget(const AddressSet& a) {
   return a.Subtract(lo).empty();
 }
 
-std::string ConditionText(const Rule& rule, const CompiledRule& cr) {
+std::string ConditionText(const Ruleset& ruleset, const Rule& rule) {
   std::string s;
-  for (const auto& cond : rule.conditions) {
+  for (const auto& cond : UnknownsOf(ruleset, rule)) {
     if (!s.empty()) s += "; ";
     s += cond.description + " (" + cond.reason + ")";
-  }
-  for (const auto& u : cr.unknowns) {
-    if (!s.empty()) s += "; ";
-    s += u;
   }
   return s;
 }
@@ -208,7 +204,8 @@ class Walker {
     PolicyDecision policy{base};
     for (auto& b : fall) {
       if (chain.policy == VerdictKind::kAccept) {
-        b.walk.push_back(HookDecision{hook_, policy});
+        // A nat chain's policy ACCEPT translates nothing and filters nothing.
+        if (chain.type != ChainType::kNat) b.walk.push_back(HookDecision{hook_, policy});
         Trace(b, policy, "policy accept");
         accepted.push_back(std::move(b));
       } else {
@@ -419,7 +416,7 @@ class Walker {
             continue;
           case VerdictKind::kDrop:
           case VerdictKind::kReject:
-            notes_.Note(rule.location, "drop assumed not to match: " + ConditionText(rule, cr));
+            notes_.Note(rule.location, "drop assumed not to match: " + ConditionText(*c_.ruleset, rule));
             for (auto& b : matched) Trace(b, at, "drop assumed not to match (unknown condition)");
             AddGuard(matched, Guard::kUnlessDrop, ref);
             region.Add(std::move(matched));
@@ -430,7 +427,7 @@ class Walker {
           default: {
             // A jump, goto, return, NAT or notrack that may or may not
             // happen: both ways are followed, each conditional.
-            notes_.Note(rule.location, "both outcomes followed for: " + ConditionText(rule, cr));
+            notes_.Note(rule.location, "both outcomes followed for: " + ConditionText(*c_.ruleset, rule));
             std::vector<Box> skipped = matched;
             for (auto& b : skipped) Trace(b, at, "condition assumed false");
             AddGuard(skipped, Guard::kSkippedJump, ref);
