@@ -11,6 +11,7 @@
 
 #include "audit/clock.h"
 #include "audit/sha256.h"
+#include "parsers/bundle.h"
 #include "parsers/diagnostic.h"
 
 #include <sys/stat.h>
@@ -73,6 +74,8 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
   }
   LoadedInputs out;
   bool failed = false;
+  std::vector<std::string> texts;
+  std::vector<parsers::BundleInput> bundle;
   for (const auto& path : paths) {
     std::optional<std::string> text = ReadAll(path, err);
     if (!text) {
@@ -87,18 +90,18 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       failed = true;
       continue;
     }
-    parsers::ParseResult r = parsers::ParseInput(*text, name, *format);
-    for (const auto& d : r.diagnostics) err << parsers::Render(d);
-    if (r.HasErrors()) {
-      failed = true;
-      continue;
-    }
     out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')),
                           digest ? Sha256Hex(*text) : std::string(), path == "-" ? "" : ModifiedTime(path)});
-    out.ruleset.inputs.push_back(name);
-    for (auto& t : r.ruleset.tables) out.ruleset.tables.push_back(std::move(t));
-    for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));
+    texts.push_back(std::move(*text));
+    bundle.push_back({{}, name, *format});
   }
+  // The inputs describe one host: one ruleset (ipset dumps resolve the
+  // rulesets' -m set matches; see parsers/bundle.h).
+  for (std::size_t i = 0; i < bundle.size(); ++i) bundle[i].text = texts[i];
+  parsers::ParseResult r = parsers::ParseBundle(bundle);
+  for (const auto& d : r.diagnostics) err << parsers::Render(d);
+  failed = failed || r.HasErrors();
+  out.ruleset = std::move(r.ruleset);
   if (failed) {
     err << "ghostport: no report: the input has errors\n";
     return std::nullopt;
