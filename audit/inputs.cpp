@@ -12,8 +12,8 @@
 
 #include "audit/clock.h"
 #include "audit/sha256.h"
+#include "parsers/bundle.h"
 #include "parsers/diagnostic.h"
-#include "rules/compiled.h"
 
 #include <sys/stat.h>
 
@@ -61,32 +61,6 @@ std::optional<std::string> ReadAll(const std::string& path, std::ostream& err) {
   return ReadText(path, err);
 }
 
-// Several inputs describe one host: each must say something (an input
-// without a single table is never read as "nothing is open"), and two
-// iptables-save files cannot both be the host's ruleset for one family.
-bool CheckBundle(const std::string& name, parsers::InputFormat format, const rules::Ruleset& ruleset,
-                 const LoadedInputs& so_far, std::ostream& err) {
-  if (ruleset.tables.empty()) {
-    err << name << ":1:1: error: no firewall table in this input: an empty export means the rules could not be "
-        << "read (iptables-save needs root) or there are none; ghostport never reads an empty input as "
-        << "\"nothing is open\"\n";
-    return false;
-  }
-  if (format != parsers::InputFormat::kIptables) return true;
-  for (rules::Family f : rules::CoveredFamilies(ruleset)) {
-    for (std::size_t i = 0; i < so_far.inputs.size(); ++i) {
-      if (so_far.inputs[i].format != parsers::InputFormat::kIptables) continue;
-      const std::vector<rules::Family> before = so_far.families[i];
-      if (std::find(before.begin(), before.end(), f) == before.end()) continue;
-      err << name << ":1:1: error: a second iptables ruleset for " << rules::FamilyName(f) << " (the first is "
-          << so_far.inputs[i].path << "): one host has one ruleset per family; give iptables-save and "
-          << "ip6tables-save output together, and audit other hosts apart\n";
-      return false;
-    }
-  }
-  return true;
-}
-
 }  // namespace
 
 std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
@@ -101,6 +75,8 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
   }
   LoadedInputs out;
   bool failed = false;
+  std::vector<std::string> texts;
+  std::vector<parsers::BundleInput> bundle;
   for (const auto& path : paths) {
     std::optional<std::string> text = ReadAll(path, err);
     if (!text) {
@@ -122,37 +98,18 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       failed = true;
       continue;
     }
-    parsers::ParseResult r = parsers::ParseInput(*text, name, *format);
-    for (const auto& d : r.diagnostics) err << parsers::Render(d);
-    if (r.HasErrors()) {
-      failed = true;
-      continue;
-    }
-    if (!CheckBundle(name, *format, r.ruleset, out, err)) {
-      failed = true;
-      continue;
-    }
     out.inputs.push_back({name, *format, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')),
                           digest ? Sha256Hex(*text) : std::string(), path == "-" ? "" : ModifiedTime(path)});
-    out.families.push_back(rules::CoveredFamilies(r.ruleset));
-    out.ruleset.inputs.push_back(name);
-    // Sets are indexed per input: shift this input's set references.
-    const int set_base = static_cast<int>(out.ruleset.sets.size());
-    for (auto& set : r.ruleset.sets) out.ruleset.sets.push_back(std::move(set));
-    for (auto& t : r.ruleset.tables) {
-      if (set_base > 0) {
-        for (auto& c : t.chains) {
-          for (auto& rule : c.rules) {
-            for (auto& cube : rule.cubes) {
-              for (auto& m : cube.sets) m.set += set_base;
-            }
-          }
-        }
-      }
-      out.ruleset.tables.push_back(std::move(t));
-    }
-    for (auto& i : r.ruleset.ignored) out.ruleset.ignored.push_back(std::move(i));
+    texts.push_back(std::move(*text));
+    bundle.push_back({{}, name, *format});
   }
+  // The inputs describe one host: one ruleset (ipset dumps resolve the
+  // rulesets' -m set matches; see parsers/bundle.h).
+  for (std::size_t i = 0; i < bundle.size(); ++i) bundle[i].text = texts[i];
+  parsers::ParseResult r = parsers::ParseBundle(bundle);
+  for (const auto& d : r.diagnostics) err << parsers::Render(d);
+  failed = failed || r.HasErrors();
+  out.ruleset = std::move(r.ruleset);
   if (failed) {
     err << "ghostport: no report: the input has errors\n";
     return std::nullopt;

@@ -24,7 +24,6 @@ struct InputInfo {
 struct LoadedInputs {
   rules::Ruleset ruleset;
   std::vector<InputInfo> inputs;
-  std::vector<std::vector<rules::Family>> families;  // per input: the families it covers
 };
 
 // The whole text of a file, or of standard input for "-". On failure prints

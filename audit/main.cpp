@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
     for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
     sub->add_option("--input-format", input_format,
                     "input format instead of detection: " + names +
-                        " (this version reads iptables only; the others say so and exit 2)");
+                        " (this version reads iptables and ipset; the others say so and exit 2)");
   };
 
   CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");

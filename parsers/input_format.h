@@ -13,6 +13,7 @@ namespace ghostport::parsers {
 
 enum class InputFormat {
   kIptables, kNft, kNftJson, kNetsh, kPowershellJson, kPowershellCsv, kReg, kWfw, kRegistryPol,
+  kIpset,  // `ipset save` text: sets for another input's -m set matches
 };
 
 // The names DESIGN.md's --input-format takes: "iptables", "nft", ...

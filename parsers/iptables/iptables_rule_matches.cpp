@@ -127,17 +127,17 @@ void RuleParser::ApplyRange(const OptionUse& use, AddressSet& field) {
 void RuleParser::NoEffect(ModuleUse&, const OptionUse&) {}
 
 void RuleParser::OnSourceType(ModuleUse& m, const OptionUse& use) {
-  m.option_spans.push_back({use.first, use.last()});
+  m.condition_spans.push_back({use.first, use.last()});  // quoted if the match is a condition
   if (std::optional<rules::AddrTypeMatch> test = ParseAddrTypes(use)) m.src_type = *test;
 }
 
 void RuleParser::OnDestinationType(ModuleUse& m, const OptionUse& use) {
-  m.option_spans.push_back({use.first, use.last()});
+  m.condition_spans.push_back({use.first, use.last()});  // quoted if the match is a condition
   if (std::optional<rules::AddrTypeMatch> test = ParseAddrTypes(use)) m.dst_type = *test;
 }
 
 void RuleParser::OnLimitIface(ModuleUse& m, const OptionUse& use) {
-  m.option_spans.push_back({use.first, use.last()});
+  m.condition_spans.push_back({use.first, use.last()});  // quoted if the match is a condition
   if (m.limit_iface) {
     return Error(use.option, "--limit-iface-in and --limit-iface-out cannot be used together");
   }
@@ -158,7 +158,6 @@ void RuleParser::FinishAddrtype(ModuleUse& m) {
            : IptablesHookBit(Hook::kOutput) | IptablesHookBit(Hook::kForward) | IptablesHookBit(Hook::kPostrouting);
     command_->hook_limits.push_back({hooks, tokens_[*m.limit_iface], "the addrtype option " + Quote(*m.limit_iface)});
     m.has_condition = true;
-    m.condition_spans = m.option_spans;
     return;
   }
   if (m.src_type) AddAddrType(cube_.src_type, *m.src_type);

@@ -10,8 +10,11 @@
 //   iptables_rule_matches.cpp       match options (--dport, --ctstate, ...)
 //   iptables_rule_values.cpp        value parsers: ports, addresses,
 //                                   interfaces, TCP flags, states
-//   iptables_rule_building.cpp      the end of the line: checks, verdict,
-//                                   cubes and conditions
+//   iptables_rule_targets.cpp       NAT and conntrack targets, NAT values,
+//                                   where netfilter accepts a target
+//   iptables_rule_sets.cpp          -m set and the SET target
+//   iptables_rule_building.cpp      the end of the line: checks, state
+//                                   tests, verdict, cubes and conditions
 #pragma once
 
 #include <array>
@@ -25,6 +28,7 @@
 #include <vector>
 
 #include "parsers/iptables/iptables_rule.h"
+#include "rules/small_vector.h"
 
 namespace ghostport::parsers::iptables {
 
@@ -83,11 +87,11 @@ struct ModuleUse {
   std::uint32_t seen = 0;        // options given (bit i: row->options[i]), to catch repeats
   bool has_port_option = false;  // multiport takes one of --sports/--dports/--ports
   // addrtype: the tests read, and --limit-iface-in/-out (whose token is
-  // kept), which make the whole match a condition.
+  // kept), which make the whole match a condition (its options are in
+  // condition_spans all along).
   std::optional<rules::AddrTypeMatch> src_type;
   std::optional<rules::AddrTypeMatch> dst_type;
   std::optional<std::size_t> limit_iface;
-  std::vector<TokenSpan> option_spans;  // addrtype: every option, for that condition
   std::optional<TokenSpan> return_nomatch;  // set: --return-nomatch
 };
 
@@ -384,7 +388,7 @@ class RuleParser {
   std::vector<EitherPorts> either_ports_;
   std::uint8_t ct_states_ = rules::kCtAll;
   std::uint8_t ct_nat_ = 0;
-  std::vector<CtStateTest> ct_tests_;
+  boost::container::small_vector<CtStateTest, 2> ct_tests_;  // most rules have one or none
   std::vector<SetUse> set_uses_;
   std::vector<rules::SetMatch> set_matches_;  // each holds in every cube
   // A positive match on a list:set holds when one of its members matches:
@@ -394,7 +398,7 @@ class RuleParser {
   bool never_matches_ = false;
   std::vector<rules::Condition> extra_conditions_;
   std::vector<std::string_view> comments_;
-  std::vector<ModuleUse> modules_;
+  boost::container::small_vector<ModuleUse, 4> modules_;  // most rules have a few
   std::optional<TargetUse> target_;
   bool target_takes_options_ = false;
   std::optional<NatSpec> nat_;  // --to-destination, --to-source, --to-ports

@@ -55,7 +55,12 @@ void RuleParser::FinishSet(ModuleUse& m) {
 void RuleParser::OnSetTargetChange(const OptionUse& use) {
   const Ipset* set = nullptr;
   if (!CheckSetName(use.values[0], set)) return;
-  if (context_.sets != nullptr) context_.sets->MarkDynamic(Text(use.values[0]));
+  if (context_.sets == nullptr) return;
+  if (set != nullptr && set->IsList()) {  // it adds to (deletes from) its members
+    for (const std::string& member : set->members) context_.sets->MarkDynamic(member, LocationOf(use.values[0]));
+    return;
+  }
+  context_.sets->MarkDynamic(Text(use.values[0]), LocationOf(use.values[0]));
 }
 
 // With a dump: the set exists and serves this family. False when not (an

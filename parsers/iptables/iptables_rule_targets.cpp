@@ -100,6 +100,7 @@ void RuleParser::FinishCt(rules::Verdict& verdict) {
 // netfilter refuses a target outside its table at once, and outside its
 // hooks when the section ends (the lowering checks hook_limits).
 void RuleParser::CheckTargetPlace(const TargetRow& row, std::size_t name_token) {
+  if (row.table == nullptr && row.hooks == 0) return;  // most targets: anywhere
   const std::string what = "the " + std::string(row.name) + " target";
   if (row.table != nullptr && context_.table != row.table) {
     return Error(name_token, what + " is only valid in the " + row.table +

@@ -13,17 +13,14 @@ int IptablesSets::Use(std::string_view name, const rules::SourceLocation& at) {
     set.contents_known = false;
     set.location = at;
   }
-  if (dynamic_.count(name) != 0) set.dynamic = true;
   const int index = static_cast<int>(sets_.size());
   sets_.push_back(std::move(set));
   index_.emplace(std::string(name), index);
   return index;
 }
 
-void IptablesSets::MarkDynamic(std::string_view name) {
-  dynamic_.emplace(name);
-  auto it = index_.find(name);
-  if (it != index_.end()) sets_[static_cast<std::size_t>(it->second)].dynamic = true;
+void IptablesSets::MarkDynamic(std::string_view name, const rules::SourceLocation& at) {
+  sets_[static_cast<std::size_t>(Use(name, at))].dynamic = true;
 }
 
 }  // namespace ghostport::parsers

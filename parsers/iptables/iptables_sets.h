@@ -6,7 +6,6 @@
 #pragma once
 
 #include <map>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,14 +26,14 @@ class IptablesSets {
   // The set's index in the ruleset's sets, added when first named (`at`:
   // where, for a set the dump does not describe). Not for a list:set.
   int Use(std::string_view name, const rules::SourceLocation& at);
-  // The packet path adds to or deletes from the set (-j SET --add-set).
-  void MarkDynamic(std::string_view name);
+  // The packet path adds to or deletes from the set (-j SET --add-set): it
+  // is dynamic, and named like a matched set (added when first named).
+  void MarkDynamic(std::string_view name, const rules::SourceLocation& at);
 
  private:
   const IpsetDump* dump_;
   std::vector<rules::NamedSet>& sets_;
   std::map<std::string, int, std::less<>> index_;
-  std::set<std::string, std::less<>> dynamic_;
 };
 
 }  // namespace ghostport::parsers
