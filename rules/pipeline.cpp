@@ -22,8 +22,16 @@ constexpr std::uint8_t kProtoTcp = 6;
 // before it belong to an earlier chain and no longer decide anything.
 constexpr Guard kChainBoundary{Guard::kAcceptIf, RuleRef{-2, -2, -2}};
 
+constexpr std::uint8_t kNatDst = 1;
+constexpr std::uint8_t kNatSrc = 2;
+
+// Which translation a nat hook decides: the destination on the way in
+// (prerouting, output), the source on the way out (input, postrouting).
+std::uint8_t NatManip(Hook h) { return h == Hook::kPrerouting || h == Hook::kOutput ? kNatDst : kNatSrc; }
+
 std::uint8_t TcpFlagsOf(PacketKind kind) {
   switch (kind) {
+    case PacketKind::kRejectResponse: return kTcpRst | kTcpAck;
     case PacketKind::kFirst: return kTcpSyn;
     case PacketKind::kReply: return kTcpSyn | kTcpAck;
     case PacketKind::kAck: return kTcpAck;
@@ -58,16 +66,49 @@ class Walker {
 
   void Run(std::vector<Box> region) {
     present_ct_ = kCtInvalid | kCtUntracked;
-    for (auto& b : region) b.walk.clear();
-    if (kind_ == PacketKind::kReply) {
+    for (auto& b : region) {
+      b.walk.clear();
+      present_ct_ |= b.ct;
+    }
+    if (kind_ == PacketKind::kReply || kind_ == PacketKind::kRejectResponse) {
       std::vector<Box> local, forwarded;
-      for (auto& b : region) (b.forward ? forwarded : local).push_back(std::move(b));
-      Finish(RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(local))));
+      for (auto& b : region) (b.forward && kind_ == PacketKind::kReply ? forwarded : local).push_back(std::move(b));
+      // Sent by this host: output and postrouting, and over lo back in.
+      FinishOrLoopBack(RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(local))));
       Finish(RunHook(Hook::kPostrouting,
                      RunHook(Hook::kForward, RunHook(Hook::kPrerouting, std::move(forwarded)))));
       return;
     }
-    std::vector<Box> routed = RunHook(Hook::kPrerouting, std::move(region));
+    // A connection over lo is sent by this host first: output and
+    // postrouting (where conntrack and nat see it), then it comes back in.
+    std::vector<Box> remote, looped;
+    const AtomSet lo = c_.interfaces->Loopback();
+    for (auto& b : region) {
+      if (!b.fields.iif.Intersects(lo)) {
+        remote.push_back(std::move(b));
+        continue;
+      }
+      AtomSet other = b.fields.iif.Subtract(lo);
+      if (!other.empty()) {
+        Box rest = b;
+        rest.fields.iif = std::move(other);
+        remote.push_back(std::move(rest));
+      }
+      b.fields.iif = c_.interfaces->NoInterface();
+      b.fields.oif = lo;
+      looped.push_back(std::move(b));
+    }
+    std::vector<Box> sent = RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(looped)));
+    for (auto& b : sent) {
+      if (b.forward) {
+        Finish1(std::move(b));  // DNAT in output sent it to another host: it leaves
+        continue;
+      }
+      b.fields.iif = lo;
+      b.fields.oif = c_.interfaces->NoInterface();
+      remote.push_back(std::move(b));
+    }
+    std::vector<Box> routed = RunHook(Hook::kPrerouting, std::move(remote));
     std::vector<Box> local, forwarded;
     for (auto& b : routed) {
       if (b.forward) {
@@ -83,13 +124,51 @@ class Walker {
   }
 
  private:
+  void Finish1(Box b) {
+    std::erase(b.guards, kChainBoundary);  // markers only
+    for (const Guard& g : b.guards) {
+      if (g.kind != Guard::kAcceptIf) b.conditional = true;
+    }
+    out_.accepted.push_back(std::move(b));
+  }
+
   void Finish(std::vector<Box> boxes) {
-    for (auto& b : boxes) {
-      std::erase(b.guards, kChainBoundary);  // markers only
-      for (const Guard& g : b.guards) {
-        if (g.kind != Guard::kAcceptIf) b.conditional = true;
+    for (auto& b : boxes) Finish1(std::move(b));
+  }
+
+  // What this host sent out over lo comes back in through prerouting and
+  // input before it is delivered; the rest has left.
+  void FinishOrLoopBack(std::vector<Box> sent) {
+    const AtomSet lo = c_.interfaces->Loopback();
+    std::vector<Box> back;
+    for (auto& b : sent) {
+      if (!b.fields.oif.Intersects(lo)) {
+        Finish1(std::move(b));
+        continue;
       }
-      out_.accepted.push_back(std::move(b));
+      AtomSet other = b.fields.oif.Subtract(lo);
+      if (!other.empty()) {
+        Box rest = b;
+        rest.fields.oif = std::move(other);
+        Finish1(std::move(rest));
+      }
+      b.fields.oif = c_.interfaces->NoInterface();
+      b.fields.iif = lo;
+      back.push_back(std::move(b));
+    }
+    if (back.empty()) return;
+    const std::size_t refused_before = out_.refused.size();
+    std::vector<Box> in = RunHook(Hook::kPrerouting, std::move(back));
+    std::vector<Box> delivered = RunHook(Hook::kInput, std::move(in));
+    // Give the caller the packet as it was sent, whatever became of it.
+    auto as_sent = [&](Box& b) {
+      b.fields.iif = c_.interfaces->NoInterface();
+      b.fields.oif = lo;
+    };
+    for (std::size_t i = refused_before; i < out_.refused.size(); ++i) as_sent(out_.refused[i].box);
+    for (auto& b : delivered) {
+      as_sent(b);
+      Finish1(std::move(b));
     }
   }
 
@@ -103,6 +182,7 @@ class Walker {
     if (region.empty()) return region;
     hook_ = hook;
     bool any_chain = false;
+    bool has_nat = false;
     for (const Stage& stage : c_.StagesOf(hook)) {
       if (region.empty()) break;
       switch (stage.kind) {
@@ -110,8 +190,11 @@ class Walker {
           for (auto& b : region) AssignConntrack(b);
           break;
         case Stage::kNatPoint:
-          if (kind_ == PacketKind::kAck && hook == Hook::kPrerouting) {
-            for (auto& b : region) Retranslate(b);
+          if (kind_ == PacketKind::kAck) {
+            for (auto& b : region) {
+              if ((b.nat_done & kNatDst) == 0) Retranslate(b);
+              b.nat_done |= kNatDst;
+            }
           }
           break;
         case Stage::kChain: {
@@ -119,10 +202,14 @@ class Walker {
           // nat chains translate; they are no filter.
           any_chain = any_chain || chain.type != ChainType::kNat;
           if (chain.type == ChainType::kNat) {
-            // nat chains see only the first packet of a tracked connection.
+            // nat chains see only the first packet of a tracked connection,
+            // once per kind of translation (over lo: in output, not again in
+            // prerouting).
+            has_nat = true;
             std::vector<Box> run, skip;
             for (auto& b : region) {
-              (kind_ == PacketKind::kFirst && b.ct == kCtNew ? run : skip).push_back(std::move(b));
+              bool first = kind_ == PacketKind::kFirst && b.ct == kCtNew && (b.nat_done & NatManip(hook)) == 0;
+              (first ? run : skip).push_back(std::move(b));
             }
             region = RunBaseChain(stage.chain, std::move(run));
             Append(region, std::move(skip));
@@ -131,6 +218,11 @@ class Walker {
           }
           break;
         }
+      }
+    }
+    if (has_nat && kind_ == PacketKind::kFirst) {
+      for (auto& b : region) {
+        if (b.ct == kCtNew) b.nat_done |= NatManip(hook);
       }
     }
     if (!any_chain && (hook == Hook::kInput || hook == Hook::kForward)) {
@@ -272,8 +364,8 @@ class Walker {
     std::optional<std::uint16_t> src_fixed, dst_fixed;
     AtomSet* src_side = &f.iif;
     AtomSet* dst_side = &f.oif;
-    if (kind_ == PacketKind::kReply) {
-      src_fixed = b.forward ? kAddrUnicast : kAddrLocal;
+    if (kind_ == PacketKind::kReply || kind_ == PacketKind::kRejectResponse) {
+      src_fixed = b.forward && kind_ == PacketKind::kReply ? kAddrUnicast : kAddrLocal;
       if (b.forward) dst_fixed = kAddrUnicast;
     } else {
       dst_fixed = b.dst_local ? kAddrLocal : kAddrUnicast;
@@ -593,6 +685,7 @@ Box AsSent(Box b, const InterfaceSpace& ifaces) {
   b.ct = kCtInvalid;
   b.dst_local = true;
   b.forward = false;
+  b.nat_done = 0;
   return b;
 }
 

@@ -35,7 +35,13 @@
 
 namespace ghostport::rules {
 
-enum class PacketKind : std::uint8_t { kFirst, kReply, kAck };
+//   kRejectResponse  the RST or ICMP error a REJECT sends back: output and
+//           postrouting, RELATED; when these drop it the client sees silence.
+//
+// Connections over lo are sent by this host: every packet of them passes
+// output and postrouting (conntrack and nat act there), then prerouting and
+// input on lo (nat chains do not run again).
+enum class PacketKind : std::uint8_t { kFirst, kReply, kAck, kRejectResponse };
 
 // A part of a region that was dropped or rejected, and by what.
 struct Refusal {

@@ -295,7 +295,13 @@ BOOST_AUTO_TEST_CASE(entries_are_canonical_per_port_interval) {
                    .Add("INPUT", Tcp(1500, VerdictKind::kDrop))
                    .Add("INPUT", range)
                    .Build();
-  std::vector<ExposureEntry> entries = ListEntries(ComputeExposure(rs));
+  Exposure ex = ComputeExposure(rs);
+  std::vector<ExposureEntry> entries;
+  for (auto& e : ListEntries(ex)) {
+    // Over lo the SYN-ACK comes back in through INPUT, which drops it here
+    // unless the client's port is in 1000-2000: those are entries of their own.
+    if (!ex.interfaces.IsLoopbackOnly(e.interfaces)) entries.push_back(std::move(e));
+  }
   BOOST_REQUIRE_EQUAL(entries.size(), 2u);
   BOOST_TEST(entries[0].from == 1000);
   BOOST_TEST(entries[0].to == 1499);
