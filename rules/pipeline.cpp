@@ -270,7 +270,11 @@ class Walker {
     } else if (v.nat.addresses) {
       t.to_address = v.nat.addresses;
       b.fields.daddr = *v.nat.addresses;
-      b.dst_local = IsLoopbackTarget(*v.nat.addresses);
+      // This host's addresses are not in the ruleset: a DNAT stays on the
+      // host when it goes to loopback or to the very address the packet was
+      // sent to (known for a probe given --to), and is routed on otherwise.
+      b.dst_local = IsLoopbackTarget(*v.nat.addresses) ||
+                    (t.original_daddr.Materialize().Size() == 1 && v.nat.addresses->Subtract(t.original_daddr).empty());
       b.forward = !b.dst_local;
     }
     if (v.nat.ports && !(b.fields.dports.Intersect(*v.nat.ports) == b.fields.dports)) {
