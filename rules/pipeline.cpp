@@ -71,12 +71,22 @@ class Walker {
       present_ct_ |= b.ct;
     }
     if (kind_ == PacketKind::kReply || kind_ == PacketKind::kRejectResponse) {
-      std::vector<Box> local, forwarded;
-      for (auto& b : region) (b.forward && kind_ == PacketKind::kReply ? forwarded : local).push_back(std::move(b));
+      std::vector<Box> local, forwarded, to_this_host;
+      for (auto& b : region) {
+        if (!b.forward || kind_ != PacketKind::kReply) {
+          local.push_back(std::move(b));
+        } else {
+          (b.sent_locally ? to_this_host : forwarded).push_back(std::move(b));
+        }
+      }
       // Sent by this host: output and postrouting, and over lo back in.
       FinishOrLoopBack(RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(local))));
       Finish(RunHook(Hook::kPostrouting,
                      RunHook(Hook::kForward, RunHook(Hook::kPrerouting, std::move(forwarded)))));
+      // The reply to a connection this host made to another (a DNAT in
+      // output) comes in to this host's socket.
+      for (auto& b : to_this_host) b.fields.oif = c_.interfaces->NoInterface();
+      Finish(RunHook(Hook::kInput, RunHook(Hook::kPrerouting, std::move(to_this_host))));
       return;
     }
     // A connection over lo is sent by this host first: output and
@@ -96,6 +106,7 @@ class Walker {
       }
       b.fields.iif = c_.interfaces->NoInterface();
       b.fields.oif = lo;
+      b.sent_locally = true;
       looped.push_back(std::move(b));
     }
     std::vector<Box> sent = RunHook(Hook::kPostrouting, RunHook(Hook::kOutput, std::move(looped)));

@@ -98,6 +98,7 @@ struct Box {
   bool forward = false;          // routed on to another host after DNAT
   bool dst_local = true;         // the destination is one of this host's addresses
   bool untracked_flow = false;   // its first packet was exempted from conntrack
+  bool sent_locally = false;     // a connection this host makes (over lo, or DNATed away in output)
   std::uint8_t nat_done = 0;     // nat chains already decided (1 destination, 2 source)
   std::optional<Translation> nat;
   std::vector<Guard> guards;

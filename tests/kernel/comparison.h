@@ -32,6 +32,7 @@ struct GroupTally {
   int agree = 0;
   int unstable = 0;       // kernel observations that changed on re-probe
   int v1_answers = 0;     // judged with the engine v1 defaults
+  int known = 0;          // disagreements listed in known_disagreements.tsv
   std::map<std::string, int> kinds;  // disagreements by kind
 
   // Adds another tally's counts (not its group, start or rulesets' names).
