@@ -12,6 +12,7 @@
 #include "audit/inputs.h"
 #include "audit/ports_command.h"
 #include "audit/probe_command.h"
+#include "audit/routes.h"
 #include "parsers/input_format.h"
 
 namespace {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   app.failure_message(CLI::FailureMessage::help);
 
   std::vector<std::string> inputs;
+  std::vector<std::string> route_specs;
   std::string input_format;
   std::string format = "text";
   auto add_inputs = [&](CLI::App* sub, bool many) {
@@ -55,6 +57,9 @@ int main(int argc, char** argv) {
     sub->add_option("--input-format", input_format,
                     "input format instead of detection: " + names +
                         " (this version reads iptables and ipset; the others say so and exit 2)");
+    sub->add_option("--route", route_specs,
+                    "a route of the host, PREFIX=INTERFACE (172.17.0.0/16=docker0; repeatable): forwarded "
+                    "packets to PREFIX leave through INTERFACE (without one: through any)");
   };
 
   CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");
@@ -150,6 +155,8 @@ int main(int argc, char** argv) {
       std::cerr << "error: the ruleset and the batch cannot both come from standard input\n";
       return 2;
     }
+    std::optional<std::vector<ghostport::rules::Route>> routes = ghostport::audit::ParseRoutes(route_specs, std::cerr);
+    if (!routes) return 2;
     // The model lives until the process ends: it is never freed piece by
     // piece (a 60,000-rule model takes longer to free than to evaluate). A
     // static holds the pointer, so it stays reachable to the end and
@@ -157,6 +164,7 @@ int main(int argc, char** argv) {
     static auto* const loaded = new std::optional<ghostport::audit::LoadedInputs>(
         ghostport::audit::LoadInputs(inputs, input_format, std::cerr, /*digest=*/audit->parsed()));
     if (!*loaded) return 2;
+    (*loaded)->ruleset.routes = std::move(*routes);
     if (ports->parsed()) return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr);
     if (probe->parsed()) {
       return ghostport::audit::RunProbe(**loaded, probe_req, ToFormat(format), std::cout, std::cerr);

@@ -153,6 +153,17 @@ CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSp
   out.ruleset = &ruleset;
   out.family = family;
   out.interfaces = &interfaces;
+  std::vector<Route> routes;
+  for (const Route& r : ruleset.routes) {
+    if (r.destination.family == family) routes.push_back(r);
+  }
+  std::stable_sort(routes.begin(), routes.end(),
+                   [](const Route& a, const Route& b) { return a.destination.prefix > b.destination.prefix; });
+  for (const Route& r : routes) {
+    AtomSet oif(interfaces.size());
+    oif.Set(interfaces.AtomOf(r.interface));
+    out.routes.push_back({AddressSet::OfCidr(r.destination), std::move(oif)});
+  }
   for (size_t t = 0; t < ruleset.tables.size(); ++t) {
     const Table& table = ruleset.tables[t];
     CompiledTable ct;

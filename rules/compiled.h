@@ -65,6 +65,12 @@ struct Stage {
 inline constexpr int kConntrackPriority = -200;
 inline constexpr int kDstNatPriority = -100;
 
+// A route of the family: where a forwarded packet to `destination` leaves.
+struct CompiledRoute {
+  AddressSet destination;
+  AtomSet out_interface;
+};
+
 struct CompiledRuleset {
   const Ruleset* ruleset = nullptr;
   Family family = Family::kIpv4;
@@ -72,6 +78,7 @@ struct CompiledRuleset {
   std::vector<CompiledTable> tables;  // parallel to ruleset->tables
   // Per hook (indexed by Hook), the stages in the order the kernel runs them.
   std::array<std::vector<Stage>, 6> hooks;
+  std::vector<CompiledRoute> routes;  // longest prefix first
   std::vector<Approximation> approximations;
   std::vector<EngineError> errors;  // jump loops: nothing may be answered
 

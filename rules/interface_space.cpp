@@ -74,6 +74,7 @@ InterfaceSpace InterfaceSpace::FromRuleset(const Ruleset& ruleset) {
       }
     }
   }
+  for (const auto& route : ruleset.routes) names.insert({route.interface, false});
   InterfaceSpace s;
   s.atoms_.push_back({InterfaceName{"", false}});  // no interface
   for (const auto& [name, prefix] : names) {

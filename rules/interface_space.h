@@ -40,7 +40,7 @@ class AtomSet {
 
 class InterfaceSpace {
  public:
-  // Collects the input-interface names of every rule in the ruleset.
+  // Collects the interface names of every rule, set element and route.
   static InterfaceSpace FromRuleset(const Ruleset& ruleset);
 
   static constexpr size_t kNoneAtom = 0;

@@ -289,10 +289,21 @@ struct Ruleset;
 // it matches whose contents were not given or change as packets pass.
 std::vector<Condition> UnknownsOf(const Ruleset& ruleset, const Rule& rule);
 
+// A route of the host (`--route`), given beside the ruleset: a forwarded
+// packet to an address in `destination` leaves through `interface`, the
+// longest prefix first. A forwarded packet no route covers may leave through
+// any interface.
+struct Route {
+  Cidr destination;
+  std::string interface;
+  friend bool operator==(const Route&, const Route&) = default;
+};
+
 struct Ruleset {
   std::vector<std::string> inputs;  // file names it was read from
   std::vector<Table> tables;
   std::vector<NamedSet> sets;
+  std::vector<Route> routes;
   std::vector<IgnoredLine> ignored;
   int FindSet(const std::string& table, const std::string& name) const;  // -1 when absent
 };

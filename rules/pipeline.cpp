@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "rules/address_type.h"
 #include "rules/box_list.h"
 #include "rules/chain_walk.h"
 
@@ -38,8 +39,6 @@ std::uint8_t TcpFlagsOf(PacketKind kind) {
   }
   return 0;
 }
-
-bool TypeHolds(const AddrTypeMatch& m, std::uint16_t type) { return ((m.types & type) != 0) != m.negated; }
 
 // Loopback addresses: a DNAT there keeps the packet on this host.
 bool IsLoopbackTarget(const AddressSet& a) {
@@ -123,9 +122,7 @@ class Walker {
     std::vector<Box> local, forwarded;
     for (auto& b : routed) {
       if (b.forward) {
-        // The route is not known: the packet may leave through any interface.
-        b.fields.oif = c_.interfaces->AllInterfaces();
-        forwarded.push_back(std::move(b));
+        RouteOut(std::move(b), forwarded);
       } else {
         local.push_back(std::move(b));
       }
@@ -181,6 +178,22 @@ class Walker {
       as_sent(b);
       Finish1(std::move(b));
     }
+  }
+
+  // A forwarded packet leaves through the interface of the longest route
+  // that holds its destination; where no route is given, through any.
+  void RouteOut(Box b, std::vector<Box>& out) {
+    for (const CompiledRoute& r : c_.routes) {
+      if (!b.fields.daddr.Intersects(r.destination)) continue;
+      Box routed = b;
+      routed.fields.daddr = b.fields.daddr.Intersect(r.destination);
+      routed.fields.oif = r.out_interface;
+      out.push_back(std::move(routed));
+      b.fields.daddr = b.fields.daddr.Subtract(r.destination);
+      if (b.fields.daddr.empty()) return;
+    }
+    b.fields.oif = c_.interfaces->AllInterfaces();
+    out.push_back(std::move(b));
   }
 
   void Trace(Box& b, Decision at, std::string event) {
@@ -350,6 +363,27 @@ class Walker {
     return (m.ct_states & present_ct_) != 0 || m.ct_nat != 0;
   }
 
+  // What the packet's source and destination are, where the walk knows it;
+  // unset: the interface on that side tells (loopback: this host's own).
+  struct Endpoints {
+    std::optional<AddrClass> src;
+    std::optional<AddrClass> dst;
+  };
+  Endpoints EndpointsOf(const Box& b) const {
+    if (kind_ == PacketKind::kReply || kind_ == PacketKind::kRejectResponse) {
+      // From the far end of a forward (or of a connection this host made
+      // to another): another host's address, to the client, which is this
+      // host when it sent the connection.
+      if (b.forward) return {AddrClass::kRemote, b.sent_locally ? AddrClass::kLocal : AddrClass::kRemote};
+      // Sent by this host; back in over lo it is to this host.
+      const bool back_in = hook_ == Hook::kPrerouting || hook_ == Hook::kInput;
+      return {AddrClass::kLocal, back_in ? std::optional<AddrClass>(AddrClass::kLocal) : std::nullopt};
+    }
+    std::optional<AddrClass> src;
+    if (b.sent_locally) src = AddrClass::kLocal;
+    return {src, b.dst_local ? AddrClass::kLocal : AddrClass::kRemote};
+  }
+
   // The cube as it applies to box `b`: nullopt when its state matches do not
   // hold for b; address types narrow the interfaces they depend on.
   std::optional<FieldCube> Effective(const CompiledCube& cube, const Box& b) const {
@@ -366,27 +400,19 @@ class Walker {
     FieldCube f = cube.fields;
     const AtomSet lo = c_.interfaces->Loopback();
     const AtomSet other = c_.interfaces->All().Subtract(lo);
-    // The types of the source and the destination: fixed, or LOCAL on
-    // loopback and UNICAST elsewhere (`side` is the interface that tells).
-    auto narrow = [&](const AddrTypeMatch& match, std::optional<std::uint16_t> fixed, AtomSet& side) {
-      if (fixed) return TypeHolds(match, *fixed);
+    // The class of an address: fixed by the walk, or told by an interface
+    // (`side`): this host's own over loopback, another host's elsewhere.
+    auto narrow = [&](const AddrTypeMatch& match, std::optional<AddrClass> fixed, AtomSet& side) {
+      if (fixed) return AddrTypeHolds(c_.family, match, *fixed);
       AtomSet keep(c_.interfaces->size());
-      if (TypeHolds(match, kAddrLocal)) keep = keep.Union(lo);
-      if (TypeHolds(match, kAddrUnicast)) keep = keep.Union(other);
+      if (AddrTypeHolds(c_.family, match, AddrClass::kLocal)) keep = keep.Union(lo);
+      if (AddrTypeHolds(c_.family, match, AddrClass::kRemote)) keep = keep.Union(other);
       side = side.Intersect(keep);
       return !side.empty();
     };
-    std::optional<std::uint16_t> src_fixed, dst_fixed;
-    AtomSet* src_side = &f.iif;
-    AtomSet* dst_side = &f.oif;
-    if (kind_ == PacketKind::kReply || kind_ == PacketKind::kRejectResponse) {
-      src_fixed = b.forward && kind_ == PacketKind::kReply ? kAddrUnicast : kAddrLocal;
-      if (b.forward) dst_fixed = kAddrUnicast;
-    } else {
-      dst_fixed = b.dst_local ? kAddrLocal : kAddrUnicast;
-    }
-    if (m.src_type && !narrow(*m.src_type, src_fixed, *src_side)) return std::nullopt;
-    if (m.dst_type && !narrow(*m.dst_type, dst_fixed, *dst_side)) return std::nullopt;
+    const Endpoints e = EndpointsOf(b);
+    if (m.src_type && !narrow(*m.src_type, e.src, f.iif)) return std::nullopt;
+    if (m.dst_type && !narrow(*m.dst_type, e.dst, f.oif)) return std::nullopt;
     return f;
   }
 

@@ -74,9 +74,13 @@ std::variant<Answers, std::string> AskGhostport(const fs::path& ruleset,
   }
   const fs::path batch = scratch / "ghostport-batch.tsv";
   WriteFile(batch, tsv);
-  const std::vector<std::string> argv = {
+  std::vector<std::string> argv = {
       GhostportBinary(), "probe", ruleset.string(),           "--batch", batch.string(),
       "--format",        "json",  "--to", ipv6 ? kServerV6 : kServerV4};
+  for (const ServerRoute& route : kServerRoutes) {
+    argv.push_back("--route");
+    argv.push_back(std::string(route.prefix) + "=" + route.dev);
+  }
   const RunResult result = Run(argv, "", 120s);
   if (result.status != 0) {
     return "`" + Join(argv) + "` exited with status " + std::to_string(result.status) + ":\n" +

@@ -30,10 +30,6 @@ constexpr const char* kClientMac = "02:77:00:00:00:02";
 constexpr const char* kForwardMac = "02:77:00:00:00:03";
 constexpr const char* kBackendMac = "02:77:00:00:00:04";
 
-// Server-side routes back to the client addresses outside the veth subnet.
-constexpr std::array<const char*, 4> kServerRoutes{
-    {"192.168.7.0/24", "203.0.113.0/24", "fd77:0:0:1::/64", "2001:db8:7::/64"}};
-
 // Empty tables for every iptables table, so a ruleset never inherits the
 // previous one's nat, mangle or raw rules.
 constexpr const char* kEmptyTables =
@@ -314,8 +310,8 @@ void Lab::Build() {
   Ip({"-n", server, "link", "set", kForwardVeth, "up"});
   Ip({"-n", client, "link", "set", kClientVeth, "up"});
   Ip({"-n", backend, "link", "set", kBackendVeth, "up"});
-  for (const char* route : kServerRoutes) {
-    Ip({"-n", server, "route", "add", route, "dev", kServerVeth});
+  for (const ServerRoute& route : kServerRoutes) {
+    if (!route.connected) Ip({"-n", server, "route", "add", route.prefix, "dev", route.dev});
   }
   Ip({"-n", backend, "route", "add", "default", "via", kForwardV4, "dev", kBackendVeth});
   Ip({"-n", backend, "-6", "route", "add", "default", "via", kForwardV6, "dev", kBackendVeth});

@@ -47,6 +47,24 @@ constexpr std::array<ClientAddress, 4> kClientV6{{{"fd77::2", 64},
                                                   {"fd77:0:0:1::9", 64},
                                                   {"2001:db8:7::7", 64}}};
 
+// The server's routing table, the subnets of its own addresses included:
+// ghostport is told it (`--route PREFIX=DEV`), so that a forwarded packet
+// leaves through the interface the kernel sends it out of.
+struct ServerRoute {
+  const char* prefix;
+  const char* dev;
+  bool connected;  // comes with the server's address on `dev`
+};
+constexpr std::array<ServerRoute, 8> kServerRoutes{{{"10.77.0.0/16", kServerVeth, true},
+                                                    {"fd77::/64", kServerVeth, true},
+                                                    {"10.77.9.0/24", kForwardVeth, true},
+                                                    {"fd77:9::/64", kForwardVeth, true},
+                                                    // back to the client addresses outside the veth subnet
+                                                    {"192.168.7.0/24", kServerVeth, false},
+                                                    {"203.0.113.0/24", kServerVeth, false},
+                                                    {"fd77:0:0:1::/64", kServerVeth, false},
+                                                    {"2001:db8:7::/64", kServerVeth, false}}};
+
 struct Tools {
   std::string ip;
   std::string iptables_restore;

@@ -70,7 +70,7 @@ class Builder {
   }
   Builder& Add(const std::string& chain, const RuleSpec& s) {
     Rule r;
-    Cube cube = Cube::Any(Family::kIpv4);
+    Cube cube = Cube::Any(table_.family == TableFamily::kIp6 ? Family::kIpv6 : Family::kIpv4);
     if (!s.protocols.empty()) {
       std::vector<Interval<std::uint8_t>> iv;
       for (auto p : s.protocols) iv.push_back({p, p});

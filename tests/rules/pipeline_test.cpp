@@ -298,6 +298,61 @@ BOOST_AUTO_TEST_CASE(dst_type_local_holds_on_the_input_path_and_unicast_does_not
   ExpectConnects(Filter(VerdictKind::kAccept).Add("INPUT", not_local).Build(), 6, 22, true);
 }
 
+BOOST_AUTO_TEST_CASE(on_ipv6_a_local_destination_is_unicast_as_well) {
+  RuleSpec unicast = All(VerdictKind::kDrop);
+  unicast.dst_type = AddrTypeMatch{kAddrUnicast, false};
+  Ruleset rs = Builder(TableFamily::kIp6).BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kAccept).Add("INPUT", unicast).Build();
+  InterfaceSpace ifaces = InterfaceSpace::FromRuleset(rs);
+  CompiledRuleset c = Compile(rs, Family::kIpv6, ifaces);
+  Packet p;
+  p.family = Family::kIpv6;
+  p.protocol = 6;
+  p.dport = 22;
+  p.saddr = *ParseIpv6("2001:db8::9");
+  p.daddr = *ParseIpv6("2001:db8::1");
+  p.iif = "eth0";
+  ProbeResult r = Probe(c, p);
+  BOOST_TEST((r.verdict == VerdictKind::kDrop));
+  BOOST_TEST(!r.conditional);
+}
+
+BOOST_AUTO_TEST_CASE(a_reject_answer_over_lo_comes_back_in_to_this_hosts_address) {
+  // mangle drops what is not for this host; the ICMP answer to a UDP
+  // socket of this host is for this host, and RELATED: it gets back in.
+  RuleSpec not_local = All(VerdictKind::kDrop);
+  not_local.dst_type = AddrTypeMatch{kAddrLocal, true};
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Add("INPUT", State(kCtRelated | kCtEstablished, VerdictKind::kAccept))
+                   .Add("INPUT", Udp(22, VerdictKind::kReject))
+                   .Table("mangle")
+                   .BaseChain("PREROUTING", Hook::kPrerouting, -150, VerdictKind::kAccept)
+                   .Add("PREROUTING", not_local)
+                   .Build();
+  BOOST_TEST((ProbeOf(rs, 17, 22, "lo").verdict == VerdictKind::kReject));
+  BOOST_TEST((ProbeOf(rs, 17, 22, "eth0").verdict == VerdictKind::kReject));
+}
+
+BOOST_AUTO_TEST_CASE(a_route_decides_which_forward_rules_a_forwarded_packet_meets) {
+  RuleSpec dnat = Tcp(5432, VerdictKind::kDnat);
+  dnat.nat.addresses = V4("172.17.0.2");
+  RuleSpec drop = Tcp(5432, VerdictKind::kDrop);
+  drop.oif = "docker0";
+  Ruleset rs = Builder()
+                   .BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop)
+                   .BaseChain("FORWARD", Hook::kForward, 0, VerdictKind::kAccept)
+                   .Add("FORWARD", drop)
+                   .Table("nat")
+                   .NatChain("PREROUTING", Hook::kPrerouting, -100)
+                   .Add("PREROUTING", dnat)
+                   .Build();
+  // No route given: it may leave through another interface than docker0.
+  ExpectConnects(rs, 6, 5432, true);
+  rs.routes.push_back({*ParseCidr(Family::kIpv4, "172.17.0.0/16"), "docker0"});
+  ExpectConnects(rs, 6, 5432, false);
+  rs.routes.insert(rs.routes.begin(), {*ParseCidr(Family::kIpv4, "172.17.0.2/32"), "eth1"});  // the longer prefix wins
+  ExpectConnects(rs, 6, 5432, true);
+}
+
 BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
   Ruleset rs = Builder()
                    .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
