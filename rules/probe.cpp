@@ -93,12 +93,13 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   for (const Outcome& o : outcomes) {
     if (Openness(o) > Openness(*chosen)) chosen = &o;
   }
-  // A forwarded packet leaves through an interface the routes choose, which
-  // the ruleset does not say: it is taken to leave where the forward rules
-  // let it (reported with the path), never as a reason to doubt the answer.
+  // A forwarded packet leaves through an interface the routes choose; where
+  // no route given says which, it is taken to leave where the forward rules
+  // let it (reported with the path): outcomes apart only by that interface
+  // are no reason to doubt the answer. Any other difference is.
   bool all_same = true;
   for (const Outcome& o : outcomes) {
-    if (chosen->box->forward && o.box->forward) continue;
+    if (chosen->box->forward && o.box->forward && SameButOutInterface(o.box->fields, chosen->box->fields)) continue;
     if (!SameOutcome(o, *chosen)) all_same = false;
   }
   const Box& box = *chosen->box;

@@ -2,6 +2,11 @@
 
 namespace ghostport::rules {
 
+bool SameButOutInterface(const FieldCube& a, const FieldCube& b) {
+  return a.protocols == b.protocols && a.sports == b.sports && a.dports == b.dports && a.saddr == b.saddr &&
+         a.daddr == b.daddr && a.iif == b.iif;
+}
+
 const char* HandshakeName(Handshake h) {
   switch (h) {
     case Handshake::kNotApplicable: return "not-applicable";

@@ -29,6 +29,9 @@ struct FieldCube {
   AtomSet oif;
 };
 
+// The same packets but for where they leave: boxes a route alone tells apart.
+bool SameButOutInterface(const FieldCube& a, const FieldCube& b);
+
 struct MetaMatch {
   std::uint8_t ct_states = kCtAll;
   std::uint8_t ct_nat = 0;
