@@ -264,7 +264,8 @@ class Walker {
   // connection are ESTABLISHED. Of an untracked connection, conntrack sees
   // the SYN-ACK as invalid and picks the ACK up as a NEW connection.
   void AssignConntrack(Box& b) {
-    if (b.ct != kCtInvalid) return;
+    // A REJECT's answer has its state from the start (RejectAnswerLeaves).
+    if (b.ct != kCtInvalid || kind_ == PacketKind::kRejectResponse) return;
     if (kind_ == PacketKind::kFirst) {
       b.ct = kCtNew;
     } else if (b.untracked_flow) {
@@ -730,6 +731,32 @@ Box AsSent(Box b, const InterfaceSpace& ifaces) {
   return b;
 }
 
+}  // namespace
+
+bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& r, EngineNotes& notes) {
+  const RuleRef* ref = DecidingRule(r.by);
+  if (ref == nullptr) return true;
+  const std::string& text = RuleAt(*compiled.ruleset, *ref).verdict.text;
+  const bool reset = text.find("tcp-reset") != std::string::npos || text.find("tcp reset") != std::string::npos;
+  Box answer = r.box;
+  answer.fields = Mirror(answer.fields);
+  if (answer.forward) {
+    // Sent by this host from the forward path: it leaves on the way it came.
+    answer.fields.iif = compiled.interfaces->NoInterface();
+  }
+  answer.forward = false;
+  answer.fields.protocols = ProtocolSet::Single(reset ? 6 : compiled.family == Family::kIpv4 ? 1 : 58);
+  // Related to the rejected packet's connection; conntrack knows none for an
+  // untracked or invalid one, and the answer is INVALID then.
+  answer.ct = (r.box.ct & (kCtUntracked | kCtInvalid)) != 0 ? kCtInvalid : kCtRelated;
+  answer.untracked_flow = false;
+  answer.guards.clear();
+  WalkResult w = Walk(compiled, {std::move(answer)}, PacketKind::kRejectResponse, WalkOptions{}, notes);
+  return !w.accepted.empty();
+}
+
+namespace {
+
 Handshake Blocked(VerdictKind verdict, bool reply) {
   if (reply) return verdict == VerdictKind::kReject ? Handshake::kReplyRejected : Handshake::kReplyDropped;
   return verdict == VerdictKind::kReject ? Handshake::kAckRejected : Handshake::kAckDropped;
@@ -799,10 +826,12 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
     out.accepted.push_back(std::move(b));
   }
   for (auto& r : ack.refused) {
+    const VerdictKind verdict =
+        r.verdict == VerdictKind::kReject && !RejectAnswerLeaves(compiled, r, notes) ? VerdictKind::kDrop : r.verdict;
     Box b = std::move(r.box);
     b.walk.clear();
     b.ct = kCtNew;
-    b.handshake = Blocked(r.verdict, false);
+    b.handshake = Blocked(verdict, false);
     b.handshake_blocked_by = r.by;
     out.accepted.push_back(std::move(b));
   }

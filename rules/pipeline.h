@@ -36,7 +36,9 @@
 namespace ghostport::rules {
 
 //   kRejectResponse  the RST or ICMP error a REJECT sends back: output and
-//           postrouting, RELATED; when these drop it the client sees silence.
+//           postrouting, RELATED to a tracked connection, INVALID when what
+//           was rejected was untracked or invalid (conntrack finds no
+//           connection for it); when these drop it the client sees silence.
 //
 // Connections over lo are sent by this host: every packet of them passes
 // output and postrouting (conntrack and nat act there), then prerouting and
@@ -74,6 +76,10 @@ struct WalkOptions {
 // holds this walk's decisions afterwards.
 WalkResult Walk(const CompiledRuleset& compiled, std::vector<Box> region, PacketKind kind,
                 const WalkOptions& options, EngineNotes& notes);
+
+// Does the RST or ICMP error that the REJECT of `refused` sends get out (a
+// REJECT whose answer output or postrouting drops is silence to the client)?
+bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& refused, EngineNotes& notes);
 
 // The whole connection: the first packet's walk, then for TCP the SYN-ACK's
 // and the ACK's, setting each accepted box's handshake. Refused first

@@ -29,27 +29,6 @@ bool SameOutcome(const Outcome& a, const Outcome& b) {
   return a.verdict == b.verdict && a.by == b.by && a.box->handshake == b.box->handshake;
 }
 
-// A REJECT answers with a TCP reset or an ICMP error that this host sends:
-// when output or postrouting drop that answer, the client sees silence.
-bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& r, EngineNotes& notes) {
-  const RuleRef* ref = DecidingRule(r.by);
-  if (ref == nullptr) return true;
-  const std::string& text = RuleAt(*compiled.ruleset, *ref).verdict.text;
-  const bool reset = text.find("tcp-reset") != std::string::npos || text.find("tcp reset") != std::string::npos;
-  Box answer = r.box;
-  answer.fields = Mirror(answer.fields);
-  if (answer.forward) {
-    // Sent by this host from the forward path: it leaves on the way it came.
-    answer.fields.iif = compiled.interfaces->NoInterface();
-  }
-  answer.forward = false;
-  answer.fields.protocols = ProtocolSet::Single(reset ? 6 : compiled.family == Family::kIpv4 ? 1 : 58);
-  answer.ct = kCtRelated;
-  answer.guards.clear();
-  WalkResult w = Walk(compiled, {std::move(answer)}, PacketKind::kRejectResponse, WalkOptions{}, notes);
-  return !w.accepted.empty();
-}
-
 }  // namespace
 
 ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {

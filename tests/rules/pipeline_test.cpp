@@ -276,6 +276,32 @@ BOOST_AUTO_TEST_CASE(a_reject_after_a_new_only_accept_refuses_the_ack) {
                    .Build();
   ExpectConnects(ok, 6, 22, true);
   ExpectConnects(ok, 6, 23, false);
+  // The reject's ICMP error is RELATED: an OUTPUT that lets only ESTABLISHED
+  // out drops it, and the client's ACK meets silence.
+  Ruleset quiet = Filter(VerdictKind::kAccept)
+                      .Add("INPUT", new_ssh)
+                      .Add("INPUT", All(VerdictKind::kReject))
+                      .BaseChain("OUTPUT", Hook::kOutput, 0, VerdictKind::kDrop)
+                      .Add("OUTPUT", State(kCtEstablished, VerdictKind::kAccept))
+                      .Build();
+  BOOST_TEST((ProbeOf(quiet, 6, 22).handshake == Handshake::kAckDropped));
+}
+
+BOOST_AUTO_TEST_CASE(the_answer_to_a_rejected_untracked_packet_is_invalid) {
+  // conntrack knows no connection for an untracked packet, so the ICMP error
+  // a REJECT sends back is INVALID, not RELATED (checked on the kernel).
+  auto with = [](bool notrack) {
+    Builder b = Filter(VerdictKind::kAccept);
+    b.Add("INPUT", Udp(53, VerdictKind::kReject))
+        .BaseChain("OUTPUT", Hook::kOutput, 0, VerdictKind::kDrop)
+        .Add("OUTPUT", State(kCtRelated | kCtEstablished, VerdictKind::kAccept));
+    if (notrack) {
+      b.Table("raw").BaseChain("PREROUTING", Hook::kPrerouting, -300, VerdictKind::kAccept).Add("PREROUTING", Udp(53, VerdictKind::kNotrack));
+    }
+    return b.Build();
+  };
+  BOOST_TEST((ProbeOf(with(false), 17, 53).verdict == VerdictKind::kReject));
+  BOOST_TEST((ProbeOf(with(true), 17, 53).verdict == VerdictKind::kDrop));
 }
 
 BOOST_AUTO_TEST_CASE(tcp_flag_matches_see_syn_then_syn_ack_then_ack) {
