@@ -8,6 +8,7 @@
 #include "audit/inputs.h"
 #include "catalog/knowledge.h"
 #include "catalog/lifecycle.h"
+#include "catalog/present_use.h"
 #include "catalog/registry.h"
 #include "catalog/usage.h"
 #include "parsers/diagnostic.h"
@@ -23,9 +24,16 @@ namespace {
 
 constexpr RangeClass kRanges[] = {RangeClass::kSystem, RangeClass::kUser, RangeClass::kDynamic};
 
+// Present use by its strongest evidence: high, medium, low, none.
+constexpr const char* kPresentColumns[] = {"high", "medium", "low", "none"};
+
 struct LifecycleCounts {
   // [transport][range][lifecycle]
-  std::size_t n[4][3][5] = {};
+  std::size_t n[4][3][catalog::kLifecycleCount] = {};
+  // [transport][range][present: high, medium, low, none]
+  std::size_t present[4][3][4] = {};
+  // [lifecycle][present]: the two judgements side by side, every transport
+  std::size_t both[catalog::kLifecycleCount][4] = {};
 };
 
 LifecycleCounts CountLifecycles() {
@@ -33,8 +41,12 @@ LifecycleCounts CountLifecycles() {
   for (Transport t : catalog::kAllTransports) {
     for (std::uint32_t port = 0; port <= 65535; ++port) {
       const auto p = static_cast<std::uint16_t>(port);
-      const Lifecycle l = catalog::LifecycleOf(p, t);
-      ++c.n[static_cast<int>(t)][static_cast<int>(catalog::RangeClassOf(p))][static_cast<int>(l)];
+      const catalog::PortFacts facts = catalog::Describe(p, t);
+      const int range = static_cast<int>(catalog::RangeClassOf(p));
+      const int present = facts.present.strongest ? static_cast<int>(*facts.present.strongest) : 3;
+      ++c.n[static_cast<int>(t)][range][static_cast<int>(facts.lifecycle)];
+      ++c.present[static_cast<int>(t)][range][present];
+      ++c.both[static_cast<int>(facts.lifecycle)][present];
     }
   }
   return c;
@@ -102,6 +114,31 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
       lifecycle[std::string(catalog::TransportName(t))] = std::move(per);
     }
     j["lifecycle"] = std::move(lifecycle);
+    ordered_json present;
+    for (Transport t : catalog::kAllTransports) {
+      ordered_json per;
+      for (RangeClass r : kRanges) {
+        ordered_json counts;
+        for (int w = 0; w < 4; ++w) {
+          counts[kPresentColumns[w]] = lc.present[static_cast<int>(t)][static_cast<int>(r)][w];
+        }
+        per[std::string(catalog::RangeClassName(r))] = std::move(counts);
+      }
+      present[std::string(catalog::TransportName(t))] = std::move(per);
+    }
+    j["present_use"] = std::move(present);
+    ordered_json both;
+    for (Lifecycle l : catalog::kAllLifecycles) {
+      ordered_json counts;
+      for (int w = 0; w < 4; ++w) counts[kPresentColumns[w]] = lc.both[static_cast<int>(l)][w];
+      both[std::string(catalog::LifecycleName(l))] = std::move(counts);
+    }
+    j["lifecycle_by_present_use"] = std::move(both);
+    ordered_json present_sources = ordered_json::array();
+    for (const catalog::UsageSource& s : catalog::PresentUses::Instance().Sources()) {
+      present_sources.push_back({{"id", s.id}, {"title", s.title}, {"as_of", s.as_of}});
+    }
+    j["present_use_sources"] = std::move(present_sources);
     ordered_json sources = ordered_json::array();
     for (const catalog::UsageSource& s : catalog::Usage::Instance().Sources()) {
       sources.push_back({{"id", s.id},
@@ -146,6 +183,46 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
       }
       out << "\n";
     }
+  }
+  auto header = [&](std::string_view title, const auto& columns) {
+    std::string line(title);
+    line.resize(19, ' ');
+    out << line;
+    for (const auto& column : columns) {
+      std::string name(column);
+      name.resize(12, ' ');
+      out << name;
+    }
+    out << "\n";
+  };
+  auto cell = [&](std::size_t n) {
+    std::string text = std::to_string(n);
+    text.resize(12, ' ');
+    out << text;
+  };
+  out << "\n";
+  header("present use", kPresentColumns);
+  for (Transport t : catalog::kAllTransports) {
+    for (RangeClass r : kRanges) {
+      std::string label = std::string(catalog::TransportName(t)) + " " + std::string(catalog::RangeClassName(r));
+      label.resize(19, ' ');
+      out << label;
+      for (int w = 0; w < 4; ++w) cell(lc.present[static_cast<int>(t)][static_cast<int>(r)][w]);
+      out << "\n";
+    }
+  }
+  out << "\n";
+  header("lifecycle/present", kPresentColumns);
+  for (Lifecycle l : catalog::kAllLifecycles) {
+    std::string label(catalog::LifecycleName(l));
+    label.resize(19, ' ');
+    out << label;
+    for (int w = 0; w < 4; ++w) cell(lc.both[static_cast<int>(l)][w]);
+    out << "\n";
+  }
+  out << "present-use sources\n";
+  for (const catalog::UsageSource& s : catalog::PresentUses::Instance().Sources()) {
+    out << "             " << s.id << " (" << s.as_of << ")\n";
   }
   return 0;
 }
