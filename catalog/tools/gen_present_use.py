@@ -65,7 +65,23 @@ def Sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+REPO = os.path.dirname(CATALOG)
+# Where scripts/install-deps unpacks firewalld's .deb when the package is not
+# installed (installing it would start the daemon on a systemd host).
+UNPACKED = {'firewalld': os.path.join(REPO, '.tools', 'firewalld')}
+
+
+def Unpacked(package, path):
+    """`path` inside the unpacked .deb of `package`, when it is there."""
+    root = UNPACKED.get(package)
+    return os.path.join(root, 'root', path.lstrip('/')) if root else path
+
+
 def PackageVersion(package):
+    root = UNPACKED.get(package)
+    if root and os.path.exists(os.path.join(root, 'VERSION')) and not Installed(package):
+        with open(os.path.join(root, 'VERSION'), encoding='utf-8') as f:
+            return f.read().strip()
     try:
         out = subprocess.run(['dpkg-query', '-W', '-f=${Version}', package], capture_output=True,
                              text=True, check=True).stdout.strip()
@@ -78,9 +94,19 @@ MONTHS = {m: i + 1 for i, m in enumerate(['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Ju
                                           'Oct', 'Nov', 'Dec'])}
 
 
+def Installed(package):
+    try:
+        out = subprocess.run(['dpkg-query', '-W', '-f=${Status}', package], capture_output=True, text=True)
+    except OSError:
+        return False
+    return out.stdout.endswith(' installed')
+
+
 def PackageDate(package):
     """The date of the installed version: its Debian changelog's first trailer."""
     path = f'/usr/share/doc/{package}/changelog.Debian.gz'
+    if not Installed(package):
+        path = Unpacked(package, path)
     try:
         with gzip.open(path, 'rt', encoding='utf-8', errors='replace') as f:
             for line in f:
@@ -438,7 +464,7 @@ def Build(args):
 
     fw_version = args.firewalld_version or PackageVersion('firewalld')
     Add(Input('firewalld-services', 'firewalld service definitions (/usr/lib/firewalld/services)',
-              args.firewalld_dir, 'firewalld', fw_version, args.firewalld_date or PackageDate('firewalld'),
+              '/usr/lib/firewalld/services', 'firewalld', fw_version, args.firewalld_date or PackageDate('firewalld'),
               'high', 'indication',
               'Each definition is what a distribution ships so administrators can open that service: '
               'reviewed upstream, kept current, one service per file.'),
@@ -483,7 +509,8 @@ def Build(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--firewalld-dir', default='/usr/lib/firewalld/services')
+    parser.add_argument('--firewalld-dir', help='default: /usr/lib/firewalld/services, or the unpacked '
+                        '.deb in .tools/firewalld when the package is not installed (scripts/install-deps)')
     parser.add_argument('--firewalld-version')
     parser.add_argument('--firewalld-date')
     parser.add_argument('--ufw-dir', default='/etc/ufw/applications.d')
@@ -504,6 +531,9 @@ def main():
     parser.add_argument('--check', action='store_true',
                         help='regenerate in memory; exit 1 when the files in --out differ')
     args = parser.parse_args()
+    if not args.firewalld_dir:
+        args.firewalld_dir = '/usr/lib/firewalld/services' if Installed('firewalld') else \
+            Unpacked('firewalld', '/usr/lib/firewalld/services')
     if bool(args.tshark_decodes) != bool(args.tshark_protocols):
         parser.error('--tshark-decodes and --tshark-protocols go together')
     try:
