@@ -11,6 +11,7 @@
 #include "audit/finding_present.h"
 #include "audit/findings.h"
 #include "audit/text_escape.h"
+#include "catalog/source_kind.h"
 
 namespace ghostport::audit {
 
@@ -183,6 +184,8 @@ ordered_json PortFactsJson(const PortFacts& facts, const std::vector<const PortA
                       {"evidence", d->evidence},
                       {"since", d->since},
                       {"confidence", d->confidence},
+                      {"effective_confidence", catalog::EffectiveConfidence(*d)},
+                      {"secondary_sources_only", catalog::RestsOnSecondarySources(*d)},
                       {"sources", std::move(cites)},
                       {"file", catalog::kDefaultKnowledgeFile},
                       {"line", d->line}});
@@ -248,6 +251,18 @@ ordered_json PortFactsJson(const PortFacts& facts, const std::vector<const PortA
     wide.push_back({{"software", u->software}, {"ports", {u->port_low, u->port_high}}, {"source", u->source->id}});
   }
   present["range_wide"] = std::move(wide);
+  ordered_json unconfirmed = ordered_json::array();
+  for (const catalog::PresentUse* row : facts.present.unconfirmed) {
+    ordered_json checked = ordered_json::array();
+    for (const catalog::Citation& c : row->citations) {
+      checked.push_back({{"title", c.title}, {"url", c.url}, {"seen", c.seen}});
+      sources.push_back({{"kind", "checked"}, {"title", c.title}, {"location", c.url}, {"as_of", c.seen}});
+    }
+    unconfirmed.push_back({{"software", row->software}, {"checked", row->unconfirmed}, {"sources", std::move(checked)},
+                           {"source", row->source->id}});
+    cite(row->source, "present");
+  }
+  present["unconfirmed"] = std::move(unconfirmed);
   present["nmap_floor"] = catalog::NmapFloorPpm(facts.transport) / 1e6;
   present["floor_sighting"] = facts.present.floor_sighting;
   j["present_use"] = std::move(present);
@@ -391,6 +406,13 @@ void WritePresentText(std::ostream& out, const catalog::PresentState& present) {
                          std::string(c.seen) + ")");
     }
   }
+  for (const catalog::PresentUse* row : present.unconfirmed) {
+    Field(out, "", "unconfirmed: " + std::string(row->software) + " — " + std::string(row->unconfirmed));
+    for (const catalog::Citation& c : row->citations) {
+      Field(out, "", "  checked: " + std::string(c.title) + " <" + std::string(c.url) + "> (seen " +
+                         std::string(c.seen) + ")");
+    }
+  }
   for (const catalog::PresentUse* row : present.range_wide_rows) {
     Field(out, "", "range-wide, not evidence for one port: " + std::string(row->software) + " (ports " +
                        PortsText({row->port_low, row->port_high}) + ", " + std::string(row->source->title) + ")");
@@ -422,7 +444,11 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
     const std::string who = facts.services.size() > 1 ? std::string(s.record->Name()) + ": " : "";
     if (s.lifecycle == Lifecycle::kDead) {
       for (const catalog::DeadRecord* d : s.dead) {
-        Field(out, "", who + "dead, curated with " + std::string(d->confidence) + " confidence" +
+        const bool secondary = catalog::RestsOnSecondarySources(*d);
+        Field(out, "", who + "dead, curated with " + std::string(catalog::EffectiveConfidence(*d)) + " confidence" +
+                           (secondary ? " (curated " + std::string(d->confidence) +
+                                            "; rests only on encyclopedia, mirror or port-reference sources)"
+                                      : "") +
                            (d->since.empty() ? "" : ", since " + std::string(d->since)));
         Field(out, "", "What it was: " + std::string(d->what) + ".");
         Field(out, "", std::string(d->evidence));

@@ -9,6 +9,7 @@
 
 #include "audit/finding_present.h"
 #include "catalog/sensitive.h"
+#include "catalog/source_kind.h"
 #include "rules/address.h"
 #include "rules/compiled.h"
 #include "rules/protocols.h"
@@ -129,7 +130,7 @@ int RankInClass(FindingClass c, const catalog::PortFacts& facts) {
     case FindingClass::kDead:
       for (const auto& s : facts.services) {
         for (const auto* d : s.dead) {
-          if (d->confidence == "high") return 0;
+          if (catalog::EffectiveConfidence(*d) == "high") return 0;
         }
       }
       return 1;
@@ -148,7 +149,7 @@ PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
     case FindingClass::kDead:
       for (const auto& s : facts.services) {
         for (const auto* d : s.dead) {
-          e.detail = std::string(d->what) + "; dead (" + std::string(d->confidence) + " confidence" +
+          e.detail = std::string(d->what) + "; dead (" + std::string(catalog::EffectiveConfidence(*d)) + " confidence" +
                      (d->since.empty() ? "" : ", since " + std::string(d->since)) + ")";
           return e;
         }

@@ -1,5 +1,7 @@
 #include "catalog/lifecycle.h"
 
+#include "catalog/source_kind.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
@@ -122,8 +124,11 @@ ServiceVerdict Judge(const RegistryRecord& record, const std::vector<const Regis
   if (!verdict.dead.empty()) {
     verdict.lifecycle = Lifecycle::kDead;
     for (const DeadRecord* dead : verdict.dead) {
-      verdict.reasons.push_back("curated as dead (" + std::string(dead->confidence) +
-                                " confidence): " + std::string(dead->evidence));
+      verdict.reasons.push_back("curated as dead (" + std::string(EffectiveConfidence(*dead)) + " confidence" +
+                                (RestsOnSecondarySources(*dead) ? ", resting only on encyclopedia, mirror or "
+                                                                  "port-reference sources"
+                                                                : "") +
+                                "): " + std::string(dead->evidence));
     }
     for (const RegistryRecord* a : aliases) {
       verdict.reasons.push_back("the registry's alias " + std::string(a->Name()) + " is the same registration");

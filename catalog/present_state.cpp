@@ -133,6 +133,10 @@ std::string PresentState::Names(PresentWeight at_least, std::size_t limit) const
 PresentState PresentStateAt(std::uint16_t port, Transport t) {
   PresentState state;
   for (const PresentUse* row : PresentUses::Instance().At(port, t)) {
+    if (!row->unconfirmed.empty()) {
+      state.unconfirmed.push_back(row);
+      continue;
+    }
     if (row->port_high - row->port_low >= kRangeWideSpan) {
       state.range_wide_rows.push_back(row);
       continue;

@@ -57,6 +57,7 @@ struct PresentState {
   std::vector<PresentEvidence> evidence;          // strongest first, then source order
   std::vector<const UnofficialUse*> range_wide;   // wide rows covering the port: listed, never evidence
   std::vector<const PresentUse*> range_wide_rows;
+  std::vector<const PresentUse*> unconfirmed;     // checked, not confirmed: shown, never evidence
   std::optional<PresentWeight> strongest;         // none when there is no evidence
   bool floor_sighting = false;                    // nmap saw it only at the floor value
 

@@ -46,6 +46,9 @@ struct PresentUse {
   PresentWeight weight;
   const UsageSource* source;
   std::span<const Citation> citations;  // curated rows: the vendor pages
+  // Non-empty for a claim that was checked and could not be confirmed
+  // (knowledge/unconfirmed.toml): what was checked. Such a row is never evidence.
+  std::string_view unconfirmed;
 };
 
 class PresentUses {

@@ -16,6 +16,8 @@ credited to the service it names, on the transport it names:
                    /etc/ufw/applications.d/*
   --alive          catalog/knowledge/alive.toml: the curated list, a vendor
                    source per entry
+  --unconfirmed    catalog/knowledge/unconfirmed.toml: claims checked and not
+                   confirmed (shown as such, never evidence)
 and, into sensitive_data.inc,
   --sensitive      catalog/knowledge/sensitive.toml: services risky to expose
 
@@ -132,10 +134,11 @@ def ParsePorts(text, where):
 
 class Row:
     def __init__(self, low, high, transport, key, software, source, weight, registration='',
-                 citations=()):
+                 citations=(), checked=''):
         self.low, self.high, self.transport = low, high, transport
         self.key, self.software, self.source, self.weight = key, software, source, weight
         self.registration, self.citations = registration, tuple(citations)
+        self.checked = checked  # non-empty: a claim checked and not confirmed
 
     def SortKey(self):
         return (TRANSPORTS.index(self.transport), self.low, self.high, self.source, self.key, self.software)
@@ -336,6 +339,27 @@ def ReadAlive(path, inp):
     return rows
 
 
+def ReadUnconfirmed(path, inp):
+    data, doc = LoadToml(path)
+    inp.sha256 = Sha256(data)
+    lines = Lines(data, '[[unconfirmed]]')
+    keys = {'ports', 'transports', 'software', 'key', 'checked', 'sources'}
+    rows = []
+    for entry, line in zip(doc.get('unconfirmed', []), lines):
+        where = f'{path}:{line}'
+        if set(entry) != keys:
+            raise Fail(f'{where}: keys must be exactly {sorted(keys)}')
+        if not entry['checked'].strip():
+            raise Fail(f'{where}: blank checked')
+        low, high = ParsePorts('-'.join(str(p) for p in entry['ports']), where)
+        for t in entry['transports']:
+            if t not in TRANSPORTS:
+                raise Fail(f'{where}: unknown transport {t!r}')
+            rows.append(Row(low, high, t, entry['key'], entry['software'], inp.source_id, inp.weight, '',
+                            Citations(entry, where), entry['checked']))
+    return rows
+
+
 def ReadSensitive(path):
     data, doc = LoadToml(path)
     lines = Lines(data, '[[sensitive]]')
@@ -387,14 +411,15 @@ def EmitPresent(inputs, rows):
     lines.append(f'constexpr Citation kPresentCitations[{max(len(flat), 1)}] = {{')
     lines.append(body.rstrip('\n') if flat else '    {"", "", ""},')
     lines.append('};')
-    lines.append('// {port_low, port_high, transport, key, software, registration, weight, source, citations}')
+    lines.append('// {port_low, port_high, transport, key, software, registration, weight, source, citations, unconfirmed}')
     lines.append(f'constexpr PresentUse kPresentUses[{len(rows)}] = {{')
     for r, (offset, count) in zip(rows, spans):
         cites = f'std::span<const Citation>(kPresentCitations + {offset}, {count})' if count else \
             'std::span<const Citation>()'
-        lines.append('    {%d, %d, %s, %s, %s, %s, %s, &kPresentSources[%d], %s},' % (
+        lines.append('    {%d, %d, %s, %s, %s, %s, %s, &kPresentSources[%d], %s, %s},' % (
             r.low, r.high, CXX_TRANSPORT[r.transport], CxxString(r.key), CxxString(r.software),
-            CxxString(r.registration), CXX_WEIGHT[weight[r.source]], index[r.source], cites))
+            CxxString(r.registration), CXX_WEIGHT[weight[r.source]], index[r.source], cites,
+            CxxString(r.checked)))
     lines.append('};')
     widest = [0] * 4
     for r in rows:
@@ -503,6 +528,11 @@ def Build(args):
               'nmap tries these probes first on the ports where it expects the service: '
               'a scanner\'s expectation, not a measurement.'),
         lambda inp: ReadProbes(args.nmap_probes, inp))
+    Add(Input('unconfirmed-claims', 'ghostport checked-but-unconfirmed claims (catalog/knowledge/unconfirmed.toml)',
+              'catalog/knowledge/unconfirmed.toml', 'ghostport', '-', args.alive_date, 'low', 'note',
+              'Claims that were checked against the vendor and could not be confirmed: shown as unconfirmed, '
+              'never evidence.'),
+        lambda inp: ReadUnconfirmed(args.unconfirmed, inp))
     sensitive_sha, sensitive_rows = ReadSensitive(args.sensitive)
     return inputs, rows, sensitive_sha, sensitive_rows
 
@@ -526,6 +556,7 @@ def main():
     parser.add_argument('--alive', default=os.path.join(CATALOG, 'knowledge', 'alive.toml'))
     parser.add_argument('--alive-date', default='2026-12-03',
                         help='the day the curated entries were last checked')
+    parser.add_argument('--unconfirmed', default=os.path.join(CATALOG, 'knowledge', 'unconfirmed.toml'))
     parser.add_argument('--sensitive', default=os.path.join(CATALOG, 'knowledge', 'sensitive.toml'))
     parser.add_argument('--out', default=GENERATED)
     parser.add_argument('--check', action='store_true',
