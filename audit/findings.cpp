@@ -613,6 +613,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     f.rule = key.rule;
     f.scope = g.scope;
     f.severity = Resolve(f.klass, f.scope, policy);
+    bool in_use = false;  // every port of the finding is in use today
     if (PresentUseLowers(f.klass) && !Overridden(f.klass, f.scope, policy)) {
       const std::optional<Transport> t = key.other_protocols ? std::nullopt : TransportOfProtocol(key.protocol);
       bool all_high = t.has_value() && !g.ports.empty();
@@ -625,6 +626,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
         }
       }
       f.severity = PresentCap(f.severity, all_high, all_used);
+      in_use = all_used;
     }
     f.entries = g.entries;
     f.location = rules::LocationOf(rs, key.rule);
@@ -707,6 +709,14 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       f.message = "opens " + std::to_string(f.port_count) + " " + FindingClassName(f.klass) + " " + f.proto +
                   (f.port_count == 1 ? " port" : " ports") + " to " + scope_text + ": " + named +
                   (f.port_count > 3 ? ", ..." : "");
+      // "registration dead; port widely used by Oracle Database": a note, not an alarm.
+      if (in_use && !candidates.empty()) {
+        const bool registration = f.klass == FindingClass::kDead || f.klass == FindingClass::kDormant ||
+                                  f.klass == FindingClass::kUnknown || f.klass == FindingClass::kReserved;
+        f.message += std::string(" (") +
+                     (registration ? "registration " + std::string(FindingClassName(f.klass)) + "; " : "") +
+                     (f.port_count == 1 ? PresentNote(candidates.front().second) : "every port in use today") + ")";
+      }
     }
     const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
     f.remediation = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule)
