@@ -100,33 +100,29 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
     j["usage"] = {{"unofficial_rows", us.unofficial}, {"unofficial_ports", us.unofficial_ports},
                   {"malware_rows", us.malware},       {"malware_ports", us.malware_ports},
                   {"nmap_observed", us.observations}, {"debian_services", us.everyday}};
-    ordered_json lifecycle;
-    for (Transport t : catalog::kAllTransports) {
-      ordered_json per;
-      for (RangeClass r : kRanges) {
-        ordered_json counts;
-        for (Lifecycle l : catalog::kAllLifecycles) {
-          counts[std::string(catalog::LifecycleName(l))] =
-              lc.n[static_cast<int>(t)][static_cast<int>(r)][static_cast<int>(l)];
+    // {transport: {range: {column: count}}} from count(t, r, column index).
+    auto by_transport_range = [](const std::vector<std::string>& columns, const auto& count) {
+      ordered_json out;
+      for (Transport t : catalog::kAllTransports) {
+        ordered_json per;
+        for (RangeClass r : kRanges) {
+          ordered_json counts;
+          for (std::size_t c = 0; c < columns.size(); ++c) counts[columns[c]] = count(t, r, c);
+          per[std::string(catalog::RangeClassName(r))] = std::move(counts);
         }
-        per[std::string(catalog::RangeClassName(r))] = std::move(counts);
+        out[std::string(catalog::TransportName(t))] = std::move(per);
       }
-      lifecycle[std::string(catalog::TransportName(t))] = std::move(per);
-    }
-    j["lifecycle"] = std::move(lifecycle);
-    ordered_json present;
-    for (Transport t : catalog::kAllTransports) {
-      ordered_json per;
-      for (RangeClass r : kRanges) {
-        ordered_json counts;
-        for (int w = 0; w < 4; ++w) {
-          counts[kPresentColumns[w]] = lc.present[static_cast<int>(t)][static_cast<int>(r)][w];
-        }
-        per[std::string(catalog::RangeClassName(r))] = std::move(counts);
-      }
-      present[std::string(catalog::TransportName(t))] = std::move(per);
-    }
-    j["present_use"] = std::move(present);
+      return out;
+    };
+    std::vector<std::string> lifecycle_names;
+    for (Lifecycle l : catalog::kAllLifecycles) lifecycle_names.emplace_back(catalog::LifecycleName(l));
+    j["lifecycle"] = by_transport_range(lifecycle_names, [&](Transport t, RangeClass r, std::size_t c) {
+      return lc.n[static_cast<int>(t)][static_cast<int>(r)][static_cast<int>(catalog::kAllLifecycles[c])];
+    });
+    j["present_use"] = by_transport_range(std::vector<std::string>(std::begin(kPresentColumns), std::end(kPresentColumns)),
+                                          [&](Transport t, RangeClass r, std::size_t c) {
+                                            return lc.present[static_cast<int>(t)][static_cast<int>(r)][c];
+                                          });
     ordered_json both;
     for (Lifecycle l : catalog::kAllLifecycles) {
       ordered_json counts;

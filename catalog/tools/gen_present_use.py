@@ -317,16 +317,19 @@ def Lines(data, header):
     return [n for n, line in enumerate(data.decode('utf-8').splitlines(), 1) if line.strip() == header]
 
 
-def ReadAlive(path, inp):
+def Entries(path, table, keys):
+    """The file's sha256 and, for each [[table]] entry with exactly `keys`,
+    (entry, 'path:line', low, high, transports), every field checked."""
     data, doc = LoadToml(path)
-    inp.sha256 = Sha256(data)
-    lines = Lines(data, '[[alive]]')
-    keys = {'ports', 'transports', 'software', 'key', 'registration', 'sources'}
-    rows = []
-    for entry, line in zip(doc.get('alive', []), lines):
+    lines = Lines(data, f'[[{table}]]')
+    out = []
+    for entry, line in zip(doc.get(table, []), lines):
         where = f'{path}:{line}'
         if set(entry) != keys:
             raise Fail(f'{where}: keys must be exactly {sorted(keys)}')
+        for text_key in ('reason', 'checked'):
+            if text_key in keys and not entry[text_key].strip():
+                raise Fail(f'{where}: blank {text_key}')
         ports = entry['ports']
         if len(ports) not in (1, 2):
             raise Fail(f'{where}: ports is [port] or [low, high]')
@@ -334,51 +337,30 @@ def ReadAlive(path, inp):
         for t in entry['transports']:
             if t not in TRANSPORTS:
                 raise Fail(f'{where}: unknown transport {t!r}')
-            rows.append(Row(low, high, t, entry['key'], entry['software'], inp.source_id, inp.weight,
-                            entry['registration'], Citations(entry, where)))
-    return rows
+        out.append((entry, where, low, high, entry['transports'], line))
+    return Sha256(data), out
+
+
+def ReadAlive(path, inp):
+    inp.sha256, entries = Entries(path, 'alive', {'ports', 'transports', 'software', 'key', 'registration', 'sources'})
+    return [Row(low, high, t, e['key'], e['software'], inp.source_id, inp.weight, e['registration'],
+                Citations(e, where))
+            for e, where, low, high, transports, _ in entries for t in transports]
 
 
 def ReadUnconfirmed(path, inp):
-    data, doc = LoadToml(path)
-    inp.sha256 = Sha256(data)
-    lines = Lines(data, '[[unconfirmed]]')
-    keys = {'ports', 'transports', 'software', 'key', 'checked', 'sources'}
-    rows = []
-    for entry, line in zip(doc.get('unconfirmed', []), lines):
-        where = f'{path}:{line}'
-        if set(entry) != keys:
-            raise Fail(f'{where}: keys must be exactly {sorted(keys)}')
-        if not entry['checked'].strip():
-            raise Fail(f'{where}: blank checked')
-        low, high = ParsePorts('-'.join(str(p) for p in entry['ports']), where)
-        for t in entry['transports']:
-            if t not in TRANSPORTS:
-                raise Fail(f'{where}: unknown transport {t!r}')
-            rows.append(Row(low, high, t, entry['key'], entry['software'], inp.source_id, inp.weight, '',
-                            Citations(entry, where), entry['checked']))
-    return rows
+    inp.sha256, entries = Entries(path, 'unconfirmed', {'ports', 'transports', 'software', 'key', 'checked', 'sources'})
+    return [Row(low, high, t, e['key'], e['software'], inp.source_id, inp.weight, '', Citations(e, where),
+                e['checked'])
+            for e, where, low, high, transports, _ in entries for t in transports]
 
 
 def ReadSensitive(path):
-    data, doc = LoadToml(path)
-    lines = Lines(data, '[[sensitive]]')
-    keys = {'ports', 'transports', 'service', 'reason', 'sources'}
-    out = []
-    for entry, line in zip(doc.get('sensitive', []), lines):
-        where = f'{path}:{line}'
-        if set(entry) != keys:
-            raise Fail(f'{where}: keys must be exactly {sorted(keys)}')
-        if not entry['reason'].strip():
-            raise Fail(f'{where}: blank reason')
-        ports = entry['ports']
-        low, high = ParsePorts('-'.join(str(p) for p in ports), where)
-        for t in entry['transports']:
-            if t not in TRANSPORTS:
-                raise Fail(f'{where}: unknown transport {t!r}')
-            out.append((low, high, t, entry['service'], entry['reason'], Citations(entry, where), line))
+    sha, entries = Entries(path, 'sensitive', {'ports', 'transports', 'service', 'reason', 'sources'})
+    out = [(low, high, t, e['service'], e['reason'], Citations(e, where), line)
+           for e, where, low, high, transports, line in entries for t in transports]
     out.sort(key=lambda r: (TRANSPORTS.index(r[2]), r[0], r[1], r[6]))
-    return Sha256(data), out
+    return sha, out
 
 
 def CitationTable(groups):
