@@ -11,6 +11,7 @@
 #include "audit/finding_present.h"
 #include "audit/findings.h"
 #include "audit/text_escape.h"
+#include "catalog/block_contact.h"
 #include "catalog/source_kind.h"
 
 namespace ghostport::audit {
@@ -352,7 +353,9 @@ void Field(std::ostream& out, std::string_view label, std::string_view text) {
 
 // The domain of a person's address ("mailto:jo@example.com" -> "example.com"), or "".
 std::string ContactDomain(std::string_view uri) {
-  const std::size_t at = uri.rfind('@');
+  // IANA writes "mailto:elan&d2k.com" for elan@d2k.com.
+  std::size_t at = uri.rfind('@');
+  if (at == std::string_view::npos && uri.rfind("mailto:", 0) == 0) at = uri.rfind('&');
   if (at == std::string_view::npos) return {};
   std::string_view domain = uri.substr(at + 1);
   domain = domain.substr(0, domain.find_first_of("?>& "));
@@ -488,6 +491,11 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
     const std::string contact = PeopleText(r.Contacts());
     if (!assignee.empty()) Field(out, "", "assignee: " + assignee + (r.AssigneeFromContact() ? " (the contact)" : ""));
     if (!contact.empty() && contact != assignee) Field(out, "", "contact: " + contact);
+    if (const RegistryRecord* block = catalog::BlockContactOf(r, facts.transport)) {
+      const std::string shared = PeopleText(block->Contacts().empty() ? block->Assignees() : block->Contacts());
+      Field(out, "", "contact (IANA's old block layout, shared with " + std::string(block->Name()) + " on " +
+                         PortsText({block->PortLow(), block->PortHigh()}) + "): " + shared);
+    }
     Field(out, "", "registered: " + std::string(r.Registered().empty() ? "no date" : r.Registered()) +
                        "; modified: " + std::string(r.Modified().empty() ? "never" : r.Modified()) +
                        "; reference: " + std::string(r.References().empty() ? "none" : r.References()));

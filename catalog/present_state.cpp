@@ -1,5 +1,7 @@
 #include "catalog/present_state.h"
 
+#include "catalog/fold.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -9,14 +11,6 @@
 namespace ghostport::catalog {
 
 namespace {
-
-std::string Folded(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
-  return out;
-}
 
 std::string Frequency(std::uint32_t ppm) {
   char buffer[32];

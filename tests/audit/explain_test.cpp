@@ -155,6 +155,18 @@ BOOST_AUTO_TEST_CASE(json_objects_have_the_contract_fields) {
   BOOST_TEST(lines[5]["lifecycle"] == "reserved");
 }
 
+// The registrant's contact domain (IANA writes "mailto:elan&d2k.com"), and
+// for IANA's old block layout the contact the block shares: 3393 names
+// nobody, 3394 of the same block names Eric Lan.
+BOOST_AUTO_TEST_CASE(text_names_contact_domains_and_block_contacts) {
+  const auto r = RunGhostport("explain 3394/tcp 3393/tcp 1521/tcp");
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_TEST(r.out.find("Eric Lan <d2k.com>") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("Maxine Yuen <hq.ncube.com>") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("contact (IANA's old block layout, shared with d2k-tapestry2 on 3394)") != std::string::npos,
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(text_reads_like_a_reference_page) {
   auto r = RunGhostport("explain 3393/tcp");
   BOOST_REQUIRE_EQUAL(r.exit_code, 0);
