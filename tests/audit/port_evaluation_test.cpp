@@ -196,3 +196,36 @@ BOOST_AUTO_TEST_CASE(example_hosts_fail_only_where_something_is_wrong) {
     BOOST_TEST((high == failing), name << ": high findings " << got);
   }
 }
+
+// The user-visible mistakes issue 9 lists stay fixed: each software named
+// once (25565 Minecraft), no scrape leftovers ("Mumble }"), no range-wide
+// artefact on 51820/tcp, no League of Legends on LLMNR, newlines as text,
+// and audit and explain counting 51000:52000's unofficial uses alike.
+BOOST_AUTO_TEST_CASE(issue_text_mistakes_stay_fixed) {
+  const auto findings = AuditEach({{25565, "tcp"}, {5355, "udp"}, {51820, "tcp"}, {51000, "tcp"}}, "");
+  std::string messages;
+  for (const auto& [line, list] : findings) {
+    for (const json& f : list) messages += f["message"].get<std::string>() + "\n" + f["explanation"].get<std::string>() + "\n";
+  }
+  BOOST_TEST(messages.find("multiplayer server; Minecraft") == std::string::npos, messages);
+  BOOST_TEST(messages.find("League of Legends") == std::string::npos, messages);
+  BOOST_TEST(messages.find("Certificate Management over CMS") == std::string::npos, messages);
+  const auto range = RunGhostport("explain 64000-65000/udp 1416/tcp");
+  BOOST_TEST(range.out.find("Mumble }") == std::string::npos, range.out);
+  BOOST_TEST(range.out.find("64738 Mumble") != std::string::npos, range.out);
+  BOOST_TEST(range.out.find("\\x0a") == std::string::npos, range.out);
+  // 51000:52000: the same count in audit and explain.
+  std::string body = "-A INPUT -p tcp -m tcp --dport 51000:52000 -j ACCEPT\n";
+  const auto audited = RunGhostport("audit --format json --fail-on never -", FilterTable(body));
+  const json doc = json::parse(audited.out);
+  std::size_t audit_count = 0;
+  for (const json& f : doc["findings"]) {
+    if (f["class"] == "unofficial-use") {
+      for (const json& r : f["ports"]) audit_count += r[1].get<std::size_t>() - r[0].get<std::size_t>() + 1;
+    }
+  }
+  const auto explained = RunGhostport("explain 51000-52000/tcp");
+  BOOST_TEST(explained.out.find("unofficial uses on " + std::to_string(audit_count) + " ports") != std::string::npos,
+             "audit counts " << audit_count << "\n" << explained.out);
+  BOOST_TEST(audit_count == 2U);
+}
