@@ -8,6 +8,7 @@
 #include "audit/inputs.h"
 #include "catalog/knowledge.h"
 #include "catalog/lifecycle.h"
+#include "catalog/present_use.h"
 #include "catalog/registry.h"
 #include "catalog/usage.h"
 #include "parsers/diagnostic.h"
@@ -23,9 +24,16 @@ namespace {
 
 constexpr RangeClass kRanges[] = {RangeClass::kSystem, RangeClass::kUser, RangeClass::kDynamic};
 
+// Present use by its strongest evidence: high, medium, low, none.
+constexpr const char* kPresentColumns[] = {"high", "medium", "low", "none"};
+
 struct LifecycleCounts {
   // [transport][range][lifecycle]
-  std::size_t n[4][3][5] = {};
+  std::size_t n[4][3][catalog::kLifecycleCount] = {};
+  // [transport][range][present: high, medium, low, none]
+  std::size_t present[4][3][4] = {};
+  // [lifecycle][present]: the two judgements side by side, every transport
+  std::size_t both[catalog::kLifecycleCount][4] = {};
 };
 
 LifecycleCounts CountLifecycles() {
@@ -33,8 +41,12 @@ LifecycleCounts CountLifecycles() {
   for (Transport t : catalog::kAllTransports) {
     for (std::uint32_t port = 0; port <= 65535; ++port) {
       const auto p = static_cast<std::uint16_t>(port);
-      const Lifecycle l = catalog::LifecycleOf(p, t);
-      ++c.n[static_cast<int>(t)][static_cast<int>(catalog::RangeClassOf(p))][static_cast<int>(l)];
+      const catalog::PortFacts facts = catalog::Describe(p, t);
+      const int range = static_cast<int>(catalog::RangeClassOf(p));
+      const int present = facts.present.strongest ? static_cast<int>(*facts.present.strongest) : 3;
+      ++c.n[static_cast<int>(t)][range][static_cast<int>(facts.lifecycle)];
+      ++c.present[static_cast<int>(t)][range][present];
+      ++c.both[static_cast<int>(facts.lifecycle)][present];
     }
   }
   return c;
@@ -88,20 +100,41 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
     j["usage"] = {{"unofficial_rows", us.unofficial}, {"unofficial_ports", us.unofficial_ports},
                   {"malware_rows", us.malware},       {"malware_ports", us.malware_ports},
                   {"nmap_observed", us.observations}, {"debian_services", us.everyday}};
-    ordered_json lifecycle;
-    for (Transport t : catalog::kAllTransports) {
-      ordered_json per;
-      for (RangeClass r : kRanges) {
-        ordered_json counts;
-        for (Lifecycle l : catalog::kAllLifecycles) {
-          counts[std::string(catalog::LifecycleName(l))] =
-              lc.n[static_cast<int>(t)][static_cast<int>(r)][static_cast<int>(l)];
+    // {transport: {range: {column: count}}} from count(t, r, column index).
+    auto by_transport_range = [](const std::vector<std::string>& columns, const auto& count) {
+      ordered_json out;
+      for (Transport t : catalog::kAllTransports) {
+        ordered_json per;
+        for (RangeClass r : kRanges) {
+          ordered_json counts;
+          for (std::size_t c = 0; c < columns.size(); ++c) counts[columns[c]] = count(t, r, c);
+          per[std::string(catalog::RangeClassName(r))] = std::move(counts);
         }
-        per[std::string(catalog::RangeClassName(r))] = std::move(counts);
+        out[std::string(catalog::TransportName(t))] = std::move(per);
       }
-      lifecycle[std::string(catalog::TransportName(t))] = std::move(per);
+      return out;
+    };
+    std::vector<std::string> lifecycle_names;
+    for (Lifecycle l : catalog::kAllLifecycles) lifecycle_names.emplace_back(catalog::LifecycleName(l));
+    j["lifecycle"] = by_transport_range(lifecycle_names, [&](Transport t, RangeClass r, std::size_t c) {
+      return lc.n[static_cast<int>(t)][static_cast<int>(r)][static_cast<int>(catalog::kAllLifecycles[c])];
+    });
+    j["present_use"] = by_transport_range(std::vector<std::string>(std::begin(kPresentColumns), std::end(kPresentColumns)),
+                                          [&](Transport t, RangeClass r, std::size_t c) {
+                                            return lc.present[static_cast<int>(t)][static_cast<int>(r)][c];
+                                          });
+    ordered_json both;
+    for (Lifecycle l : catalog::kAllLifecycles) {
+      ordered_json counts;
+      for (int w = 0; w < 4; ++w) counts[kPresentColumns[w]] = lc.both[static_cast<int>(l)][w];
+      both[std::string(catalog::LifecycleName(l))] = std::move(counts);
     }
-    j["lifecycle"] = std::move(lifecycle);
+    j["lifecycle_by_present_use"] = std::move(both);
+    ordered_json present_sources = ordered_json::array();
+    for (const catalog::UsageSource& s : catalog::PresentUses::Instance().Sources()) {
+      present_sources.push_back({{"id", s.id}, {"title", s.title}, {"as_of", s.as_of}});
+    }
+    j["present_use_sources"] = std::move(present_sources);
     ordered_json sources = ordered_json::array();
     for (const catalog::UsageSource& s : catalog::Usage::Instance().Sources()) {
       sources.push_back({{"id", s.id},
@@ -146,6 +179,46 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
       }
       out << "\n";
     }
+  }
+  auto header = [&](std::string_view title, const auto& columns) {
+    std::string line(title);
+    line.resize(19, ' ');
+    out << line;
+    for (const auto& column : columns) {
+      std::string name(column);
+      name.resize(12, ' ');
+      out << name;
+    }
+    out << "\n";
+  };
+  auto cell = [&](std::size_t n) {
+    std::string text = std::to_string(n);
+    text.resize(12, ' ');
+    out << text;
+  };
+  out << "\n";
+  header("present use", kPresentColumns);
+  for (Transport t : catalog::kAllTransports) {
+    for (RangeClass r : kRanges) {
+      std::string label = std::string(catalog::TransportName(t)) + " " + std::string(catalog::RangeClassName(r));
+      label.resize(19, ' ');
+      out << label;
+      for (int w = 0; w < 4; ++w) cell(lc.present[static_cast<int>(t)][static_cast<int>(r)][w]);
+      out << "\n";
+    }
+  }
+  out << "\n";
+  header("lifecycle/present", kPresentColumns);
+  for (Lifecycle l : catalog::kAllLifecycles) {
+    std::string label(catalog::LifecycleName(l));
+    label.resize(19, ' ');
+    out << label;
+    for (int w = 0; w < 4; ++w) cell(lc.both[static_cast<int>(l)][w]);
+    out << "\n";
+  }
+  out << "present-use sources\n";
+  for (const catalog::UsageSource& s : catalog::PresentUses::Instance().Sources()) {
+    out << "             " << s.id << " (" << s.as_of << ")\n";
   }
   return 0;
 }

@@ -8,8 +8,11 @@
 #include <set>
 #include <tuple>
 
+#include "audit/finding_present.h"
 #include "audit/findings.h"
 #include "audit/text_escape.h"
+#include "catalog/block_contact.h"
+#include "catalog/source_kind.h"
 
 namespace ghostport::audit {
 
@@ -54,7 +57,12 @@ std::string_view Name(Transport t) { return catalog::TransportName(t); }
 struct CheckCommands {
   std::vector<std::string> linux;
   std::vector<std::string> windows;
+  std::string note;
 };
+
+constexpr std::string_view kPrivilegeNote =
+    "run as root (sudo) on Linux, from an Administrator prompt on Windows: otherwise the process names of "
+    "other users' listeners are hidden";
 
 CheckCommands ChecksFor(std::uint16_t port, Transport t) {
   const std::string p = std::to_string(port);
@@ -62,16 +70,16 @@ CheckCommands ChecksFor(std::uint16_t port, Transport t) {
   switch (t) {
     case Transport::kTcp:
       c.linux = {"ss -tlpn 'sport = :" + p + "'", "lsof -nP -iTCP:" + p + " -sTCP:LISTEN"};
-      c.windows = {"netstat -ano -p tcp | findstr :" + p, "Get-NetTCPConnection -LocalPort " + p + " -State Listen",
+      c.windows = {"netstat -ano -p tcp | findstr /R /C:\":" + p + " \"", "Get-NetTCPConnection -LocalPort " + p + " -State Listen",
                    "Get-Process -Id <OwningProcess from the line above>"};
       break;
     case Transport::kUdp:
       c.linux = {"ss -ulpn 'sport = :" + p + "'", "lsof -nP -iUDP:" + p};
-      c.windows = {"netstat -ano -p udp | findstr :" + p, "Get-NetUDPEndpoint -LocalPort " + p,
+      c.windows = {"netstat -ano -p udp | findstr /R /C:\":" + p + " \"", "Get-NetUDPEndpoint -LocalPort " + p,
                    "Get-Process -Id <OwningProcess from the line above>"};
       break;
     case Transport::kSctp:
-      c.linux = {"ss -Slpn 'sport = :" + p + "'", "grep -w " + p + " /proc/net/sctp/eps"};
+      c.linux = {"ss -Slpn 'sport = :" + p + "'", "awk '$6 == " + p + "' /proc/net/sctp/eps"};
       c.windows = {"(Windows has no in-box SCTP stack; check third-party drivers)"};
       break;
     case Transport::kDccp:
@@ -79,6 +87,7 @@ CheckCommands ChecksFor(std::uint16_t port, Transport t) {
       c.windows = {"(Windows has no DCCP stack)"};
       break;
   }
+  c.note = std::string(kPrivilegeNote);
   return c;
 }
 
@@ -176,6 +185,8 @@ ordered_json PortFactsJson(const PortFacts& facts, const std::vector<const PortA
                       {"evidence", d->evidence},
                       {"since", d->since},
                       {"confidence", d->confidence},
+                      {"effective_confidence", catalog::EffectiveConfidence(*d)},
+                      {"secondary_sources_only", catalog::RestsOnSecondarySources(*d)},
                       {"sources", std::move(cites)},
                       {"file", catalog::kDefaultKnowledgeFile},
                       {"line", d->line}});
@@ -212,6 +223,62 @@ ordered_json PortFactsJson(const PortFacts& facts, const std::vector<const PortA
   } else {
     j["observed"] = nullptr;
   }
+  ordered_json present = ordered_json::object();
+  present["strongest"] = facts.present.strongest ? ordered_json(catalog::PresentWeightName(*facts.present.strongest))
+                                                 : ordered_json(nullptr);
+  ordered_json evidence = ordered_json::array();
+  for (const catalog::PresentEvidence& e : facts.present.evidence) {
+    ordered_json cites = ordered_json::array();
+    for (const catalog::Citation& c : e.citations) {
+      cites.push_back({{"title", c.title}, {"url", c.url}, {"seen", c.seen}});
+      sources.push_back({{"kind", "curated"}, {"title", c.title}, {"location", c.url}, {"as_of", c.seen}});
+    }
+    evidence.push_back({{"software", e.software},
+                        {"key", e.key},
+                        {"registration", e.registration},
+                        {"weight", catalog::PresentWeightName(e.weight)},
+                        {"detail", e.detail},
+                        {"source", e.source->id},
+                        {"citations", std::move(cites)}});
+    cite(e.source, "present");
+  }
+  present["evidence"] = std::move(evidence);
+  ordered_json wide = ordered_json::array();
+  for (const catalog::PresentUse* row : facts.present.range_wide_rows) {
+    wide.push_back({{"software", row->software}, {"ports", {row->port_low, row->port_high}}, {"source", row->source->id}});
+    cite(row->source, "present");
+  }
+  for (const catalog::UnofficialUse* u : facts.present.range_wide) {
+    wide.push_back({{"software", u->software}, {"ports", {u->port_low, u->port_high}}, {"source", u->source->id}});
+  }
+  present["range_wide"] = std::move(wide);
+  ordered_json unconfirmed = ordered_json::array();
+  for (const catalog::PresentUse* row : facts.present.unconfirmed) {
+    ordered_json checked = ordered_json::array();
+    for (const catalog::Citation& c : row->citations) {
+      checked.push_back({{"title", c.title}, {"url", c.url}, {"seen", c.seen}});
+      sources.push_back({{"kind", "checked"}, {"title", c.title}, {"location", c.url}, {"as_of", c.seen}});
+    }
+    unconfirmed.push_back({{"software", row->software}, {"checked", row->unconfirmed}, {"sources", std::move(checked)},
+                           {"source", row->source->id}});
+    cite(row->source, "present");
+  }
+  present["unconfirmed"] = std::move(unconfirmed);
+  present["nmap_floor"] = catalog::NmapFloorPpm(facts.transport) / 1e6;
+  present["floor_sighting"] = facts.present.floor_sighting;
+  j["present_use"] = std::move(present);
+  // The reasons of an assigned port's verdicts cite nmap and Debian even when
+  // they found nothing there, and the present-use lists when none names it.
+  if (!facts.services.empty()) {
+    cite(&Usage::Instance().NmapSource(), "observed");
+    cite(&Usage::Instance().NetbaseSource(), "everyday");
+  }
+  for (const catalog::ServiceVerdict& s : facts.services) {
+    for (const std::string& reason : s.reasons) {
+      if (reason.find("no present-use source") == std::string::npos) continue;
+      for (const UsageSource& src : catalog::PresentUses::Instance().Sources()) cite(&src, "present");
+    }
+  }
   ordered_json everyday = ordered_json::array();
   for (const catalog::EverydayService* e : facts.everyday) {
     everyday.push_back({{"name", e->name}, {"proto", Name(e->transport)}});
@@ -221,7 +288,7 @@ ordered_json PortFactsJson(const PortFacts& facts, const std::vector<const PortA
   j["sources"] = std::move(sources);
 
   const CheckCommands checks = ChecksFor(facts.port, facts.transport);
-  j["check"] = {{"linux", checks.linux}, {"windows", checks.windows}};
+  j["check"] = {{"linux", checks.linux}, {"windows", checks.windows}, {"note", checks.note}};
   return j;
 }
 
@@ -233,6 +300,24 @@ namespace {
 constexpr std::size_t kLabel = 18;  // width of the label column
 constexpr std::size_t kWidth = 100;
 
+// The registry's line breaks as text: a blank line (a paragraph) becomes
+// " — ", a single break a space. Other control characters stay escaped.
+std::string Unwrapped(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\n' && text[i] != '\r') {
+      out += text[i];
+      continue;
+    }
+    std::size_t breaks = 0;
+    for (; i < text.size() && (text[i] == '\n' || text[i] == '\r'); ++i) breaks += text[i] == '\n';
+    --i;
+    while (!out.empty() && out.back() == ' ') out.pop_back();
+    out += breaks > 1 ? " — " : " ";
+  }
+  return out;
+}
+
 // Writes `text` under a label, wrapped at kWidth; continuation lines indented.
 void Field(std::ostream& out, std::string_view label, std::string_view text) {
   std::string line = "  " + std::string(label);
@@ -241,7 +326,7 @@ void Field(std::ostream& out, std::string_view label, std::string_view text) {
   std::size_t column = line.size();
   bool first_word = true;
   std::size_t at = 0;
-  const std::string safe = EscapeForTerminal(text);
+  const std::string safe = EscapeForTerminal(Unwrapped(text));
   std::string_view s = safe;
   while (at < s.size()) {
     const std::size_t space = s.find(' ', at);
@@ -266,19 +351,75 @@ void Field(std::ostream& out, std::string_view label, std::string_view text) {
   out << line << "\n";
 }
 
+// The domain of a person's address ("mailto:jo@example.com" -> "example.com"), or "".
+std::string ContactDomain(std::string_view uri) {
+  // IANA writes "mailto:elan&d2k.com" for elan@d2k.com.
+  std::size_t at = uri.rfind('@');
+  if (at == std::string_view::npos && uri.rfind("mailto:", 0) == 0) at = uri.rfind('&');
+  if (at == std::string_view::npos) return {};
+  std::string_view domain = uri.substr(at + 1);
+  domain = domain.substr(0, domain.find_first_of("?>& "));
+  return std::string(domain);
+}
+
 std::string PeopleText(const catalog::PersonList& people) {
   std::string out;
   for (const catalog::Person& p : people) {
     if (!out.empty()) out += "; ";
     out += p.DisplayName();
     if (!p.Org().empty() && p.Org() != p.DisplayName()) out += " (" + std::string(p.Org()) + ")";
+    const std::string domain = ContactDomain(p.Uri());
+    if (!domain.empty()) out += " <" + domain + ">";
   }
   return out;
+}
+
+std::string_view PresentLevelText(catalog::PresentWeight w) {
+  switch (w) {
+    case catalog::PresentWeight::kHigh: return "widely used (high-weight evidence)";
+    case catalog::PresentWeight::kMedium: return "in use (medium-weight evidence)";
+    case catalog::PresentWeight::kLow: return "possibly in use (low-weight evidence only)";
+  }
+  return "";
 }
 
 std::string SourceNote(const UsageSource& s) {
   return std::string(s.title) + ", as of " + std::string(s.as_of) + " — " +
          std::string(catalog::SourceWeightName(s.weight)) + ": " + std::string(s.weight_reason);
+}
+
+// Who listens there today: the strongest evidence first, each with its
+// weight and source; range-wide rows listed apart, as no evidence.
+void WritePresentText(std::ostream& out, const catalog::PresentState& present) {
+  if (!present.strongest) {
+    Field(out, "present use", std::string("no evidence that anything listens there today") +
+                                  (present.floor_sighting ? " (nmap's only sighting is at its floor value)" : ""));
+  } else {
+    Field(out, "present use", std::string(PresentLevelText(*present.strongest)) + ": " +
+                                  present.Names(*present.strongest, 4));
+  }
+  for (const catalog::PresentEvidence& e : present.evidence) {
+    std::string line = "- " + (e.software.empty() ? std::string("open, unnamed") : e.software) +
+                       (e.detail.empty() ? "" : " (" + e.detail + ")") + " — " + std::string(e.source->title) +
+                       ", as of " + std::string(e.source->as_of) + "; " +
+                       std::string(catalog::PresentWeightName(e.weight)) + " weight";
+    Field(out, "", line);
+    for (const catalog::Citation& c : e.citations) {
+      Field(out, "", "  source: " + std::string(c.title) + " <" + std::string(c.url) + "> (seen " +
+                         std::string(c.seen) + ")");
+    }
+  }
+  for (const catalog::PresentUse* row : present.unconfirmed) {
+    Field(out, "", "unconfirmed: " + std::string(row->software) + " — " + std::string(row->unconfirmed));
+    for (const catalog::Citation& c : row->citations) {
+      Field(out, "", "  checked: " + std::string(c.title) + " <" + std::string(c.url) + "> (seen " +
+                         std::string(c.seen) + ")");
+    }
+  }
+  for (const catalog::PresentUse* row : present.range_wide_rows) {
+    Field(out, "", "range-wide, not evidence for one port: " + std::string(row->software) + " (ports " +
+                       PortsText({row->port_low, row->port_high}) + ", " + std::string(row->source->title) + ")");
+  }
 }
 
 void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<const PortAssignment*>& assignments,
@@ -306,7 +447,11 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
     const std::string who = facts.services.size() > 1 ? std::string(s.record->Name()) + ": " : "";
     if (s.lifecycle == Lifecycle::kDead) {
       for (const catalog::DeadRecord* d : s.dead) {
-        Field(out, "", who + "dead, curated with " + std::string(d->confidence) + " confidence" +
+        const bool secondary = catalog::RestsOnSecondarySources(*d);
+        Field(out, "", who + "dead, curated with " + std::string(catalog::EffectiveConfidence(*d)) + " confidence" +
+                           (secondary ? " (curated " + std::string(d->confidence) +
+                                            "; rests only on encyclopedia, mirror or port-reference sources)"
+                                      : "") +
                            (d->since.empty() ? "" : ", since " + std::string(d->since)));
         Field(out, "", "What it was: " + std::string(d->what) + ".");
         Field(out, "", std::string(d->evidence));
@@ -323,6 +468,8 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
   if (facts.services.empty()) {
     for (const std::string& reason : facts.reasons) Field(out, "", reason);
   }
+
+  WritePresentText(out, facts.present);
 
   std::string range = std::string(catalog::RangeClassName(facts.range)) + " port";
   switch (facts.range) {
@@ -344,6 +491,11 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
     const std::string contact = PeopleText(r.Contacts());
     if (!assignee.empty()) Field(out, "", "assignee: " + assignee + (r.AssigneeFromContact() ? " (the contact)" : ""));
     if (!contact.empty() && contact != assignee) Field(out, "", "contact: " + contact);
+    if (const RegistryRecord* block = catalog::BlockContactOf(r, facts.transport)) {
+      const std::string shared = PeopleText(block->Contacts().empty() ? block->Assignees() : block->Contacts());
+      Field(out, "", "contact (IANA's old block layout, shared with " + std::string(block->Name()) + " on " +
+                         PortsText({block->PortLow(), block->PortHigh()}) + "): " + shared);
+    }
     Field(out, "", "registered: " + std::string(r.Registered().empty() ? "no date" : r.Registered()) +
                        "; modified: " + std::string(r.Modified().empty() ? "never" : r.Modified()) +
                        "; reference: " + std::string(r.References().empty() ? "none" : r.References()));
@@ -395,20 +547,52 @@ void WritePortText(std::ostream& out, const PortFacts& facts, const std::vector<
   const CheckCommands checks = ChecksFor(facts.port, facts.transport);
   for (std::size_t i = 0; i < checks.linux.size(); ++i) Field(out, i == 0 ? "check (Linux)" : "", checks.linux[i]);
   for (std::size_t i = 0; i < checks.windows.size(); ++i) Field(out, i == 0 ? "check (Windows)" : "", checks.windows[i]);
+  Field(out, "", "(" + checks.note + ")");
 }
 
-// A range: counts by lifecycle and the notable entries.
+// Writes `items` joined by "; " under a label, wrapping between items (an
+// item longer than a line is wrapped by words).
+void FieldItems(std::ostream& out, std::string_view label, const std::vector<std::string>& items,
+                std::string_view tail) {
+  std::vector<std::string> lines;
+  std::string line;
+  const std::size_t room = kWidth - kLabel;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const std::string item = items[i] + (i + 1 < items.size() ? ";" : std::string(tail));
+    if (!line.empty() && line.size() + 1 + item.size() > room) {
+      lines.push_back(line);
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + item;
+  }
+  if (!line.empty()) lines.push_back(line);
+  for (std::size_t i = 0; i < lines.size(); ++i) Field(out, i == 0 ? label : "", lines[i]);
+}
+
+// The first `limit` of `items`, then "and N more".
+std::vector<std::string> Limited(const std::vector<std::string>& items, std::size_t limit) {
+  std::vector<std::string> out(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(std::min(limit, items.size())));
+  if (items.size() > limit) out.push_back("and " + std::to_string(items.size() - limit) + " more");
+  return out;
+}
+
+// A range: counts by lifecycle, the notable alive ports, the dead, dormant
+// and unknown ones, and what uses them — counted the way audit counts
+// (unofficial uses about single ports; range-wide rows listed apart).
 void WriteRangeText(std::ostream& out, const ExplainTarget& target, const Policy* policy) {
   const std::string t(Name(target.transport));
   const std::size_t total = static_cast<std::size_t>(target.ports.last) - target.ports.first + 1;
   std::map<Lifecycle, std::vector<std::string>> by_lifecycle;
+  std::vector<std::pair<int, std::string>> notable;  // (present weight, "3306 mysql (MySQL)")
   std::vector<std::string> unofficial;
   std::vector<std::string> malware;
   std::vector<std::string> organisation;
   std::size_t unofficial_ports = 0;
   std::size_t malware_ports = 0;
+  std::size_t dynamic = 0;
   for (std::uint32_t port = target.ports.first; port <= target.ports.last; ++port) {
     const PortFacts facts = catalog::Describe(static_cast<std::uint16_t>(port), target.transport);
+    dynamic += facts.range == catalog::RangeClass::kDynamic;
     std::string label = std::to_string(port);
     for (const catalog::ServiceVerdict& s : facts.services) {
       if (s.lifecycle == facts.lifecycle) {
@@ -417,12 +601,21 @@ void WriteRangeText(std::ostream& out, const ExplainTarget& target, const Policy
       }
     }
     by_lifecycle[facts.lifecycle].push_back(label);
-    if (!facts.unofficial.empty()) {
+    if (facts.present.strongest && *facts.present.strongest != catalog::PresentWeight::kLow) {
+      // Ranked by weight, then by how many sources of that weight agree.
+      const catalog::PresentWeight w = *facts.present.strongest;
+      int agreeing = 0;
+      for (const catalog::PresentEvidence& e : facts.present.evidence) agreeing += e.weight == w;
+      const std::string who = facts.present.Names(w, 2);
+      notable.emplace_back(static_cast<int>(w) * 1000 - agreeing, label + (who.empty() ? "" : " (" + who + ")"));
+    }
+    const std::vector<const catalog::UnofficialUse*> uses = SpecificUses(facts);
+    if (!uses.empty()) {
       ++unofficial_ports;
       std::string what;
-      for (const catalog::UnofficialUse* u : facts.unofficial) {
+      for (const catalog::UnofficialUse* u : uses) {
         if (u->port_low != u->port_high) continue;  // ranges are listed once, below
-        what += (what.empty() ? "" : ", ") + std::string(u->software);
+        what += (what.empty() ? "" : ", ") + catalog::CleanedSoftware(u->software);
       }
       if (!what.empty()) unofficial.push_back(std::to_string(port) + " " + what);
     }
@@ -437,33 +630,45 @@ void WriteRangeText(std::ostream& out, const ExplainTarget& target, const Policy
     }
   }
   out << PortsText(target.ports) << "/" << t << ": " << total << (total == 1 ? " port" : " ports") << "\n";
-  if (!organisation.empty()) {
-    std::string text;
-    for (std::size_t i = 0; i < organisation.size() && i < 20; ++i) text += (i ? "; " : "") + organisation[i];
-    if (organisation.size() > 20) text += "; and " + std::to_string(organisation.size() - 20) + " more";
-    Field(out, "your policy", text);
-  }
+  if (!organisation.empty()) FieldItems(out, "your policy", Limited(organisation, 20), "");
   std::string counts;
   for (Lifecycle l : catalog::kAllLifecycles) {
     counts += (counts.empty() ? "" : " · ") + std::string(catalog::LifecycleName(l)) + " " +
               std::to_string(by_lifecycle[l].size());
   }
   Field(out, "lifecycle", counts);
+  if (dynamic > 0) {
+    Field(out, "dynamic", std::to_string(dynamic) + (dynamic == 1 ? " port" : " ports") +
+                              " in the dynamic/ephemeral range 49152-65535 (RFC 6335): IANA never assigns them, "
+                              "systems hand them out as the local ports of outgoing connections");
+  }
+  std::stable_sort(notable.begin(), notable.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> busy;
+  for (const auto& [weight, text] : notable) busy.push_back(text);
   auto list = [&](std::string_view label, const std::vector<std::string>& items, std::size_t limit,
                   std::string_view suffix) {
-    if (items.empty()) return;
-    std::string text;
-    for (std::size_t i = 0; i < items.size() && i < limit; ++i) text += (i ? "; " : "") + items[i];
-    if (items.size() > limit) text += "; and " + std::to_string(items.size() - limit) + " more";
-    Field(out, label, text + std::string(suffix));
+    if (!items.empty()) FieldItems(out, label, Limited(items, limit), suffix);
   };
+  list("in use today", busy, 15, " (present-use evidence of high, then medium weight)");
   list("dead", by_lifecycle[Lifecycle::kDead], 40, "");
   list("dormant", by_lifecycle[Lifecycle::kDormant], 15, "");
+  list("unknown", by_lifecycle[Lifecycle::kUnknown], 15, " (registered after nmap's 2008 data; no evidence either way)");
   list("listening now", unofficial, 20,
        " (unofficial uses on " + std::to_string(unofficial_ports) + " ports; community lists: likely, not proven)");
+  // Uses listed for ranges: each software once, with the ports its rows cover here.
+  std::vector<std::pair<std::string, std::vector<std::string>>> ranges;
   for (const catalog::UnofficialUse* u : Usage::Instance().UnofficialIn(target.ports, target.transport)) {
     if (u->port_low == u->port_high) continue;
-    Field(out, "", PortsText({u->port_low, u->port_high}) + " " + std::string(u->software));
+    const std::string software = catalog::CleanedSoftware(u->software);
+    auto at = std::find_if(ranges.begin(), ranges.end(), [&](const auto& r) { return r.first == software; });
+    if (at == ranges.end()) at = ranges.insert(ranges.end(), {software, {}});
+    at->second.push_back(PortsText({u->port_low, u->port_high}));
+  }
+  for (const auto& [software, spans] : ranges) {
+    std::string where;
+    for (std::size_t i = 0; i < spans.size() && i < 3; ++i) where += (i ? ", " : "") + spans[i];
+    if (spans.size() > 3) where += " and " + std::to_string(spans.size() - 3) + " more rows";
+    Field(out, "", "for ranges: " + software + " (" + where + ")");
   }
   list("security", malware, 15,
        " (malware lists on " + std::to_string(malware_ports) + " ports; old lists: notes, not verdicts)");

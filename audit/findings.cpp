@@ -7,6 +7,9 @@
 #include <map>
 #include <tuple>
 
+#include "audit/finding_present.h"
+#include "catalog/sensitive.h"
+#include "catalog/source_kind.h"
 #include "rules/address.h"
 #include "rules/compiled.h"
 #include "rules/protocols.h"
@@ -24,7 +27,7 @@ namespace {
 constexpr std::array<const char*, 5> kSeverityNames = {"info", "low", "medium", "high", "critical"};
 constexpr std::array<const char*, kFindingClassCount> kClassNames = {
     "dead",          "dormant",       "unassigned",    "reserved",    "unofficial-use",
-    "malware-associated", "dynamic-range", "default-allow", "firewall-off"};
+    "malware-associated", "dynamic-range", "default-allow", "firewall-off", "unknown", "sensitive-service"};
 constexpr std::array<const char*, 4> kScopeNames = {"any", "public", "private", "hosts"};
 
 // Severity by class (rows, FindingClass order) and scope (any, public,
@@ -41,6 +44,8 @@ constexpr Severity kSeverity[kFindingClassCount][4] = {
     {L, L, I, I},  // dynamic-range
     {C, C, H, M},  // default-allow
     {C, C, H, M},  // firewall-off
+    {L, L, I, I},  // unknown: no evidence either way; reported, never ignored
+    {H, H, L, I},  // sensitive-service: risky to expose to the Internet
 };
 
 // FNV-1a: stable across platforms and runs, unlike std::hash.
@@ -91,17 +96,16 @@ std::string ServiceNames(const catalog::PortFacts& facts) {
   return out;
 }
 
+int RankInClass(FindingClass c, const catalog::PortFacts& facts);
+
 std::string UsesText(const catalog::PortFacts& facts, std::size_t limit) {
   // The most specific first: a use of this port alone says more than a range.
-  std::vector<const catalog::UnofficialUse*> uses = facts.unofficial;
-  std::stable_sort(uses.begin(), uses.end(), [](const auto* a, const auto* b) {
-    return a->port_high - a->port_low < b->port_high - b->port_low;
-  });
+  const std::vector<const catalog::UnofficialUse*> uses = SpecificUses(facts);
   std::string out;
   for (std::size_t i = 0; i < uses.size() && i < limit; ++i) {
-    out += (i ? "; " : "") + std::string(uses[i]->software);
+    out += (i ? "; " : "") + catalog::CleanedSoftware(uses[i]->software);
   }
-  if (facts.unofficial.size() > limit) out += "; and " + std::to_string(facts.unofficial.size() - limit) + " more";
+  if (uses.size() > limit) out += "; and " + std::to_string(uses.size() - limit) + " more";
   return out;
 }
 
@@ -114,17 +118,23 @@ std::string MalwareText(const catalog::PortFacts& facts, std::size_t limit) {
   return out;
 }
 
-// Rank: lower is worse (shown first).
+// Rank: lower is worse (shown first). A port in use today (medium or high
+// present-use evidence) comes after the ports nothing is known to use.
 int Rank(FindingClass c, const catalog::PortFacts& facts) {
+  const bool used = PresentUseLowers(c) && !PresentNote(facts).empty();
+  return RankInClass(c, facts) + (used ? 1 << 20 : 0);
+}
+
+int RankInClass(FindingClass c, const catalog::PortFacts& facts) {
   switch (c) {
     case FindingClass::kDead:
       for (const auto& s : facts.services) {
         for (const auto* d : s.dead) {
-          if (d->confidence == "high") return 0;
+          if (catalog::EffectiveConfidence(*d) == "high") return 0;
         }
       }
       return 1;
-    case FindingClass::kUnofficialUse: return -static_cast<int>(facts.unofficial.size());
+    case FindingClass::kUnofficialUse: return -static_cast<int>(SpecificUses(facts).size());
     case FindingClass::kMalwareAssociated: return -static_cast<int>(facts.malware.size());
     default: return 0;
   }
@@ -139,7 +149,7 @@ PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
     case FindingClass::kDead:
       for (const auto& s : facts.services) {
         for (const auto* d : s.dead) {
-          e.detail = std::string(d->what) + "; dead (" + std::string(d->confidence) + " confidence" +
+          e.detail = std::string(d->what) + "; dead (" + std::string(catalog::EffectiveConfidence(*d)) + " confidence" +
                      (d->since.empty() ? "" : ", since " + std::string(d->since)) + ")";
           return e;
         }
@@ -156,6 +166,20 @@ PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
       e.detail = registered;
       break;
     }
+    case FindingClass::kUnknown:
+      for (const auto& s : facts.services) {
+        if (s.lifecycle != Lifecycle::kUnknown) continue;
+        e.detail = std::string(s.record->Description()) + "; registered " + std::string(s.record->Registered()) +
+                   ", after nmap's scan data: no evidence either way";
+        break;
+      }
+      break;
+    case FindingClass::kSensitiveService:
+      for (const catalog::SensitiveService* s : catalog::SensitiveAt(facts.port, facts.transport)) {
+        e.detail = std::string(s->service) + ": risky to expose";
+        break;
+      }
+      break;
     case FindingClass::kUnassigned: e.detail = "never assigned by IANA"; break;
     case FindingClass::kReserved: e.detail = "reserved by IANA"; break;
     case FindingClass::kUnofficialUse: e.detail = "likely listening: " + UsesText(facts, 3); break;
@@ -163,6 +187,10 @@ PortExample Example(FindingClass c, const catalog::PortFacts& facts) {
     case FindingClass::kDynamicRange: e.detail = "dynamic (ephemeral) range"; break;
     default: break;
   }
+  // The second judgement beside the first: "registration dead; port widely
+  // used by Oracle Database".
+  const std::string present = PresentNote(facts);
+  if (PresentUseLowers(c) && !present.empty()) e.detail += "; " + present;
   return e;
 }
 
@@ -173,11 +201,22 @@ std::string ExplainClass(FindingClass c, const catalog::PortFacts& facts, std::s
 // 9200 Elasticsearch, 1521 Oracle).
 std::string Explain(FindingClass c, const catalog::PortFacts& facts, std::size_t count) {
   std::string text = ExplainClass(c, facts, count);
-  if ((c == FindingClass::kDead || c == FindingClass::kDormant) && !facts.unofficial.empty()) {
-    text += " Likely listening there now: " + UsesText(facts, 3) + " (" +
-            std::string(facts.unofficial.front()->source->title) + ", as of " +
-            std::string(facts.unofficial.front()->source->as_of) +
-            "); if that is yours, record it in the policy's [[assignments]].";
+  const std::string present = PresentNote(facts);
+  if (PresentUseLowers(c) && !present.empty()) {
+    std::string sources;
+    for (const catalog::PresentEvidence& e : facts.present.evidence) {
+      if (e.weight != *facts.present.strongest) continue;
+      const std::string title(e.source->title);
+      if (sources.find(title) == std::string::npos) sources += (sources.empty() ? "" : "; ") + title;
+    }
+    text += " Present use, judged apart from the registration: " + present + " (" + sources +
+            "). If that is what listens here, this is a note, not an alarm; record it in the policy's "
+            "[[assignments]] to say so.";
+  } else if ((c == FindingClass::kDead || c == FindingClass::kDormant || c == FindingClass::kUnknown) &&
+             !SpecificUses(facts).empty()) {
+    const catalog::UsageSource* source = SpecificUses(facts).front()->source;
+    text += " Likely listening there now: " + UsesText(facts, 3) + " (" + std::string(source->title) + ", as of " +
+            std::string(source->as_of) + "); if that is yours, record it in the policy's [[assignments]].";
   }
   return text;
 }
@@ -197,7 +236,10 @@ std::string ExplainClass(FindingClass c, const catalog::PortFacts& facts, std::s
       return port + " is registered to a dead service.";
     case FindingClass::kDormant: {
       std::string reasons;
-      for (const std::string& r : facts.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+      for (const std::string& r : facts.reasons) {
+        if (r.rfind("the port is in use today", 0) == 0) continue;  // said below, with its sources
+        reasons += (reasons.empty() ? "" : "; ") + r;
+      }
       return port + " is registered to " + who + " but shows no sign of use: " + reasons + ".";
     }
     case FindingClass::kUnassigned:
@@ -206,8 +248,20 @@ std::string ExplainClass(FindingClass c, const catalog::PortFacts& facts, std::s
              (facts.unofficial.empty() ? "." : " (on " + port + ", likely: " + UsesText(facts, 3) + ").");
     case FindingClass::kReserved:
       return "IANA reserves " + port + ": no service is meant to listen there.";
+    case FindingClass::kUnknown: {
+      std::string reasons;
+      for (const auto& s : facts.services) {
+        if (s.lifecycle != Lifecycle::kUnknown) continue;
+        for (const std::string& r : s.reasons) reasons += (reasons.empty() ? "" : "; ") + r;
+      }
+      return port + " is registered to " + who + ", but nothing says whether it is in use: " + reasons +
+             ". Unknown is not ignored: check what listens.";
+    }
+    case FindingClass::kSensitiveService:
+      return port + " is a service that is risky to expose. " +
+             SensitiveText(catalog::SensitiveAt(facts.port, facts.transport));
     case FindingClass::kUnofficialUse: {
-      const catalog::UsageSource* source = facts.unofficial.front()->source;
+      const catalog::UsageSource* source = SpecificUses(facts).front()->source;
       return "Something other than the registration is known to use " + port + ": " + UsesText(facts, 5) + " (" +
              std::string(source->title) + ", as of " + std::string(source->as_of) + ": " +
              std::string(catalog::SourceWeightName(source->weight)) + ").";
@@ -234,9 +288,14 @@ std::string Remediation(FindingClass c, bool range_rule, Scope scope) {
     case FindingClass::kDormant:
     case FindingClass::kReserved:
     case FindingClass::kUnassigned:
+    case FindingClass::kUnknown:
       return "Remove the rule if nothing needs the port." + narrow + restrict +
              " If a service of yours uses it, record it in the policy's [[assignments]], or waive the finding "
              "with a reason, owner, ticket and expiry.";
+    case FindingClass::kSensitiveService:
+      return "Open it only to the networks that need it (a management network, a VPN, the cluster's nodes), "
+             "never to any source; if it must face the Internet, put authentication and TLS in front of it." +
+             narrow;
     case FindingClass::kUnofficialUse:
       return "Find what listens (ghostport explain PORT shows how), then record it in the policy's "
              "[[assignments]] or remove the rule." + narrow + restrict;
@@ -289,6 +348,14 @@ Severity Resolve(FindingClass c, Scope s, const Policy* policy) {
     severity = *SeverityFromName(o.severity);
   }
   return severity;
+}
+
+// Whether the policy sets the severity of `c` (at `s` or for every scope).
+bool Overridden(FindingClass c, Scope s, const Policy* policy) {
+  if (policy == nullptr) return false;
+  return std::any_of(policy->severity.begin(), policy->severity.end(), [&](const SeverityOverride& o) {
+    return o.klass == FindingClassName(c) && (o.scope.empty() || o.scope == ScopeName(s));
+  });
 }
 
 std::string ChainName(const rules::Ruleset& rs, const rules::Decision& d) {
@@ -361,6 +428,10 @@ const char* FindingClassSummary(FindingClass c) {
     case FindingClass::kDynamicRange: return "The rule opens ports in the dynamic (ephemeral) range 49152-65535.";
     case FindingClass::kDefaultAllow: return "A chain policy ACCEPT opens every port not dropped earlier.";
     case FindingClass::kFirewallOff: return "No base chain filters the path: everything is open.";
+    case FindingClass::kUnknown:
+      return "The rule opens a port registered after nmap's scan data, with no evidence of use either way.";
+    case FindingClass::kSensitiveService:
+      return "The rule exposes a service that is risky to expose (the catalog's sensitive list, a sourced reason each).";
   }
   return "";
 }
@@ -391,25 +462,28 @@ std::uint16_t PortClassifier::At(std::uint16_t port, Transport t) {
 }
 
 std::uint16_t PortClassifier::Compute(std::uint16_t port, Transport t) const {
-  if (policy_ != nullptr && !policy_->AssignmentsAt(port, t).empty()) return 0;
-  std::uint16_t mask = 0;
-  switch (catalog::Registry::Instance().Status(port, t)) {
-    case catalog::PortStatus::kDynamic: mask = ClassBit(FindingClass::kDynamicRange); break;
-    case catalog::PortStatus::kUnassigned: mask = ClassBit(FindingClass::kUnassigned); break;
-    case catalog::PortStatus::kReserved: mask = ClassBit(FindingClass::kReserved); break;
+  // A service risky to expose stays so whoever owns it.
+  const std::uint16_t sensitive = catalog::SensitiveAt(port, t).empty() ? 0 : ClassBit(FindingClass::kSensitiveService);
+  if (policy_ != nullptr && !policy_->AssignmentsAt(port, t).empty()) return sensitive;
+  const catalog::PortFacts facts = catalog::Describe(port, t);
+  std::uint16_t mask = sensitive;
+  switch (facts.status) {
+    case catalog::PortStatus::kDynamic: mask |= ClassBit(FindingClass::kDynamicRange); break;
+    case catalog::PortStatus::kUnassigned: mask |= ClassBit(FindingClass::kUnassigned); break;
+    case catalog::PortStatus::kReserved: mask |= ClassBit(FindingClass::kReserved); break;
     case catalog::PortStatus::kAssigned:
-      switch (catalog::LifecycleOf(port, t)) {
-        case Lifecycle::kAlive: return 0;
-        case Lifecycle::kDead: mask = ClassBit(FindingClass::kDead); break;
-        default: mask = ClassBit(FindingClass::kDormant); break;
+      switch (facts.lifecycle) {
+        case Lifecycle::kAlive: return sensitive;
+        case Lifecycle::kDead: mask |= ClassBit(FindingClass::kDead); break;
+        case Lifecycle::kUnknown: mask |= ClassBit(FindingClass::kUnknown); break;
+        default: mask |= ClassBit(FindingClass::kDormant); break;
       }
       break;
   }
-  const catalog::Usage& usage = catalog::Usage::Instance();
-  for (const catalog::UnofficialUse* use : usage.UnofficialAt(port, t)) {
-    if (use->port_high - use->port_low < kSpecificUseSpan) mask |= ClassBit(FindingClass::kUnofficialUse);
-  }
-  if (!usage.MalwareAt(port, t).empty()) mask |= ClassBit(FindingClass::kMalwareAssociated);
+  if (!SpecificUses(facts).empty()) mask |= ClassBit(FindingClass::kUnofficialUse);
+  if (!facts.malware.empty()) mask |= ClassBit(FindingClass::kMalwareAssociated);
+  if (facts.present.strongest == catalog::PresentWeight::kHigh) mask |= kUsedHigh;
+  if (facts.present.strongest == catalog::PresentWeight::kMedium) mask |= kUsedMedium;
   return mask;
 }
 
@@ -539,6 +613,21 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     f.rule = key.rule;
     f.scope = g.scope;
     f.severity = Resolve(f.klass, f.scope, policy);
+    bool in_use = false;  // every port of the finding is in use today
+    if (PresentUseLowers(f.klass) && !Overridden(f.klass, f.scope, policy)) {
+      const std::optional<Transport> t = key.other_protocols ? std::nullopt : TransportOfProtocol(key.protocol);
+      bool all_high = t.has_value() && !g.ports.empty();
+      bool all_used = all_high;
+      for (const auto& iv : g.ports.intervals()) {
+        for (std::uint32_t p = iv.lo; p <= iv.hi && all_used; ++p) {
+          const std::uint16_t mask = classes.At(static_cast<std::uint16_t>(p), *t);
+          all_high = all_high && (mask & kUsedHigh);
+          all_used = all_used && (mask & (kUsedHigh | kUsedMedium));
+        }
+      }
+      f.severity = PresentCap(f.severity, all_high, all_used);
+      in_use = all_used;
+    }
     f.entries = g.entries;
     f.location = rules::LocationOf(rs, key.rule);
     // No chain to point at (no filter at all): the input itself is to blame.
@@ -607,7 +696,9 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       for (std::size_t i = 0; i < f.examples.size() && i < 3; ++i) {
         const PortExample& x = f.examples[i];
         std::string label = x.service;
-        if (f.klass == FindingClass::kUnofficialUse || f.klass == FindingClass::kMalwareAssociated) {
+        if (f.klass == FindingClass::kSensitiveService) {
+          label = x.detail.substr(0, x.detail.find(':'));  // the service, not the registration
+        } else if (f.klass == FindingClass::kUnofficialUse || f.klass == FindingClass::kMalwareAssociated) {
           // The software, not the registration: what likely listens.
           label = x.detail.substr(x.detail.find(": ") + 2);
           label = label.substr(0, label.find(';'));
@@ -618,6 +709,14 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       f.message = "opens " + std::to_string(f.port_count) + " " + FindingClassName(f.klass) + " " + f.proto +
                   (f.port_count == 1 ? " port" : " ports") + " to " + scope_text + ": " + named +
                   (f.port_count > 3 ? ", ..." : "");
+      // "registration dead; port widely used by Oracle Database": a note, not an alarm.
+      if (in_use && !candidates.empty()) {
+        const bool registration = f.klass == FindingClass::kDead || f.klass == FindingClass::kDormant ||
+                                  f.klass == FindingClass::kUnknown || f.klass == FindingClass::kReserved;
+        f.message += std::string(" (") +
+                     (registration ? "registration " + std::string(FindingClassName(f.klass)) + "; " : "") +
+                     (f.port_count == 1 ? PresentNote(candidates.front().second) : "every port in use today") + ")";
+      }
     }
     const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
     f.remediation = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule)

@@ -5,7 +5,8 @@
 //
 // Classes, per (port, transport) the rule opens, unless the policy assigns
 // the port to one of the organisation's services (then it is justified):
-//   dead, dormant, reserved     the catalog's lifecycle of the registration
+//   dead, dormant, unknown,     the catalog's lifecycle of the registration
+//   reserved
 //   unassigned                  never assigned (user and system ranges)
 //   dynamic-range               49152-65535, which IANA never assigns
 //   unofficial-use              something other than the registration is
@@ -17,7 +18,20 @@
 //                               protocol (`-s NET -j ACCEPT`): one finding
 //                               per rule or policy, counting what it covers
 //   firewall-off                no base chain filters the path at all
+//   sensitive-service           a service risky to expose listens there
+//                               (telnet, SMB, Redis, kubelet, ...: the
+//                               catalog's sensitive list, a sourced reason
+//                               each), whatever its lifecycle; not cleared
+//                               by a policy assignment
 // Alive registrations raise nothing. Loopback-only openings raise nothing.
+//
+// Severity also follows the port's present use (catalog present_state.h):
+// the registration classes (dead, dormant, unknown, unassigned, reserved,
+// unofficial-use, dynamic-range) of a finding all of whose ports are widely
+// used today (high-weight evidence: 1521 Oracle, 9200 Elasticsearch) are
+// info — "registration dead; port widely used by Oracle Database" is a note,
+// not a dead-port alarm — and capped at low when all are in use
+// (medium-weight evidence). A policy [severity] override wins over both.
 //
 // Severity comes from class × scope (who can reach it: any source, public
 // addresses, private ranges only, a few single hosts), overridable in the
@@ -64,8 +78,10 @@ enum class FindingClass : std::uint8_t {
   kDynamicRange,
   kDefaultAllow,
   kFirewallOff,
+  kUnknown,           // registered after nmap's data, no evidence either way
+  kSensitiveService,  // an alive service risky to expose (catalog/knowledge/sensitive.toml)
 };
-inline constexpr int kFindingClassCount = 9;
+inline constexpr int kFindingClassCount = 11;
 const char* FindingClassName(FindingClass c);  // "dead", "unofficial-use", ...
 // What the class means, one sentence (for reports' rule metadata).
 const char* FindingClassSummary(FindingClass c);
@@ -80,11 +96,11 @@ Severity DefaultSeverity(FindingClass c, Scope s);
 
 inline std::uint16_t ClassBit(FindingClass c) { return static_cast<std::uint16_t>(1U << static_cast<unsigned>(c)); }
 
-// Unofficial uses listed for a span of this many ports or more (allocation
-// ranges such as "Mosh 60000-61000", or scraping artefacts covering the whole
-// dynamic range) say nothing specific about a port: explain lists them, but
-// they raise no unofficial-use finding.
-inline constexpr int kSpecificUseSpan = 256;
+// Unofficial uses whose rows span catalog::kRangeWideSpan ports or more
+// (allocation ranges such as "Mosh 60000-61000", or scraping artefacts
+// covering the whole dynamic range) say nothing specific about a port:
+// explain lists them apart, and they raise no unofficial-use finding
+// (catalog::PresentState::range_wide).
 
 // A rule opening at least this many ports of a protocol opens "everything":
 // it is reported as one default-allow finding, like a policy ACCEPT.
@@ -93,6 +109,10 @@ inline constexpr std::size_t kWideRulePorts = 65536 - 256;  // 1024-65535 stays 
 // The port classes (bits ClassBit) of every (port, transport) an opening can
 // have, from the catalog and the policy: 0 for assigned ports and alive
 // registrations. Computed once per port and cached; one per report.
+// Bits above the classes: the port's present use (see PresentCap).
+inline constexpr std::uint16_t kUsedHigh = 1U << 14;
+inline constexpr std::uint16_t kUsedMedium = 1U << 13;
+
 class PortClassifier {
  public:
   explicit PortClassifier(const Policy* policy) : policy_(policy) {}

@@ -28,17 +28,19 @@ std::string Escape(std::string_view s);
 // policy or a missing filter that opens the port, kJustified an alive
 // registration or a port the policy assigns.
 enum class PortMark : std::uint8_t {
+  kSensitive,
   kDead,
   kMalware,
   kUnofficial,
   kDormant,
+  kUnknown,
   kReserved,
   kUnassigned,
   kDynamic,
   kOpenAll,
   kJustified,
 };
-inline constexpr int kPortMarkCount = 9;
+inline constexpr int kPortMarkCount = 11;
 
 struct PortMarkStyle {
   const char* id;      // CSS class suffix: "dead", "malware-associated", ...

@@ -27,10 +27,12 @@ using catalog::Transport;
 using rules::ExposureEntry;
 
 constexpr PortMarkStyle kStyles[kPortMarkCount] = {
+    {"sensitive-service", "sensitive service", "#d81b60"},
     {"dead", "dead registration", "#b71c1c"},
     {"malware-associated", "malware-associated", "#6a1b9a"},
     {"unofficial-use", "unofficial use", "#ef6c00"},
     {"dormant", "dormant registration", "#f9a825"},
+    {"unknown", "unknown registration", "#c0ca33"},
     {"reserved", "reserved", "#8d6e63"},
     {"unassigned", "unassigned", "#1e88e5"},
     {"dynamic-range", "dynamic range", "#00acc1"},
@@ -445,14 +447,17 @@ const PortMarkStyle& StyleOf(PortMark m) { return kStyles[static_cast<int>(m)]; 
 
 
 PortMark PortMarks::At(std::uint16_t port, Transport t) {
-  // The worst class the port has: dead, then malware, unofficial use, then
-  // what the registry says; no class at all is justified (assigned or alive).
+  // The worst class the port has: a sensitive service, dead, then malware,
+  // unofficial use, then what the registry says; no class at all is
+  // justified (assigned or alive, and not sensitive).
   const std::uint16_t mask = classes_.At(port, t);
   const std::pair<FindingClass, PortMark> order[] = {
+      {FindingClass::kSensitiveService, PortMark::kSensitive},
       {FindingClass::kDead, PortMark::kDead},
       {FindingClass::kMalwareAssociated, PortMark::kMalware},
       {FindingClass::kUnofficialUse, PortMark::kUnofficial},
       {FindingClass::kDormant, PortMark::kDormant},
+      {FindingClass::kUnknown, PortMark::kUnknown},
       {FindingClass::kReserved, PortMark::kReserved},
       {FindingClass::kUnassigned, PortMark::kUnassigned},
       {FindingClass::kDynamicRange, PortMark::kDynamic},

@@ -67,6 +67,7 @@ const char* Help(FindingClass c) {
   switch (c) {
     case FindingClass::kDead:
     case FindingClass::kDormant:
+    case FindingClass::kUnknown:
     case FindingClass::kReserved:
     case FindingClass::kUnassigned:
       return "Remove the rule if nothing needs the port, narrow its range to the ports in use, and restrict its "
@@ -86,6 +87,9 @@ const char* Help(FindingClass c) {
       return "Set the chain's policy to DROP (or give the rule -p and --dport) and accept only what is needed.";
     case FindingClass::kFirewallOff:
       return "Load a ruleset whose INPUT chain filters (policy DROP, accepting only what is needed).";
+    case FindingClass::kSensitiveService:
+      return "Open the service only to the networks that need it, never to any source; `ghostport explain PORT` "
+             "gives the reason and its sources.";
   }
   return "";
 }

@@ -62,6 +62,10 @@ BOOST_AUTO_TEST_CASE(examples_match_their_golden_reports) {
        "legacy-app-policy.junit.xml"},
       {"audit --fail-on never --format json examples/iptables/web-host.rules examples/iptables/web-host6.rules",
        "web-host-both-families.json"},
+      {"audit --fail-on never examples/iptables/k8s-node.rules", "k8s-node.txt"},
+      {"audit --fail-on never examples/iptables/oracle-host.rules", "oracle-host.txt"},
+      {"audit --fail-on never examples/iptables/elasticsearch-host.rules", "elasticsearch-host.txt"},
+      {"audit --fail-on never --format json examples/iptables/elasticsearch-host.rules", "elasticsearch-host.json"},
   };
   for (const auto& [args, golden] : reports) {
     BOOST_TEST_CONTEXT(args) {

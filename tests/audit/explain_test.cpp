@@ -126,12 +126,13 @@ BOOST_AUTO_TEST_CASE(squatted_registrations_carry_both_facts) {
   BOOST_TEST(RunGhostport("explain 9200/tcp").out.find("dead, curated with") != std::string::npos);
 }
 
-// A port a list calls "unofficial" although the registered service itself is
-// meant (MongoDB on its own 27017) is evidence of use, not a squatter.
+// A list naming the registered service itself (firewalld's mongodb on
+// MongoDB's own 27017) is evidence of use, credited to that service.
 BOOST_AUTO_TEST_CASE(a_list_naming_the_registered_service_is_evidence_of_use) {
   const json j = ExplainOne("27017/tcp");
   BOOST_TEST(j["lifecycle"] == "alive");
-  BOOST_TEST(j["reasons"].dump().find("MongoDB") != std::string::npos, j["reasons"].dump());
+  BOOST_TEST(j["reasons"].dump().find("as mongodb") != std::string::npos, j["reasons"].dump());
+  BOOST_TEST(j["present_use"]["strongest"] == "high");
 }
 
 BOOST_AUTO_TEST_CASE(json_objects_have_the_contract_fields) {
@@ -154,15 +155,31 @@ BOOST_AUTO_TEST_CASE(json_objects_have_the_contract_fields) {
   BOOST_TEST(lines[5]["lifecycle"] == "reserved");
 }
 
+// The registrant's contact domain (IANA writes "mailto:elan&d2k.com"), and
+// for IANA's old block layout the contact the block shares: 3393 names
+// nobody, 3394 of the same block names Eric Lan.
+BOOST_AUTO_TEST_CASE(text_names_contact_domains_and_block_contacts) {
+  const auto r = RunGhostport("explain 3394/tcp 3393/tcp 1521/tcp");
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_TEST(r.out.find("Eric Lan <d2k.com>") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("Maxine Yuen <hq.ncube.com>") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("contact (IANA's old block layout, shared with d2k-tapestry2 on 3394)") != std::string::npos,
+             r.out);
+}
+
 BOOST_AUTO_TEST_CASE(text_reads_like_a_reference_page) {
   auto r = RunGhostport("explain 3393/tcp");
   BOOST_REQUIRE_EQUAL(r.exit_code, 0);
   for (const char* needle : {"3393/tcp — d2k-tapestry1", "lifecycle", "registry", "D2K Tapestry Client to Server",
                              "listening now", "security", "ss -tlpn 'sport = :3393'", "lsof -nP -iTCP:3393",
-                             "netstat -ano -p tcp | findstr :3393", "Get-NetTCPConnection -LocalPort 3393",
+                             "netstat -ano -p tcp | findstr /R /C:\":3393 \"", "Get-NetTCPConnection -LocalPort 3393",
                              "Get-Process -Id"}) {
     BOOST_TEST(r.out.find(needle) != std::string::npos, "missing '" << needle << "' in\n" << r.out);
   }
+  // The pattern is anchored: a bare ":3393" also matches ":33930".
+  BOOST_TEST(r.out.find("findstr :3393\n") == std::string::npos, r.out);
+  BOOST_TEST(r.out.find("run as root (sudo) on Linux, from an Administrator prompt on Windows") != std::string::npos,
+             r.out);
   auto udp = RunGhostport("explain 3393/udp");
   BOOST_TEST(udp.out.find("Get-NetUDPEndpoint -LocalPort 3393") != std::string::npos, udp.out);
 }
@@ -197,10 +214,13 @@ BOOST_AUTO_TEST_CASE(a_range_is_summarised_by_lifecycle_with_notable_entries) {
   auto r = RunGhostport("explain 3000-3500/tcp");
   BOOST_REQUIRE_EQUAL(r.exit_code, 0);
   BOOST_TEST(r.out.find("3000-3500/tcp: 501 ports") == 0, r.out);
-  for (const char* needle : {"alive ", "dead ", "dormant ", "3393 d2k-tapestry1", "3088 xdtp", "Grafana",
-                             "3331 Oracle"}) {
+  for (const char* needle : {"alive ", "dead ", "dormant ", "unknown ", "3393 d2k-tapestry1", "3088 xdtp",
+                             "Grafana", "3331 Oracle", "in use today", "3306 mysql", "3389 ms-wbt-server"}) {
     BOOST_TEST(r.out.find(needle) != std::string::npos, "missing '" << needle << "' in\n" << r.out);
   }
+  // The dynamic range says so.
+  auto dynamic = RunGhostport("explain 51000-52000/tcp");
+  BOOST_TEST(dynamic.out.find("dynamic/ephemeral range 49152-65535") != std::string::npos, dynamic.out);
   // The counts add up to the range.
   auto json_lines = JsonLines(RunGhostport("explain --format json 3000-3500/tcp").out);
   BOOST_TEST(json_lines.size() == 501U);

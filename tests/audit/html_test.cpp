@@ -188,6 +188,18 @@ BOOST_AUTO_TEST_CASE(an_expired_waiver_leaves_its_opening_unexplained) {
   BOOST_TEST(Count(html, "<span class=\"badge w-expired\">waiver expired</span>") == 1);
 }
 
+// A sensitive service opened to any source is a finding of its own and never
+// drawn green "justified", though its registration is alive (issue 9).
+BOOST_AUTO_TEST_CASE(sensitive_services_are_not_justified) {
+  const std::string rules = ghostport::testing::FilterTable(
+      "-A INPUT -p tcp -m tcp --dport 3389 -j ACCEPT\n-A INPUT -p tcp -m tcp --dport 6379 -j ACCEPT\n");
+  auto r = RunGhostport("audit --format html --fail-on never -", rules);
+  BOOST_REQUIRE_EQUAL(r.exit_code, 0);
+  BOOST_TEST(Count(r.out, "<rect class=\"seg seg-justified\"") == 0);
+  BOOST_TEST(Count(r.out, "<rect class=\"seg seg-sensitive-service\"") >= 1);
+  BOOST_TEST(Count(r.out, "sensitive-service") >= 2);
+}
+
 BOOST_AUTO_TEST_CASE(picture_draws_segments_a_legend_and_an_accessible_name) {
   PinnedDates dates;
   const std::string html = LegacyHtml();
@@ -198,7 +210,7 @@ BOOST_AUTO_TEST_CASE(picture_draws_segments_a_legend_and_an_accessible_name) {
   BOOST_TEST(Count(html, "<rect class=\"seg seg-dead\"") >= 1);
   BOOST_TEST(Count(html, "<rect class=\"seg seg-justified\"") >= 1);
   BOOST_TEST(Count(html, "<rect class=\"waived\"") == 1);  // 3447/udp
-  BOOST_TEST(Count(html, "<rect class=\"legend-swatch\"") == 10);
+  BOOST_TEST(Count(html, "<rect class=\"legend-swatch\"") == 12);
   BOOST_TEST(Count(html, "<g class=\"mark\"><title>") == Count(html, "<g class=\"mark\">"));
   BOOST_TEST(Count(html, "<title>udp 3447 (1 port): dead registration, waived\nregistered: directnet") == 1);
   for (const char* label : {"system 0-1023", "user 1024-49151", "dynamic 49152-65535"}) {
@@ -358,12 +370,12 @@ BOOST_AUTO_TEST_CASE(legacy_app_report_renders_its_picture) {
   BOOST_TEST(Count(page.dom, "role=\"img\"") == 1);
   BOOST_TEST(Count(page.dom, "<rect class=\"seg seg-") > 5);
   BOOST_TEST(Count(page.dom, "<rect class=\"seg seg-dead\"") >= 1);
-  BOOST_TEST(Count(page.dom, "<rect class=\"legend-swatch\"") == 10);
+  BOOST_TEST(Count(page.dom, "<rect class=\"legend-swatch\"") == 12);
   for (const char* section : {"summary", "portspace", "openings", "findings", "waivers", "policy", "inputs",
                               "approximations"}) {
     BOOST_TEST(Count(page.dom, std::string("<section id=\"") + section + "\">") == 1, section);
   }
-  BOOST_TEST(Count(page.dom, "<article class=\"finding") == 7);
+  BOOST_TEST(Count(page.dom, "<article class=\"finding") == 9);
   BOOST_TEST(page.requests.empty(), "the page fetched " << page.requests.dump());
 }
 

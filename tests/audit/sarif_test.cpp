@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(results_carry_regions_fingerprints_and_suppressions) {
   const json doc = json::parse(r.out);
   BOOST_TEST(doc["version"] == "2.1.0");
   const json& run = doc["runs"][0];
-  BOOST_TEST(run["tool"]["driver"]["rules"].size() == 9U);
+  BOOST_TEST(run["tool"]["driver"]["rules"].size() == 11U);
   bool suppressed = false;
   for (const auto& result : run["results"]) {
     BOOST_TEST(result["locations"][0]["physicalLocation"]["region"]["startLine"].get<int>() >= 1);

@@ -1,5 +1,6 @@
 #include "catalog/knowledge.h"
 #include "catalog/registry.h"
+#include "catalog/source_kind.h"
 
 #include <boost/test/unit_test.hpp>
 
@@ -239,3 +240,21 @@ BOOST_AUTO_TEST_CASE(everyday_services_are_never_dead) {
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::catalog
+
+// An entry resting only on encyclopedias, mirrors or port-reference pages is
+// shown with low confidence until it gets a primary source (issue 9).
+BOOST_AUTO_TEST_CASE(secondary_sources_alone_lower_the_confidence) {
+  using namespace ghostport::catalog;
+  BOOST_TEST(IsSecondarySource("https://en.wikipedia.org/wiki/XNS"));
+  BOOST_TEST(IsSecondarySource("https://www.connected.app/fr/ports/3393"));
+  BOOST_TEST(!IsSecondarySource("https://www.notwikipedia.org/x"));
+  BOOST_TEST(!IsSecondarySource("https://docs.oracle.com/en/database/"));
+  std::size_t lowered = 0;
+  for (const DeadRecord& d : BuiltInDead()) {
+    if (d.service == "xdtp" || d.service == "d2k-tapestry1") BOOST_TEST(EffectiveConfidence(d) == "low", d.service);
+    if (d.service == "ncube-lm") BOOST_TEST(EffectiveConfidence(d) == d.confidence);
+    lowered += RestsOnSecondarySources(d);
+  }
+  BOOST_TEST(lowered >= 1U);
+  BOOST_TEST(lowered < BuiltInDead().size() / 4);
+}
