@@ -147,6 +147,7 @@ class Lowering {
   ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
   ChainState& CreateUserChain(std::string_view name);
   void AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c);
+  void CheckDeclaredBefore(const ChainState& chain, const IptablesStatement& s, IptablesCommand& c);
   void Declare(ChainState& chain, const IptablesStatement& s);
   void CheckChainName(const IptablesToken& name, const IptablesStatement& s);
   void DeleteChain(ChainState& chain, const IptablesStatement& s, const IptablesToken& at);
@@ -568,7 +569,30 @@ ChainState& Lowering::CreateUserChain(std::string_view name) {
   return chains_.back();
 }
 
+// iptables-restore applies a section line by line: a rule may only name
+// chains declared on earlier lines (both backends refuse a later one when
+// loading: "Chain 'X' does not exist", "Couldn't load target `X'";
+// iptables-save always writes the declarations first).
+void Lowering::CheckDeclaredBefore(const ChainState& chain, const IptablesStatement& s, IptablesCommand& c) {
+  auto later = [&](std::string_view name) {
+    return "chain " + Quoted(name) +
+           " is declared only on a later line; iptables-restore refuses a rule naming a chain not yet declared";
+  };
+  if (!chain.declared && !chain.deleted) Error(s, c.chain->column, later(chain.chain.name));
+  if (!c.target_chain) return;
+  const ChainState* target = FindChain(c.target_chain->text);
+  if (target != nullptr && !target->declared && !target->deleted) {
+    Error(s, c.target_chain->column, later(c.target_chain->text));
+  } else if (target == nullptr) {
+    Error(s, c.target_chain->column, later(c.target_chain->text));
+    c.rule.verdict.kind = VerdictKind::kUnknown;
+    c.rule.verdict.reason = "the target chain is declared only later";
+    c.target_chain.reset();
+  }
+}
+
 void Lowering::AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c) {
+  CheckDeclaredBefore(chain, s, c);
   if (chain.rules.capacity() == 0) {
     auto it = appends_.find(chain.chain.name);
     const std::size_t expected = it == appends_.end() ? 1 : it->second;

@@ -104,24 +104,29 @@ void RuleParser::OnDestination(const OptionUse& use) {
 // never looks names up): the option becomes an explicit unknown condition.
 void RuleParser::ApplyAddressOption(const OptionUse& use, AddressSet& field) {
   host_name_seen_ = false;
+  non_contiguous_mask_seen_ = false;
   if (std::optional<AddressSet> set = ParseAddresses(use.values[0], use.negated)) {
     field = field.Intersect(use.negated ? set->Complement() : *set);
     return;
   }
-  if (!host_name_seen_) return;  // an error was reported
+  if (!host_name_seen_ && !non_contiguous_mask_seen_) return;  // an error was reported
   const TokenSpan span{use.first, use.last()};
   extra_conditions_.push_back({Describe(std::span<const TokenSpan>(&span, 1)),
-                               "a host name is resolved when the rules are loaded; ghostport never looks names up",
+                               host_name_seen_
+                                   ? "a host name is resolved when the rules are loaded; ghostport never looks names up"
+                                   : "a non-contiguous netmask with more than 4096 address blocks is not modelled",
                                LocationOf(use.first)});
 }
 
 void RuleParser::OnInInterface(const OptionUse& use) {
   if (!cube_.iif.empty()) return Error(use.option, "multiple \"-i\" options are not allowed");
+  iif_option_ = use.option;
   if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.iif.push_back(std::move(*m));
 }
 
 void RuleParser::OnOutInterface(const OptionUse& use) {
   if (!cube_.oif.empty()) return Error(use.option, "multiple \"-o\" options are not allowed");
+  oif_option_ = use.option;
   if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.oif.push_back(std::move(*m));
 }
 
@@ -144,6 +149,12 @@ void RuleParser::OnMatch(const OptionUse& use) {
   m.anchor = use.option;
   m.name_token = v;
   m.has_condition = m.row == nullptr || m.row->condition_only;
+  if (!IsKnownMatch(m.name)) {
+    // iptables-restore refuses a module it cannot load ("Couldn't load
+    // match"), but the ruleset may come from a host with more extensions.
+    Warning(v, "unknown match module " + Quote(v) + ": iptables here has no such extension and would refuse "
+                   "to load it; read as an explicit unknown (it may come from a host with more extensions)");
+  }
   modules_.push_back(std::move(m));
   where_ = Context::kModule;
   where_module_ = modules_.size() - 1;
