@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "parsers/iptables/iptables_dual_stack.h"
 #include "parsers/iptables/iptables_rule.h"
 
 namespace ghostport::parsers {
@@ -782,6 +783,13 @@ rules::Ruleset LowerIptables(const IptablesFile& file, const std::string& file_n
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, const IptablesOptions& options) {
   ParseResult result;
   IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
+  if (!options.family && HasFamilyMarks(file)) {
+    ParseResult both = LowerDualStack(file, file_name, options.ipsets);
+    result.ruleset = std::move(both.ruleset);
+    for (Diagnostic& d : both.diagnostics) result.diagnostics.push_back(std::move(d));
+    SortDiagnostics(result.diagnostics);
+    return result;
+  }
   const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
   result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
   SortDiagnostics(result.diagnostics);

@@ -84,6 +84,14 @@ void RuleParser::OnProtocol(const OptionUse& use) {
     number = *named;
   }
   if (*number == 0 && use.negated) return Error(use.first, "\"! -p all\" never matches");
+  // ip6tables loads "-p icmp" (protocol 1), which IPv6 packets do not carry:
+  // almost always meant as ICMPv6. The other way round likewise.
+  if (context_.family == Family::kIpv6 && *number == 1) {
+    Warning(v, "\"-p icmp\" in an ip6tables ruleset is IPv4's ICMP (protocol 1), which IPv6 packets do not carry; "
+               "ICMPv6 is \"-p ipv6-icmp\" (or icmpv6): read as written");
+  } else if (context_.family == Family::kIpv4 && *number == 58) {
+    Warning(v, "ICMPv6 (protocol 58) in an iptables ruleset: IPv4 packets do not carry it; read as written");
+  }
   protocol_ = ProtocolUse{static_cast<std::uint8_t>(*number), use.negated, use.option};
 }
 
