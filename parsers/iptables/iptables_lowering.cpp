@@ -7,6 +7,7 @@
 
 #include "parsers/iptables/iptables_dual_stack.h"
 #include "parsers/iptables/iptables_rule.h"
+#include "parsers/iptables/iptables_ufw_fragment.h"
 
 namespace ghostport::parsers {
 
@@ -787,11 +788,11 @@ ParseResult ParseIptablesSave(std::string_view text, const std::string& file_nam
     ParseResult both = LowerDualStack(file, file_name, options.ipsets);
     result.ruleset = std::move(both.ruleset);
     for (Diagnostic& d : both.diagnostics) result.diagnostics.push_back(std::move(d));
-    SortDiagnostics(result.diagnostics);
-    return result;
+  } else {
+    const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
+    result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
   }
-  const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
+  if (!result.HasErrors()) WireUfwFragment(result.ruleset, text, file_name, result.diagnostics);
   SortDiagnostics(result.diagnostics);
   return result;
 }
@@ -817,6 +818,15 @@ std::optional<Family> GuessIptablesFamily(const IptablesFile& file) {
       header.Add(Family::kIpv6);
     } else if (c.text.find("iptables") != std::string_view::npos) {
       header.Add(Family::kIpv4);
+    }
+  }
+  // ufw's user6.rules declares ufw6-* chains.
+  for (const IptablesTable& t : file.tables) {
+    for (const IptablesStatement& s : t.statements) {
+      if (s.kind == IptablesStatementKind::kChainHeader && s.tokens[0].text.starts_with("ufw6-")) {
+        header.Add(Family::kIpv6);
+        break;
+      }
     }
   }
   if (header.ipv4 != header.ipv6) return header.ipv6 ? Family::kIpv6 : Family::kIpv4;
