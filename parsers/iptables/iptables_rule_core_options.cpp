@@ -157,11 +157,12 @@ void RuleParser::OnMatch(const OptionUse& use) {
   m.anchor = use.option;
   m.name_token = v;
   m.has_condition = m.row == nullptr || m.row->condition_only;
-  if (!IsKnownMatch(m.name)) {
+  if (!IsKnownMatch(m.name, context_.family)) {
     // iptables-restore refuses a module it cannot load ("Couldn't load
     // match"), but the ruleset may come from a host with more extensions.
-    Warning(v, "unknown match module " + Quote(v) + ": iptables here has no such extension and would refuse "
-                   "to load it; read as an explicit unknown (it may come from a host with more extensions)");
+    const char* tool = context_.family == Family::kIpv4 ? "iptables" : "ip6tables";
+    Warning(v, "unknown match module " + Quote(v) + ": " + tool + " has no such extension and would refuse to "
+                   "load it; read as an explicit unknown (it may come from a host with more extensions)");
   }
   modules_.push_back(std::move(m));
   where_ = Context::kModule;

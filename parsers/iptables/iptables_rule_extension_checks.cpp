@@ -10,6 +10,22 @@
 #include "parsers/netfilter_names.h"
 
 namespace ghostport::parsers::iptables {
+
+// What the kernel's checkentry refuses when a rule is loaded (iptables-restore
+// --test reads these; loading fails): an extension that needs "-p tcp" (or
+// tcp or udp), or that only works on some hooks (and in one table).
+// Verified by loading each into a network namespace (the upstream vectors'
+// FAIL lines; tests/parsers/iptables_upstream_vectors_test.cpp).
+struct KernelNeed {
+  std::string_view name;
+  bool target;
+  std::string_view option;  // only when this option is given ("" = always)
+  std::string_view value;   // ... with this value ("" = any)
+  std::span<const std::uint8_t> protocols;  // one of them, without "!" (empty: any)
+  std::uint8_t hooks;                       // IptablesHookBit of each hook allowed (0: any)
+  const char* table;                        // the only table (nullptr: any)
+};
+
 namespace {
 
 bool InList(std::string_view list, std::string_view item) {
@@ -110,7 +126,73 @@ std::string Expected(const XtOption& o) {
   }
 }
 
+constexpr std::uint8_t kTcpOnly[] = {6};
+constexpr std::uint8_t kTcpOrUdp[] = {6, 17};
+using rules::Hook;
+constexpr std::uint8_t kOutgoing = IptablesHookBit(Hook::kOutput) | IptablesHookBit(Hook::kPostrouting);
+constexpr std::uint8_t kIncoming =
+    IptablesHookBit(Hook::kPrerouting) | IptablesHookBit(Hook::kInput) | IptablesHookBit(Hook::kForward);
+
+constexpr KernelNeed kKernelNeeds[] = {
+    {"tcpmss", false, "", "", kTcpOnly, 0, nullptr},
+    {"osf", false, "", "", kTcpOnly, kIncoming, nullptr},
+    {"ecn", false, "--ecn-tcp-cwr", "", kTcpOnly, 0, nullptr},
+    {"ecn", false, "--ecn-tcp-ece", "", kTcpOnly, 0, nullptr},
+    {"owner", false, "", "", {}, kOutgoing, nullptr},
+    {"eui64", false, "", "", {}, kIncoming, nullptr},
+    {"TCPMSS", true, "", "", kTcpOnly, 0, nullptr},
+    {"TCPOPTSTRIP", true, "", "", kTcpOnly, 0, nullptr},
+    {"SYNPROXY", true, "", "", kTcpOnly, IptablesHookBit(Hook::kInput) | IptablesHookBit(Hook::kForward), nullptr},
+    {"REJECT", true, "--reject-with", "tcp-reset", kTcpOnly, 0, nullptr},
+    {"TPROXY", true, "", "", kTcpOrUdp, IptablesHookBit(Hook::kPrerouting), "mangle"},
+};
+
 }  // namespace
+
+// Whether one of `spans` gives `option` (with `value`, when not empty).
+bool RuleParser::SpansGive(std::span<const TokenSpan> spans, std::string_view option, std::string_view value) const {
+  for (const TokenSpan& span : spans) {
+    const std::size_t at = IsBang(span.first) ? span.first + 1 : span.first;
+    if (at > span.second || Text(at) != option) continue;
+    if (value.empty() || (at + 1 <= span.second && Text(at + 1) == value)) return true;
+  }
+  return false;
+}
+
+void RuleParser::CheckKernelNeed(const KernelNeed& need, std::size_t token) {
+  const std::string what = "the " + std::string(need.name) + (need.target ? " target" : " match");
+  if (!need.protocols.empty()) {
+    const bool right = protocol_ && !protocol_->negated &&
+                       std::find(need.protocols.begin(), need.protocols.end(), protocol_->number) != need.protocols.end();
+    if (!right) {
+      Error(token, what + (need.option.empty() ? "" : " with " + std::string(need.option) +
+                                                              (need.value.empty() ? "" : " " + std::string(need.value))) +
+                           " needs " + (need.protocols.size() == 1 ? "\"-p tcp\"" : "\"-p tcp\" or \"-p udp\"") +
+                           ": the kernel refuses it when the rule is loaded");
+    }
+  }
+  if (need.table != nullptr && context_.table != need.table) {
+    return Error(token, what + " is only valid in the " + need.table + " table (the kernel refuses it in the " +
+                                context_.table + " table)");
+  }
+  if (need.hooks != 0) command_->hook_limits.push_back({need.hooks, tokens_[token], what});
+}
+
+void RuleParser::CheckKernelNeeds() {
+  for (const KernelNeed& need : kKernelNeeds) {
+    if (need.target) {
+      if (!target_ || target_->row == nullptr || target_->row->name != need.name) continue;
+      if (!need.option.empty() && !SpansGive(target_->option_spans, need.option, need.value)) continue;
+      CheckKernelNeed(need, target_->name);
+      continue;
+    }
+    for (const ModuleUse& m : modules_) {
+      if (m.implicit || m.name != need.name) continue;
+      if (!need.option.empty() && !SpansGive(m.condition_spans, need.option, need.value)) continue;
+      CheckKernelNeed(need, m.name_token);
+    }
+  }
+}
 
 void RuleParser::CheckXtOptions(const XtExtension& ext, std::size_t name_token, std::span<const TokenSpan> spans,
                                 std::span<const std::string_view> read) {
@@ -188,6 +270,7 @@ void RuleParser::CheckXtOptions(const XtExtension& ext, std::size_t name_token, 
 // the schema adds the checks that reading leaves out, and the names of the
 // options read count for its "one of" rule.
 void RuleParser::CheckExtensionOptions() {
+  CheckKernelNeeds();
   for (const ModuleUse& m : modules_) {
     const std::string_view name = m.row != nullptr ? m.row->name : m.name;
     const XtExtension* ext = FindXtExtension(name, false);

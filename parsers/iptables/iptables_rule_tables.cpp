@@ -385,7 +385,14 @@ const TargetOption* FindTargetOption(const TargetRow& row, std::string_view name
   return nullptr;
 }
 
-bool IsKnownMatch(std::string_view name) {
+// Extensions only one of iptables and ip6tables has.
+constexpr std::string_view kIpv6OnlyMatches[] = {"eui64", "frag", "hbh", "dst", "rt", "ipv6header", "mh", "srh", "hl"};
+constexpr std::string_view kIpv4OnlyMatches[] = {"ttl", "realm"};
+
+bool IsKnownMatch(std::string_view name, Family family) {
+  const std::span<const std::string_view> other =
+      family == Family::kIpv4 ? std::span<const std::string_view>(kIpv6OnlyMatches) : kIpv4OnlyMatches;
+  if (std::find(other.begin(), other.end(), name) != other.end()) return false;
   if (FindModule(name) != nullptr) return true;
   return std::any_of(std::begin(kConditionReasons), std::end(kConditionReasons),
                      [&](const ConditionReason& row) { return name == row.module; });

@@ -547,10 +547,11 @@ BOOST_AUTO_TEST_CASE(unknown_modules_are_conditions_quoted_as_written) {
              R"(-m string --algo bm --string "GET /x")");
   BOOST_TEST(Only(OneRule("-A INPUT -m limit -j ACCEPT")) == "-m limit");
   // A module iptables does not have: iptables_refusals_test.cpp.
-  rules::Rule two = OneRule("-A INPUT -m time --timestart 09:00 -m owner --uid-owner 0 -j ACCEPT");
+  // (owner is OUTPUT's and POSTROUTING's: iptables_refusals_test.cpp)
+  rules::Rule two = OneRule("-A INPUT -m time --timestart 09:00 -m connlimit --connlimit-above 3 -j REJECT");
   BOOST_TEST_REQUIRE(two.conditions.size() == 2u);
   BOOST_TEST(two.conditions[0].description == "-m time --timestart 09:00");
-  BOOST_TEST(two.conditions[1].description == "-m owner --uid-owner 0");
+  BOOST_TEST(two.conditions[1].description == "-m connlimit --connlimit-above 3");
 }
 
 BOOST_AUTO_TEST_CASE(icmp_types_are_conditions) {

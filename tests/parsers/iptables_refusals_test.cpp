@@ -71,13 +71,21 @@ BOOST_AUTO_TEST_CASE(unknown_match_module_is_an_explicit_unknown_with_a_warning)
   const std::string line = "-A INPUT -m frobnicate --level 3 -j ACCEPT";
   const ParseResult r = ParseIptablesSave(Filter(line + "\n"), kFile, Family::kIpv4);
   BOOST_TEST(Rendered(r) == Diag(2, 13,
-                                 "unknown match module \"frobnicate\": iptables here has no such extension and would "
+                                 "unknown match module \"frobnicate\": iptables has no such extension and would "
                                  "refuse to load it; read as an explicit unknown (it may come from a host with more "
                                  "extensions)",
                                  line, "warning"));
   const rules::Rule& rule = ChainNamed(TableNamed(r.ruleset, "filter"), "INPUT").rules.at(0);
   BOOST_TEST(rule.conditions.at(0).description == "-m frobnicate --level 3");
   BOOST_TEST(rule.conditions.at(0).reason == "the frobnicate match is not modelled");
+  // ip6tables' extensions are unknown to iptables (and the other way round).
+  const std::string eui64 = "-A INPUT -m eui64 -j ACCEPT";
+  BOOST_TEST(Rendered(ParseIptablesSave(Filter(eui64 + "\n"), kFile, Family::kIpv4)) ==
+             Diag(2, 13,
+                  "unknown match module \"eui64\": iptables has no such extension and would refuse to load it; read "
+                  "as an explicit unknown (it may come from a host with more extensions)",
+                  eui64, "warning"));
+  BOOST_TEST(Rendered(ParseIptablesSave(Filter(eui64 + "\n"), kFile, Family::kIpv6)) == "");
   // A module iptables has, but ghostport does not model, is a condition without a warning.
   BOOST_TEST(Rendered(ParseIptablesSave(Filter("-A INPUT -m connbytes --connbytes 10: --connbytes-dir both "
                                                "--connbytes-mode bytes -j ACCEPT\n"),
@@ -132,6 +140,25 @@ BOOST_AUTO_TEST_CASE(extension_options_are_checked_as_iptables_checks_them) {
                  "--hashlimit-name ssh -j ACCEPT\n"
                  "-A INPUT -j LOG --log-prefix \"[UFW BLOCK] \" --log-level 4\n"
                  "-A INPUT -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix \"[UFW LIMIT BLOCK] \"\n"));
+}
+
+BOOST_AUTO_TEST_CASE(kernel_checkentry_protocols_and_hooks_are_refused) {
+  const std::string reset = "-A INPUT -p udp -j REJECT --reject-with tcp-reset";
+  BOOST_TEST(LineErrors(reset) ==
+             Diag(2, 20,
+                  "the REJECT target with --reject-with tcp-reset needs \"-p tcp\": the kernel refuses it when the "
+                  "rule is loaded",
+                  reset));
+  const std::string mss = "-A FORWARD -m tcpmss --mss 1:500 -j DROP";
+  BOOST_TEST(LineErrors(mss) ==
+             Diag(2, 15, "the tcpmss match needs \"-p tcp\": the kernel refuses it when the rule is loaded", mss));
+  const std::string owner = "-A INPUT -m owner --uid-owner 0 -j ACCEPT";
+  BOOST_TEST(LineErrors(owner) == Diag(2, 13,
+                                       "the owner match is only valid in OUTPUT and POSTROUTING (or a user chain "
+                                       "reached only from there); iptables-restore refuses it in INPUT",
+                                       owner));
+  ParseOk(Filter("-A OUTPUT -m owner --uid-owner 0 -j ACCEPT\n-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n"
+                 "-A FORWARD -p tcp -m tcpmss --mss 1:500 -j DROP\n"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
