@@ -145,7 +145,20 @@ constexpr XtOption kAh[] = {{"--ahspi", V::kUintRange, 0, k32, false, true}};
 constexpr XtOption kEsp[] = {{"--espspi", V::kUintRange, 0, k32, false, true}};
 constexpr XtOption kIpcomp[] = {{"--ipcompspi", V::kUintRange, 0, k32, false, true}, {"--compres", V::kNone}};
 constexpr XtOption kDccp[] = {{"--dccp-option", V::kUint, 1, k8, false, true}};
-constexpr XtOption kConntrack[] = {{"--ctexpire", V::kUintRange, 0, k32, false, true}};
+constexpr XtOption kConntrack[] = {
+    {"--ctexpire", V::kUintRange, 0, k32, false, true},
+    {"--ctproto", V::kProtocol, 1, k8, false, true},
+    {"--ctorigsrcport", V::kPortRange, 0, k16, false, true},
+    {"--ctorigdstport", V::kPortRange, 0, k16, false, true},
+    {"--ctreplsrcport", V::kPortRange, 0, k16, false, true},
+    {"--ctrepldstport", V::kPortRange, 0, k16, false, true},
+};
+// CT's --notrack is read by the target table; the zones are checked here.
+constexpr XtOption kCt[] = {
+    {"--zone", V::kChoice, 0, k16, false, false, "", "", "mark"},
+    {"--zone-orig", V::kChoice, 0, k16, false, false, "", "", "mark"},
+    {"--zone-reply", V::kChoice, 0, k16, false, false, "", "", "mark"},
+};
 constexpr std::string_view kConntrackOptions =
     "--ctstate,--ctproto,--ctorigsrc,--ctorigdst,--ctreplsrc,--ctrepldst,--ctorigsrcport,--ctorigdstport,"
     "--ctreplsrcport,--ctrepldstport,--ctstatus,--ctexpire,--ctdir";
@@ -289,6 +302,7 @@ constexpr XtExtension kExtensions[] = {
     {"iprange", false, {}, "--src-range,--dst-range", "iprange match: You must specify --src-range or --dst-range",
      false},
     {"icmp6", false, {}, "--icmpv6-type", "icmp6: option \"--icmpv6-type\" must be specified", false},
+    {"CT", true, kCt, "", nullptr, false},
     {"LOG", true, kLog},
     {"NFLOG", true, kNflog},
     {"MARK", true, kMarkTarget, kMarkOps, "MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required"},

@@ -24,6 +24,8 @@ enum class XtValue : std::uint8_t {
   kChoiceList,  // a comma list of kChoice items
   kProbability, // a decimal in [0, 1]
   kMac,         // six hexadecimal bytes XX:XX:XX:XX:XX:XX
+  kProtocol,    // a protocol name or a number in [min, max]
+  kPortRange,   // a port (number or service name), N:M with N <= M, :M or N:
   kAny,         // not checked
 };
 

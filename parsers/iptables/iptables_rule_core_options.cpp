@@ -1,5 +1,7 @@
 #include "parsers/iptables/iptables_rule_parser.h"
 
+#include <algorithm>
+
 #include "parsers/netfilter_names.h"
 
 namespace ghostport::parsers::iptables {
@@ -185,9 +187,28 @@ void RuleParser::OnGoto(const OptionUse& use) {
   target_takes_options_ = false;
 }
 
+// "-c PACKETS,BYTES" or "-c PACKETS BYTES": counters only, but both must be
+// there and decimal, as iptables checks them ("-c requires packet and byte
+// counter", "-c packet counter not numeric").
 void RuleParser::OnSetCounters(const OptionUse& use) {
-  // "-c PACKETS BYTES" or "-c PACKETS,BYTES": counters only.
-  if (Text(use.values[0]).find(',') == std::string_view::npos && HasPlainArgument(pos_)) ++pos_;
+  const std::size_t v = use.values[0];
+  const std::string_view text = Text(v);
+  const std::size_t comma = text.find(',');
+  std::string_view packets = text.substr(0, comma), bytes;
+  std::size_t bytes_token = v;
+  if (comma != std::string_view::npos) {
+    bytes = text.substr(comma + 1);
+  } else if (HasPlainArgument(pos_)) {
+    bytes_token = pos_++;
+    bytes = Text(bytes_token);
+  } else {
+    return Error(use.option, "\"-c\" requires packet and byte counters (-c PACKETS,BYTES)");
+  }
+  auto decimal = [](std::string_view n) {
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!decimal(packets)) return Error(v, "\"-c\" packet counter " + Quote(v) + " is not a number");
+  if (!decimal(bytes)) return Error(bytes_token, "\"-c\" byte counter " + Quote(bytes_token) + " is not a number");
 }
 
 void RuleParser::OnIpv4(const OptionUse& use) { OnlyFamily(Family::kIpv4, use); }

@@ -43,6 +43,8 @@ bool InList(std::string_view list, std::string_view item) {
   return false;
 }
 
+constexpr std::uint64_t k8Max = 0xff;
+
 bool InRange(std::string_view text, const XtOption& o) {
   std::optional<std::uint64_t> n = ParseXtablesNumber(text, o.max);
   return n && *n >= o.min;
@@ -58,6 +60,23 @@ bool ValidRange(std::string_view text, const XtOption& o, bool strict) {
   const std::uint64_t a = lo.empty() ? o.min : *ParseXtablesNumber(lo, o.max);
   const std::uint64_t b = hi.empty() ? o.max : *ParseXtablesNumber(hi, o.max);
   return strict ? a < b : a <= b;
+}
+
+bool ValidPort(std::string_view text) {
+  return ParseXtablesNumber(text, 0xffff).has_value() || ServicePort(text).has_value();
+}
+
+bool ValidPortRange(std::string_view text) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string_view::npos) return ValidPort(text);
+  const std::string_view lo = text.substr(0, colon), hi = text.substr(colon + 1);
+  if ((!lo.empty() && !ValidPort(lo)) || (!hi.empty() && !ValidPort(hi))) return false;
+  if (lo.empty() || hi.empty()) return true;
+  auto port = [](std::string_view p) {
+    const std::optional<std::uint64_t> n = ParseXtablesNumber(p, 0xffff);
+    return n ? static_cast<std::uint16_t>(*n) : *ServicePort(p);
+  };
+  return port(lo) <= port(hi);
 }
 
 bool ValidMarkMask(std::string_view text, const XtOption& o) {
@@ -105,6 +124,8 @@ bool ValidValue(std::string_view text, const XtOption& o) {
     }
     case XtValue::kProbability: return ValidProbability(text);
     case XtValue::kMac: return ValidMac(text);
+    case XtValue::kProtocol: return InRange(text, o) || (!ParseXtablesNumber(text, k8Max) && ProtocolNumber(text).value_or(0) != 0);
+    case XtValue::kPortRange: return ValidPortRange(text);
     case XtValue::kAny: return true;
   }
   return true;
@@ -119,9 +140,13 @@ std::string Expected(const XtOption& o) {
       return "out of range (" + std::to_string(o.min) + "-" + std::to_string(o.max) + ")";
     case XtValue::kString: return "longer than " + std::to_string(o.max) + " characters";
     case XtValue::kChoice:
-    case XtValue::kChoiceList: return "not one of " + std::string(o.choices);
+    case XtValue::kChoiceList:
+      return "not one of " + std::string(o.choices) +
+             (o.max > 0 ? " nor a number (" + std::to_string(o.min) + "-" + std::to_string(o.max) + ")" : "");
     case XtValue::kProbability: return "not a probability between 0 and 1";
     case XtValue::kMac: return "not a MAC address";
+    case XtValue::kProtocol: return "not a protocol (a name, or a number 1-255)";
+    case XtValue::kPortRange: return "not a port or an ascending port range";
     default: return "not valid";
   }
 }
@@ -282,7 +307,7 @@ void RuleParser::CheckExtensionOptions() {
     }
     CheckXtOptions(*ext, m.implicit ? m.anchor : m.name_token, m.condition_spans, read);
   }
-  if (target_ && target_->row != nullptr && target_->row->options.empty()) {
+  if (target_ && target_->row != nullptr) {
     if (const XtExtension* ext = FindXtExtension(target_->row->name, true)) {
       CheckXtOptions(*ext, target_->name, target_->option_spans, {});
     }

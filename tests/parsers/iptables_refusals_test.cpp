@@ -131,7 +131,8 @@ BOOST_AUTO_TEST_CASE(extension_options_are_checked_as_iptables_checks_them) {
   const std::string level = R"(-A INPUT -j LOG --log-prefix "x: " --log-level bad)";
   BOOST_TEST(LineErrors(level) == Diag(2, 48,
                                        "LOG target: bad value \"bad\" for option \"--log-level\", not one of "
-                                       "emerg,alert,crit,error,err,warning,warn,notice,info,debug,panic",
+                                       "emerg,alert,crit,error,err,warning,warn,notice,info,debug,panic nor a number "
+                                       "(0-7)",
                                        level));
   // What iptables accepts still reads.
   ParseOk(Filter("-A INPUT -p tcp -m connlimit --connlimit-above 10 --connlimit-mask 24 -j REJECT\n"
@@ -159,6 +160,22 @@ BOOST_AUTO_TEST_CASE(kernel_checkentry_protocols_and_hooks_are_refused) {
                                        owner));
   ParseOk(Filter("-A OUTPUT -m owner --uid-owner 0 -j ACCEPT\n-A INPUT -p tcp -j REJECT --reject-with tcp-reset\n"
                  "-A FORWARD -p tcp -m tcpmss --mss 1:500 -j DROP\n"));
+}
+
+BOOST_AUTO_TEST_CASE(counters_conntrack_ports_and_ct_zones_are_checked) {
+  const std::string half = "-A INPUT -c 3, -j ACCEPT";
+  BOOST_TEST(LineErrors(half) == Diag(2, 13, "\"-c\" byte counter \"3,\" is not a number", half));
+  ParseOk(Filter("-A INPUT -c 2,3 -j ACCEPT\n[5:600] -A INPUT -p tcp --dport 22 -j ACCEPT\n"));
+  const std::string reversed = "-A INPUT -m conntrack --ctorigdstport 4:3 -j ACCEPT";
+  BOOST_TEST(LineErrors(reversed) == Diag(2, 39,
+                                          "conntrack match: bad value \"4:3\" for option \"--ctorigdstport\", not a "
+                                          "port or an ascending port range",
+                                          reversed));
+  ParseOk(Filter("-A INPUT -m conntrack --ctstate DNAT --ctorigdstport http:8080 --ctproto tcp -j ACCEPT\n"));
+  const std::string zone = "-A PREROUTING -j CT --zone 65536";
+  BOOST_TEST(Errors("*raw\n" + zone + "\nCOMMIT\n") ==
+             Diag(2, 28, "CT target: bad value \"65536\" for option \"--zone\", not one of mark nor a number (0-65535)",
+                  zone));
 }
 
 BOOST_AUTO_TEST_SUITE_END()
