@@ -153,6 +153,7 @@ std::string Expected(const XtOption& o) {
 
 constexpr std::uint8_t kTcpOnly[] = {6};
 constexpr std::uint8_t kTcpOrUdp[] = {6, 17};
+constexpr std::uint8_t kMobilityHeader[] = {135};
 using rules::Hook;
 constexpr std::uint8_t kOutgoing = IptablesHookBit(Hook::kOutput) | IptablesHookBit(Hook::kPostrouting);
 constexpr std::uint8_t kIncoming =
@@ -165,12 +166,23 @@ constexpr KernelNeed kKernelNeeds[] = {
     {"ecn", false, "--ecn-tcp-ece", "", kTcpOnly, 0, nullptr},
     {"owner", false, "", "", {}, kOutgoing, nullptr},
     {"eui64", false, "", "", {}, kIncoming, nullptr},
+    {"mh", false, "", "", kMobilityHeader, 0, nullptr},
     {"TCPMSS", true, "", "", kTcpOnly, 0, nullptr},
     {"TCPOPTSTRIP", true, "", "", kTcpOnly, 0, nullptr},
     {"SYNPROXY", true, "", "", kTcpOnly, IptablesHookBit(Hook::kInput) | IptablesHookBit(Hook::kForward), nullptr},
     {"REJECT", true, "--reject-with", "tcp-reset", kTcpOnly, 0, nullptr},
     {"TPROXY", true, "", "", kTcpOrUdp, IptablesHookBit(Hook::kPrerouting), "mangle"},
 };
+
+// "\"-p tcp\" or \"-p udp\"".
+std::string ProtocolChoices(std::span<const std::uint8_t> protocols) {
+  std::string out;
+  for (std::size_t i = 0; i < protocols.size(); ++i) {
+    if (i > 0) out += " or ";
+    out += "\"-p " + std::string(ProtocolName(protocols[i])) + "\"";
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -192,8 +204,7 @@ void RuleParser::CheckKernelNeed(const KernelNeed& need, std::size_t token) {
     if (!right) {
       Error(token, what + (need.option.empty() ? "" : " with " + std::string(need.option) +
                                                               (need.value.empty() ? "" : " " + std::string(need.value))) +
-                           " needs " + (need.protocols.size() == 1 ? "\"-p tcp\"" : "\"-p tcp\" or \"-p udp\"") +
-                           ": the kernel refuses it when the rule is loaded");
+                           " needs " + ProtocolChoices(need.protocols) + ": the kernel refuses it when the rule is loaded");
     }
   }
   if (need.table != nullptr && context_.table != need.table) {
