@@ -18,14 +18,16 @@ using rules::Family;
 // rules, which changes nothing under a DROP policy, and ufw-not-local drops
 // packets to addresses not of this host, which never reach INPUT: both are
 // left out.
-constexpr const char* kBeforeRulesV4 =
+constexpr const char* kBeforeRulesHeader =
     "*filter\n"
     ":INPUT DROP [0:0]\n"
     ":FORWARD DROP [0:0]\n"
     ":OUTPUT ACCEPT [0:0]\n"
     ":PREFIX-user-input - [0:0]\n"
     ":PREFIX-user-forward - [0:0]\n"
-    ":PREFIX-user-output - [0:0]\n"
+    ":PREFIX-user-output - [0:0]\n";
+
+constexpr const char* kBeforeRulesV4 =
     "-A INPUT -i lo -j ACCEPT\n"
     "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
     "-A INPUT -m conntrack --ctstate INVALID -j DROP\n"
@@ -49,13 +51,6 @@ constexpr const char* kBeforeRulesV4 =
     "COMMIT\n";
 
 constexpr const char* kBeforeRulesV6 =
-    "*filter\n"
-    ":INPUT DROP [0:0]\n"
-    ":FORWARD DROP [0:0]\n"
-    ":OUTPUT ACCEPT [0:0]\n"
-    ":PREFIX-user-input - [0:0]\n"
-    ":PREFIX-user-forward - [0:0]\n"
-    ":PREFIX-user-output - [0:0]\n"
     "-A INPUT -i lo -j ACCEPT\n"
     "-A INPUT -m rt --rt-type 0 -j DROP\n"
     "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
@@ -129,7 +124,8 @@ bool WireUfwFragment(rules::Ruleset& ruleset, std::string_view text, const std::
   const Family family = fragment->family == rules::TableFamily::kIp6 ? Family::kIpv6 : Family::kIpv4;
   const std::string before_name = family == Family::kIpv6 ? "before6.rules" : "before.rules";
   const std::string before =
-      Replace(family == Family::kIpv6 ? kBeforeRulesV6 : kBeforeRulesV4, "PREFIX", prefix);
+      Replace(std::string(kBeforeRulesHeader) + (family == Family::kIpv6 ? kBeforeRulesV6 : kBeforeRulesV4), "PREFIX",
+              prefix);
   const ParseResult wiring = ParseIptablesSave(before, "ufw " + before_name, family);
   // The stock text is ghostport's own: it always reads.
   if (wiring.HasErrors() || wiring.ruleset.tables.size() != 1) return false;

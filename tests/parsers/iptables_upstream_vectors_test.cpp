@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -142,18 +143,24 @@ void PrintList(const char* title, const std::vector<std::string>& lines) {
   for (const std::string& l : lines) std::cout << "  " << l << "\n";
 }
 
+// The conformance folder `name`, or nullopt after saying plainly that it is
+// missing (../shared is not part of every checkout) and what was not run.
+std::optional<fs::path> ConformanceFolder(const char* name, const char* what) {
+  std::error_code ec;
+  const fs::path dir = ConformanceDir() / name;
+  if (fs::is_directory(dir, ec)) return dir;
+  std::cout << "SKIPPED: " << dir.string() << " is missing; " << what << " were not run\n";
+  return std::nullopt;
+}
+
 BOOST_AUTO_TEST_SUITE(iptables_upstream_vectors)
 
 BOOST_AUTO_TEST_CASE(upstream_vectors_read_as_iptables_reads_them) {
-  std::error_code ec;
-  const fs::path dir = ConformanceDir() / "extensions";
-  if (!fs::is_directory(dir, ec)) {
-    std::cout << "SKIPPED: " << dir.string() << " is missing; the upstream iptables test vectors were not run\n";
-    return;
-  }
+  const std::optional<fs::path> dir = ConformanceFolder("extensions", "the upstream iptables test vectors");
+  if (!dir) return;
   std::map<DifferenceKey, Difference> differences = ReadDifferences();
   std::set<fs::path> files;
-  for (const fs::directory_entry& e : fs::directory_iterator(dir))
+  for (const fs::directory_entry& e : fs::directory_iterator(*dir))
     if (IsIptablesVectorFile(e.path().filename().string())) files.insert(e.path());
   Figures fig;
   for (const fs::path& p : files) {
@@ -188,12 +195,9 @@ BOOST_AUTO_TEST_CASE(upstream_vectors_read_as_iptables_reads_them) {
 // The save files among iptables' shell tests; the two that are not
 // iptables-save output (an XML rendering, nft's own listing) are named.
 BOOST_AUTO_TEST_CASE(upstream_save_files_read_without_errors) {
-  std::error_code ec;
-  const fs::path dir = ConformanceDir() / "iptables";
-  if (!fs::is_directory(dir, ec)) {
-    std::cout << "SKIPPED: " << dir.string() << " is missing; the upstream iptables save files were not read\n";
-    return;
-  }
+  const std::optional<fs::path> found = ConformanceFolder("iptables", "the upstream iptables save files");
+  if (!found) return;
+  const fs::path& dir = *found;
   std::set<fs::path> files;
   for (const fs::directory_entry& e : fs::recursive_directory_iterator(dir))
     if (e.is_regular_file()) files.insert(e.path());
