@@ -111,6 +111,9 @@ int DigitValue(char c) {
 
 std::optional<std::uint8_t> ProtocolNumber(std::string_view name) {
   if (EqualsIgnoreCase("all", name)) return 0;  // iptables' word for any protocol
+  // netbase's /etc/protocols name for 135 (ipv6-mh, mh), which ip6tables
+  // reads through getprotobyname.
+  if (EqualsIgnoreCase("mobility-header", name)) return 135;
   return rules::ProtocolNumber(name);
 }
 
@@ -168,8 +171,9 @@ std::optional<std::uint64_t> ParseXtablesNumber(std::string_view text, std::uint
   for (char c : text) {
     int digit = DigitValue(c);
     if (digit >= base) return std::nullopt;
-    value = value * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(digit);
-    if (value > max) return std::nullopt;
+    const auto b = static_cast<std::uint64_t>(base), d = static_cast<std::uint64_t>(digit);
+    if (d > max || value > (max - d) / b) return std::nullopt;  // value * b + d > max, without wrapping
+    value = value * b + d;
   }
   return value;
 }

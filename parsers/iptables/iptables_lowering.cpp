@@ -5,7 +5,9 @@
 #include <map>
 #include <utility>
 
+#include "parsers/iptables/iptables_dual_stack.h"
 #include "parsers/iptables/iptables_rule.h"
+#include "parsers/iptables/iptables_ufw_fragment.h"
 
 namespace ghostport::parsers {
 
@@ -147,6 +149,7 @@ class Lowering {
   ChainState* ChainForRules(const IptablesToken& name, const IptablesStatement& s);
   ChainState& CreateUserChain(std::string_view name);
   void AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c);
+  void CheckDeclaredBefore(const ChainState& chain, const IptablesStatement& s, IptablesCommand& c);
   void Declare(ChainState& chain, const IptablesStatement& s);
   void CheckChainName(const IptablesToken& name, const IptablesStatement& s);
   void DeleteChain(ChainState& chain, const IptablesStatement& s, const IptablesToken& at);
@@ -568,7 +571,30 @@ ChainState& Lowering::CreateUserChain(std::string_view name) {
   return chains_.back();
 }
 
+// iptables-restore applies a section line by line: a rule may only name
+// chains declared on earlier lines (both backends refuse a later one when
+// loading: "Chain 'X' does not exist", "Couldn't load target `X'";
+// iptables-save always writes the declarations first).
+void Lowering::CheckDeclaredBefore(const ChainState& chain, const IptablesStatement& s, IptablesCommand& c) {
+  auto later = [&](std::string_view name) {
+    return "chain " + Quoted(name) +
+           " is declared only on a later line; iptables-restore refuses a rule naming a chain not yet declared";
+  };
+  if (!chain.declared && !chain.deleted) Error(s, c.chain->column, later(chain.chain.name));
+  if (!c.target_chain) return;
+  const ChainState* target = FindChain(c.target_chain->text);
+  if (target != nullptr && !target->declared && !target->deleted) {
+    Error(s, c.target_chain->column, later(c.target_chain->text));
+  } else if (target == nullptr) {
+    Error(s, c.target_chain->column, later(c.target_chain->text));
+    c.rule.verdict.kind = VerdictKind::kUnknown;
+    c.rule.verdict.reason = "the target chain is declared only later";
+    c.target_chain.reset();
+  }
+}
+
 void Lowering::AddRule(ChainState& chain, std::size_t position, const IptablesStatement& s, IptablesCommand& c) {
+  CheckDeclaredBefore(chain, s, c);
   if (chain.rules.capacity() == 0) {
     auto it = appends_.find(chain.chain.name);
     const std::size_t expected = it == appends_.end() ? 1 : it->second;
@@ -758,8 +784,15 @@ rules::Ruleset LowerIptables(const IptablesFile& file, const std::string& file_n
 ParseResult ParseIptablesSave(std::string_view text, const std::string& file_name, const IptablesOptions& options) {
   ParseResult result;
   IptablesFile file = ReadIptables(text, file_name, result.diagnostics);
-  const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
-  result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
+  if (!options.family && HasFamilyMarks(file)) {
+    ParseResult both = LowerDualStack(file, file_name, options.ipsets);
+    result.ruleset = std::move(both.ruleset);
+    for (Diagnostic& d : both.diagnostics) result.diagnostics.push_back(std::move(d));
+  } else {
+    const Family family = options.family ? *options.family : GuessIptablesFamily(file).value_or(Family::kIpv4);
+    result.ruleset = LowerIptables(file, file_name, family, result.diagnostics, options.ipsets);
+  }
+  if (!result.HasErrors()) WireUfwFragment(result.ruleset, text, file_name, result.diagnostics);
   SortDiagnostics(result.diagnostics);
   return result;
 }
@@ -785,6 +818,15 @@ std::optional<Family> GuessIptablesFamily(const IptablesFile& file) {
       header.Add(Family::kIpv6);
     } else if (c.text.find("iptables") != std::string_view::npos) {
       header.Add(Family::kIpv4);
+    }
+  }
+  // ufw's user6.rules declares ufw6-* chains.
+  for (const IptablesTable& t : file.tables) {
+    for (const IptablesStatement& s : t.statements) {
+      if (s.kind == IptablesStatementKind::kChainHeader && s.tokens[0].text.starts_with("ufw6-")) {
+        header.Add(Family::kIpv6);
+        break;
+      }
     }
   }
   if (header.ipv4 != header.ipv6) return header.ipv6 ? Family::kIpv6 : Family::kIpv4;

@@ -42,7 +42,9 @@ struct IptablesRuleContext {
   rules::Family family = rules::Family::kIpv4;
   std::string table;                        // "filter"
   std::vector<std::string> builtin_chains;  // of this table
-  std::set<std::string, std::less<>> user_chains;  // declared anywhere in the table section
+  // Declared anywhere in the table section (the lowering refuses a rule
+  // naming one declared only on a later line).
+  std::set<std::string, std::less<>> user_chains;
   // The ipsets the file names (global, like ipset's own): -m set matches
   // resolve against it. Null: -m set becomes an unknown condition.
   IptablesSets* sets = nullptr;

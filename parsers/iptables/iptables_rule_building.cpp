@@ -37,6 +37,8 @@ void RuleParser::Finish() {
 
 void RuleParser::BuildRule() {
   CheckModuleProtocols();
+  CheckInterfaceDirections();
+  CheckExtensionOptions();
   FinishModules();
   ResolveStates();
   ResolveSets();
@@ -50,6 +52,26 @@ void RuleParser::BuildRule() {
   }
   rule.location = {context_.file_name, statement_.line, 1};
   rule.text = statement_.text;
+}
+
+// A packet has no output interface yet in PREROUTING and INPUT, and no
+// input interface in OUTPUT and POSTROUTING: iptables refuses -o and -i
+// there by the chain's name, in every table ("Can't use -o with INPUT").
+// A user chain may use both, wherever it is reached from.
+void RuleParser::CheckInterfaceDirections() {
+  const std::string_view chain = command_->chain->text;
+  const bool incoming = chain == "PREROUTING" || chain == "INPUT";
+  const bool outgoing = chain == "OUTPUT" || chain == "POSTROUTING";
+  if (incoming && oif_option_) {
+    Error(*oif_option_, "\"-o\" cannot be used in " + std::string(chain) +
+                            ": an incoming packet has no output interface yet (iptables refuses it: \"Can't use "
+                            "-o with " + std::string(chain) + "\")");
+  }
+  if (outgoing && iif_option_) {
+    Error(*iif_option_, "\"-i\" cannot be used in " + std::string(chain) +
+                            ": an outgoing packet has no input interface (iptables refuses it: \"Can't use -i "
+                            "with " + std::string(chain) + "\")");
+  }
 }
 
 void RuleParser::FinishModules() {
@@ -80,6 +102,9 @@ void RuleParser::ResolveStates() {
 void RuleParser::CheckModuleProtocols() {
   for (const ModuleUse& m : modules_) {
     if (m.row == nullptr || m.row->protocols.empty()) continue;
+    // ip6tables' ah is an extension header match (libip6t_ah): the AH header
+    // may follow others, so it needs no "-p ah".
+    if (context_.family == Family::kIpv6 && m.row->name == "ah") continue;
     const std::span<const std::uint8_t> wanted = m.row->protocols;
     const bool right = protocol_ && std::find(wanted.begin(), wanted.end(), protocol_->number) != wanted.end();
     const std::size_t at = m.implicit ? m.anchor : m.anchor + 1;

@@ -1,5 +1,7 @@
 #include "parsers/iptables/iptables_rule_parser.h"
 
+#include <algorithm>
+
 #include "parsers/netfilter_names.h"
 
 namespace ghostport::parsers::iptables {
@@ -84,6 +86,14 @@ void RuleParser::OnProtocol(const OptionUse& use) {
     number = *named;
   }
   if (*number == 0 && use.negated) return Error(use.first, "\"! -p all\" never matches");
+  // ip6tables loads "-p icmp" (protocol 1), which IPv6 packets do not carry:
+  // almost always meant as ICMPv6. The other way round likewise.
+  if (context_.family == Family::kIpv6 && *number == 1) {
+    Warning(v, "\"-p icmp\" in an ip6tables ruleset is IPv4's ICMP (protocol 1), which IPv6 packets do not carry; "
+               "ICMPv6 is \"-p ipv6-icmp\" (or icmpv6): read as written");
+  } else if (context_.family == Family::kIpv4 && *number == 58) {
+    Warning(v, "ICMPv6 (protocol 58) in an iptables ruleset: IPv4 packets do not carry it; read as written");
+  }
   protocol_ = ProtocolUse{static_cast<std::uint8_t>(*number), use.negated, use.option};
 }
 
@@ -104,24 +114,29 @@ void RuleParser::OnDestination(const OptionUse& use) {
 // never looks names up): the option becomes an explicit unknown condition.
 void RuleParser::ApplyAddressOption(const OptionUse& use, AddressSet& field) {
   host_name_seen_ = false;
+  non_contiguous_mask_seen_ = false;
   if (std::optional<AddressSet> set = ParseAddresses(use.values[0], use.negated)) {
     field = field.Intersect(use.negated ? set->Complement() : *set);
     return;
   }
-  if (!host_name_seen_) return;  // an error was reported
+  if (!host_name_seen_ && !non_contiguous_mask_seen_) return;  // an error was reported
   const TokenSpan span{use.first, use.last()};
   extra_conditions_.push_back({Describe(std::span<const TokenSpan>(&span, 1)),
-                               "a host name is resolved when the rules are loaded; ghostport never looks names up",
+                               host_name_seen_
+                                   ? "a host name is resolved when the rules are loaded; ghostport never looks names up"
+                                   : "a non-contiguous netmask with more than 4096 address blocks is not modelled",
                                LocationOf(use.first)});
 }
 
 void RuleParser::OnInInterface(const OptionUse& use) {
   if (!cube_.iif.empty()) return Error(use.option, "multiple \"-i\" options are not allowed");
+  iif_option_ = use.option;
   if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.iif.push_back(std::move(*m));
 }
 
 void RuleParser::OnOutInterface(const OptionUse& use) {
   if (!cube_.oif.empty()) return Error(use.option, "multiple \"-o\" options are not allowed");
+  oif_option_ = use.option;
   if (std::optional<rules::InterfaceMatch> m = ParseInterface(use)) cube_.oif.push_back(std::move(*m));
 }
 
@@ -144,6 +159,13 @@ void RuleParser::OnMatch(const OptionUse& use) {
   m.anchor = use.option;
   m.name_token = v;
   m.has_condition = m.row == nullptr || m.row->condition_only;
+  if (!IsKnownMatch(m.name, context_.family)) {
+    // iptables-restore refuses a module it cannot load ("Couldn't load
+    // match"), but the ruleset may come from a host with more extensions.
+    const char* tool = context_.family == Family::kIpv4 ? "iptables" : "ip6tables";
+    Warning(v, "unknown match module " + Quote(v) + ": " + tool + " has no such extension and would refuse to "
+                   "load it; read as an explicit unknown (it may come from a host with more extensions)");
+  }
   modules_.push_back(std::move(m));
   where_ = Context::kModule;
   where_module_ = modules_.size() - 1;
@@ -165,9 +187,28 @@ void RuleParser::OnGoto(const OptionUse& use) {
   target_takes_options_ = false;
 }
 
+// "-c PACKETS,BYTES" or "-c PACKETS BYTES": counters only, but both must be
+// there and decimal, as iptables checks them ("-c requires packet and byte
+// counter", "-c packet counter not numeric").
 void RuleParser::OnSetCounters(const OptionUse& use) {
-  // "-c PACKETS BYTES" or "-c PACKETS,BYTES": counters only.
-  if (Text(use.values[0]).find(',') == std::string_view::npos && HasPlainArgument(pos_)) ++pos_;
+  const std::size_t v = use.values[0];
+  const std::string_view text = Text(v);
+  const std::size_t comma = text.find(',');
+  std::string_view packets = text.substr(0, comma), bytes;
+  std::size_t bytes_token = v;
+  if (comma != std::string_view::npos) {
+    bytes = text.substr(comma + 1);
+  } else if (HasPlainArgument(pos_)) {
+    bytes_token = pos_++;
+    bytes = Text(bytes_token);
+  } else {
+    return Error(use.option, "\"-c\" requires packet and byte counters (-c PACKETS,BYTES)");
+  }
+  auto decimal = [](std::string_view n) {
+    return !n.empty() && std::all_of(n.begin(), n.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!decimal(packets)) return Error(v, "\"-c\" packet counter " + Quote(v) + " is not a number");
+  if (!decimal(bytes)) return Error(bytes_token, "\"-c\" byte counter " + Quote(bytes_token) + " is not a number");
 }
 
 void RuleParser::OnIpv4(const OptionUse& use) { OnlyFamily(Family::kIpv4, use); }

@@ -71,6 +71,8 @@ struct OptionUse {
 using TokenSpan = std::pair<std::size_t, std::size_t>;
 
 struct ModuleRow;
+struct XtExtension;  // iptables_extension_options.h
+struct KernelNeed;   // iptables_rule_extension_checks.cpp
 
 // One match in the rule: "-m NAME" and its options, or the match "-p"
 // loads implicitly when an option needs it ("-p tcp --dport 22").
@@ -304,6 +306,14 @@ class RuleParser {
   void Finish();
   void BuildRule();
   void CheckModuleProtocols();
+  void CheckInterfaceDirections();
+  // iptables_rule_extension_checks.cpp
+  void CheckExtensionOptions();
+  void CheckKernelNeeds();
+  void CheckKernelNeed(const KernelNeed& need, std::size_t token);
+  bool SpansGive(std::span<const TokenSpan> spans, std::string_view option, std::string_view value) const;
+  void CheckXtOptions(const XtExtension& ext, std::size_t name_token, std::span<const TokenSpan> spans,
+                      std::span<const std::string_view> read);
   void FinishModules();
   void ResolveStates();
   void ResolveSets();
@@ -376,8 +386,12 @@ class RuleParser {
   // of its cube is filled in at the end.
   rules::Cube cube_;
   bool saddr_given_ = false;
+  // The -i and -o options, for the hooks that have no such interface.
+  std::optional<std::size_t> iif_option_;
+  std::optional<std::size_t> oif_option_;
   bool daddr_given_ = false;
   bool host_name_seen_ = false;  // set by ParseAddress: a name, not an address
+  bool non_contiguous_mask_seen_ = false;  // set by ParseAddress: a mask too scattered to expand
   bool fragment_given_ = false;
   bool later_fragments_only_ = false;
   // --ports: matches when the source or the destination port is in the set.
@@ -417,6 +431,10 @@ const TargetRow* FindTarget(std::string_view name);
 const TargetOption* FindTargetOption(const TargetRow& row, std::string_view name);
 // Why a match that became a condition cannot be modelled.
 std::string ConditionReasonFor(const ModuleUse& m);
+// A match iptables (kIpv4) or ip6tables (kIpv6) or xtables-addons has
+// (modelled or a condition); any other name is a module that family's tool
+// does not know (ip6tables has no ttl, iptables no eui64).
+bool IsKnownMatch(std::string_view name, Family family);
 
 // a == b, with cheap tests first: names in a table mostly differ in length
 // or in their last letter.

@@ -1,5 +1,8 @@
 #include "parsers/iptables/iptables_rule_parser.h"
 
+#include <algorithm>
+#include <iterator>
+
 
 namespace ghostport::parsers::iptables {
 
@@ -216,6 +219,11 @@ constexpr ConditionReason kConditionReasons[] = {
     {"osf", "passive OS fingerprints are not modelled"},
     {"rateest", "rate estimators are not modelled"},
     {"condition", "condition flags are runtime state and are not modelled"},
+    {"connbytes", "connection byte and packet counts are runtime state and are not modelled"},
+    {"connlabel", "connection labels are set elsewhere"},
+    {"ipcomp", "IPComp parameters are not modelled"},
+    {"srh", "IPv6 segment routing headers are not modelled"},
+    {"l2tp", "L2TP headers are not modelled"},
 };
 
 constexpr const char* kQueueReason = "a userspace program decides the verdict of queued packets";
@@ -340,6 +348,8 @@ const CoreOption* FindCoreOption(std::string_view name) {
 }
 
 const ModuleRow* FindModule(std::string_view name) {
+  // libxtables loads icmp6 for these names too.
+  if (name == "icmpv6" || name == "ipv6-icmp") name = "icmp6";
   for (const auto& row : kModules) {
     if (SameName(name, row.name)) return &row;
   }
@@ -373,6 +383,19 @@ const TargetOption* FindTargetOption(const TargetRow& row, std::string_view name
     if (SameName(name, option.name)) return &option;
   }
   return nullptr;
+}
+
+// Extensions only one of iptables and ip6tables has.
+constexpr std::string_view kIpv6OnlyMatches[] = {"eui64", "frag", "hbh", "dst", "rt", "ipv6header", "mh", "srh", "hl"};
+constexpr std::string_view kIpv4OnlyMatches[] = {"ttl", "realm"};
+
+bool IsKnownMatch(std::string_view name, Family family) {
+  const std::span<const std::string_view> other =
+      family == Family::kIpv4 ? std::span<const std::string_view>(kIpv6OnlyMatches) : kIpv4OnlyMatches;
+  if (std::find(other.begin(), other.end(), name) != other.end()) return false;
+  if (FindModule(name) != nullptr) return true;
+  return std::any_of(std::begin(kConditionReasons), std::end(kConditionReasons),
+                     [&](const ConditionReason& row) { return name == row.module; });
 }
 
 std::string ConditionReasonFor(const ModuleUse& m) {

@@ -55,6 +55,30 @@ std::optional<int> MaskPrefix(Family family, rules::u128 mask) {
   return prefix;
 }
 
+// The addresses a non-contiguous netmask selects, as the kernel tests them
+// ((packet & mask) == (address & mask)): blocks of 2^t addresses, t the
+// mask's trailing zero bits, one for each setting of the k zero bits above
+// them. nullopt when there are more than 2^kMaxFreeMaskBits blocks.
+constexpr int kMaxFreeMaskBits = 12;
+std::optional<AddressSet> NonContiguousMaskSet(Family family, rules::u128 address, rules::u128 mask) {
+  const int bits = rules::AddressBits(family);
+  int trailing = 0;
+  while (trailing < bits && ((mask >> trailing) & 1) == 0) ++trailing;
+  std::vector<int> free_bits;
+  for (int b = trailing; b < bits; ++b)
+    if (((mask >> b) & 1) == 0) free_bits.push_back(b);
+  if (static_cast<int>(free_bits.size()) > kMaxFreeMaskBits) return std::nullopt;
+  const rules::u128 base = address & mask;
+  AddressSet out = AddressSet::None(family);
+  for (std::uint32_t combo = 0; combo < (1u << free_bits.size()); ++combo) {
+    rules::u128 block = base;
+    for (std::size_t i = 0; i < free_bits.size(); ++i)
+      if ((combo >> i) & 1) block |= rules::u128{1} << free_bits[i];
+    out = out.Union(AddressSet::OfCidr(rules::Cidr{family, block, bits - trailing}));
+  }
+  return out;
+}
+
 bool HasLetter(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; });
 }
@@ -180,8 +204,13 @@ std::optional<AddressSet> RuleParser::ParseAddress(std::string_view text, std::s
       std::optional<rules::u128> mask_value = rules::ParseAddress(family, mask);
       std::optional<int> prefix = mask_value ? MaskPrefix(family, *mask_value) : std::nullopt;
       if (mask_value && !prefix) {
-        Error(token, "non-contiguous mask in \"" + std::string(text) + "\" cannot be modelled");
-        return std::nullopt;
+        std::optional<AddressSet> set = NonContiguousMaskSet(family, *rules::ParseAddress(family, address), *mask_value);
+        if (!set) {
+          non_contiguous_mask_seen_ = true;  // the caller keeps the option as an unknown condition
+          Warning(token, "non-contiguous mask in \"" + std::string(text) + "\" selects more than " +
+                             std::to_string(1 << kMaxFreeMaskBits) + " address blocks; read as an explicit unknown");
+        }
+        return set;
       }
       if (prefix) cidr_text = std::string(address) + "/" + std::to_string(*prefix);
     }

@@ -21,6 +21,15 @@ const Example kExamples[] = {
     {"web-host-both-families", "examples/iptables/web-host.rules examples/iptables/web-host6.rules"},
     {"router", "examples/iptables/router.rules"},
     {"legacy-app", "examples/iptables/legacy-app.rules"},
+    // Generated chains, read as their generators mean them.
+    {"docker-host", "examples/iptables/generated/docker-host.rules"},
+    {"docker-legacy-host", "examples/iptables/generated/docker-legacy-host.rules"},
+    {"ufw-host", "examples/iptables/generated/ufw-host.rules"},
+    {"ufw-user", "examples/iptables/generated/ufw-user.rules examples/iptables/generated/ufw-user6.rules"},
+    {"fail2ban-host", "examples/iptables/generated/fail2ban-host.rules"},
+    {"tailscale-host", "examples/iptables/generated/tailscale-host.rules"},
+    {"kube-node", "examples/iptables/generated/kube-node.rules"},
+    {"firewalld-host", "examples/iptables/generated/firewalld-host.rules"},
 };
 
 }  // namespace

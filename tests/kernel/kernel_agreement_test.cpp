@@ -64,6 +64,7 @@
 #include "tests/kernel/measurement.h"
 #include "tests/kernel/path_generator.h"
 #include "tests/kernel/probes.h"
+#include "tests/kernel/refusals.h"
 
 namespace {
 
@@ -487,6 +488,29 @@ BOOST_AUTO_TEST_CASE(hand_written_filter_rulesets_agree_with_the_kernel) {
 BOOST_AUTO_TEST_CASE(hand_written_path_rulesets_agree_with_the_kernel) {
   RunHandWritten("hand-written-path",
                  fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "path");
+}
+
+// What iptables-restore refuses when loading (not --test): -o in INPUT and
+// PREROUTING, -i in OUTPUT and POSTROUTING, jumps to chains not (yet)
+// declared, NAT targets in the wrong table or reached from the wrong hook.
+BOOST_AUTO_TEST_CASE(refusals_agree_with_the_kernel) {
+  const auto tools = RequireEnvironment();
+  if (!tools) return;
+  if (!RequireGhostport()) return;
+  WorkDir work;
+  const auto outcomes = CompareRefusals(
+      *tools, GhostportBinary(), fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "refusals");
+  BOOST_TEST_REQUIRE(!outcomes.empty());
+  int agree = 0;
+  for (const RefusalOutcome& o : outcomes) {
+    std::cout << "  " << (o.Agrees() ? "agree" : "DISAGREE") << " " << o.name << ": expected "
+              << (o.expected_refused ? "refused" : "loaded") << ", kernel "
+              << (o.kernel_refused ? "refused (" + o.kernel_message + ")" : "loaded") << ", ghostport "
+              << (o.ghostport_refused ? "refused" : "read it") << "\n";
+    agree += o.Agrees() ? 1 : 0;
+    BOOST_TEST(o.Agrees(), o.name);
+  }
+  std::cout << "group refusals: " << agree << " of " << outcomes.size() << " rulesets agree with the kernel\n";
 }
 
 BOOST_AUTO_TEST_CASE(generated_filter_rulesets_agree_with_the_kernel) {
