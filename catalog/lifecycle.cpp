@@ -100,8 +100,10 @@ void CreditedEvidence(const RegistryRecord& record, const std::vector<const Regi
   const std::string where = at == t ? "" : " (the same service on " + std::string(TransportName(at)) + ")";
   for (const PresentEvidence& e : state.evidence) {
     if (!e.credits_registration) continue;
+    // By the registration a curated row names, or by the source's own name
+    // or the software's ("OpenTelemetry OTLP/gRPC receiver" is opentelemetry).
     const bool credited = (!e.registration.empty() && EqualsIgnoreCase(e.registration, record.Name())) ||
-                          NamesService(e.key, record, aliases);
+                          NamesService(e.key, record, aliases) || NamesService(e.software, record, aliases);
     if (!credited) continue;
     alive.push_back(std::string(e.source->title) + " names it on " + PortText(port, at) + " as " + e.key +
                     (e.detail.empty() ? "" : ", " + e.detail) + " (" + std::string(PresentWeightName(e.weight)) +
@@ -185,7 +187,8 @@ ServiceVerdict Judge(const RegistryRecord& record, const std::vector<const Regis
                      Frequency(seen->frequency_ppm) + ") but names it " + std::string(seen->nmap_name) +
                      ", not this service");
     }
-    none.push_back("no present-use source (firewalld, Wireshark, nmap probes, ufw, the curated alive list) names it");
+    none.push_back("no present-use source (firewalld, Wireshark, nmap probes, ufw, the curated alive list) names this "
+                   "registration");
   }
 
   if (!alive.empty()) {
