@@ -26,7 +26,7 @@
 // seeded whole-path rulesets. The seed is printed; GHOSTPORT_KERNEL_SEED=N
 // (or =random) overrides it, GHOSTPORT_KERNEL_RULESETS=N the number of
 // filter-only rulesets, GHOSTPORT_KERNEL_PATH_RULESETS=N the number of
-// whole-path ones; GHOSTPORT_KERNEL_LABS=N (1-4, default 2) how many labs a
+// whole-path ones; GHOSTPORT_KERNEL_LABS=N (1-4, default 4) how many labs a
 // group runs on side by side. GHOSTPORT_BIN overrides the ghostport binary
 // under test.
 // Some 150,000 probes (about 10 minutes on two cores), on one line:
@@ -77,7 +77,7 @@ constexpr int kRulesPerFilterRuleset = 25;
 constexpr int kHarnessTimeoutMs = 1500;
 // Labs (namespace triples) a group runs on side by side; GHOSTPORT_KERNEL_LABS
 // overrides it. The signal handler's table holds four.
-constexpr int kDefaultLabs = 2;
+constexpr int kDefaultLabs = 4;
 constexpr int kMaxLabs = 4;
 // Decorrelates the whole-path generator's draws from the filter generator's.
 constexpr std::uint64_t kPathSeedSalt = 0x9e3779b97f4a7c15ULL;
