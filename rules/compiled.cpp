@@ -148,6 +148,13 @@ void CompileCube(const Ruleset& ruleset, const Cube& c, Family f, const Interfac
 
 }  // namespace
 
+CompiledRule CompileRule(const Ruleset& ruleset, const Rule& rule, Family family, const InterfaceSpace& interfaces) {
+  CompiledRule cr;
+  cr.conditional = !rule.conditions.empty();
+  for (const Cube& cube : rule.cubes) CompileCube(ruleset, cube, family, interfaces, cr);
+  return cr;
+}
+
 CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces) {
   CompiledRuleset out;
   out.ruleset = &ruleset;
@@ -180,12 +187,7 @@ CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSp
           out.hooks[static_cast<size_t>(*chain.hook)].push_back(
               Stage{Stage::kChain, ChainRef{static_cast<int>(t), static_cast<int>(c)}, chain.priority});
         }
-        for (const Rule& rule : chain.rules) {
-          CompiledRule cr;
-          cr.conditional = !rule.conditions.empty();
-          for (const Cube& cube : rule.cubes) CompileCube(ruleset, cube, family, interfaces, cr);
-          ct.chains[c].rules.push_back(std::move(cr));
-        }
+        for (const Rule& rule : chain.rules) ct.chains[c].rules.push_back(CompileRule(ruleset, rule, family, interfaces));
       }
     }
     out.tables.push_back(std::move(ct));

@@ -91,6 +91,9 @@ std::vector<Family> CoveredFamilies(const Ruleset& ruleset);
 
 CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces);
 
+// One rule of the ruleset, as Compile compiles it.
+CompiledRule CompileRule(const Ruleset& ruleset, const Rule& rule, Family family, const InterfaceSpace& interfaces);
+
 // Jumps and gotos that close a loop, wherever they are: netfilter refuses
 // such a ruleset whether or not a packet could reach the loop. One error per
 // jump that closes one, at that rule.

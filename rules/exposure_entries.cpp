@@ -1,5 +1,6 @@
 #include "rules/exposure_entries.h"
 
+#include "rules/compiled.h"
 #include "rules/protocols.h"
 
 #include <algorithm>
@@ -168,6 +169,159 @@ void FillHoles(std::map<GroupKey, std::vector<Item>>& groups, const Ruleset& rul
   }
 }
 
+using Groups = std::map<GroupKey, std::vector<Item>>;
+// One rule's groups that differ only in what its match spans.
+using Members = std::vector<Groups::iterator>;
+
+bool PlainOpening(const GroupKey& k) {
+  return !k.conditional && !k.translation && !k.forward && k.protocol >= 0 && k.guards.empty() &&
+         (k.handshake == Handshake::kComplete || k.handshake == Handshake::kNotApplicable);
+}
+
+// Everything of a key but what a rule's match spans.
+bool SameButSpan(const GroupKey& a, const GroupKey& b) {
+  return a.opening == b.opening && a.path == b.path && a.handshake == b.handshake && a.blocked_by == b.blocked_by &&
+         a.translation == b.translation && a.translated_by == b.translated_by && a.to_address == b.to_address &&
+         a.to_ports == b.to_ports && a.conditional == b.conditional && a.guards == b.guards;
+}
+
+FieldCube CubeOf(const GroupKey& k, const Item& it, const InterfaceSpace& ifaces) {
+  return FieldCube{ProtocolSet::Single(static_cast<std::uint8_t>(k.protocol)), k.sports, it.dports, it.saddr,
+                   k.daddr, k.iif, ifaces.All()};
+}
+
+// Cuts cubes out of a region, within a budget (a rule whose holes are many
+// is left as the engine cut it).
+class Holes {
+ public:
+  explicit Holes(std::vector<FieldCube> region) : left_(std::move(region)) {}
+  bool Cut(const FieldCube& by) {
+    if (left_.empty() || over_) return !over_;
+    std::vector<FieldCube> next;
+    for (auto& h : left_) {
+      ++work_;
+      if (Intersects(h, by)) {
+        SubtractInto(std::move(h), by, next);
+      } else {
+        next.push_back(std::move(h));
+      }
+    }
+    left_ = std::move(next);
+    over_ = left_.size() > 256 || work_ > 8192;
+    return !over_;
+  }
+  bool empty() const { return left_.empty(); }
+  bool over() const { return over_; }
+
+ private:
+  std::vector<FieldCube> left_;
+  size_t work_ = 0;
+  bool over_ = false;
+};
+
+// The rule's match as written, on the interfaces where it opened anything
+// (lo, reported apart, often opens differently); empty when it cannot be
+// told (unknown conditions or sets).
+std::vector<FieldCube> WrittenMatch(const Exposure& exposure, Family family, int protocol, const RuleRef& ref,
+                                    const Members& members) {
+  const InterfaceSpace& ifaces = exposure.interfaces;
+  CompiledRule cr = CompileRule(*exposure.ruleset, RuleAt(*exposure.ruleset, ref), family, ifaces);
+  if (cr.conditional || !cr.unknowns.empty()) return {};
+  AtomSet where(ifaces.size());
+  for (auto g : members) where = where.Union(g->first.iif);
+  std::vector<FieldCube> written;
+  for (const CompiledCube& c : cr.cubes) {
+    FieldCube f = c.fields;
+    f.protocols = f.protocols.Intersect(ProtocolSet::Single(static_cast<std::uint8_t>(protocol)));
+    f.iif = f.iif.Intersect(where);
+    f.oif = ifaces.All();
+    if (!IsEmpty(f)) written.push_back(std::move(f));
+  }
+  return written;
+}
+
+// The same rule's openings cut into several entries by what earlier rules
+// accepted (`-d H --dport 4444 -j ACCEPT` after `-s H --sport 4444 -j
+// ACCEPT` reads as two entries, one per side of the earlier rule): where every
+// packet the rule's own match names is accepted — by the rule or by an
+// unconditional opening before it — its entries are replaced by that match,
+// as the rule is written. Exact, or left alone; for every protocol of the
+// rule or none (reports show a rule's protocols together). A conditional or
+// translated opening is joined only where its own entries make up its whole
+// match: what fills a hole would not open as it does.
+void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
+  const InterfaceSpace& ifaces = exposure.interfaces;
+  std::map<std::pair<Family, int>, std::vector<FieldCube>> accepted;
+  std::map<std::pair<Family, RuleRef>, std::vector<Members>> by_rule;
+  for (auto g = groups.begin(); g != groups.end(); ++g) {
+    const GroupKey& k = g->first;
+    if (k.forward) continue;
+    if (PlainOpening(k)) {
+      auto& list = accepted[{k.family, k.protocol}];
+      for (const Item& it : g->second) list.push_back(CubeOf(k, it, ifaces));
+    }
+    const RuleRef* r = DecidingRule(k.opening);
+    if (r == nullptr) continue;
+    // Loopback entries are reported apart, and often open differently (the
+    // reply comes back in through the input chain): never joined with others.
+    auto& classes = by_rule[{k.family, *r}];
+    const bool lo = ifaces.IsLoopbackOnly(k.iif);
+    auto c = std::find_if(classes.begin(), classes.end(), [&](const Members& m) {
+      return SameButSpan(m.front()->first, k) && ifaces.IsLoopbackOnly(m.front()->first.iif) == lo;
+    });
+    if (c == classes.end()) {
+      classes.push_back({g});
+    } else {
+      c->push_back(g);
+    }
+  }
+  for (const auto& [slot, classes] : by_rule) {
+    const auto& [family, ref] = slot;
+    for (const Members& all : classes) {
+      std::map<int, Members> per_protocol;
+      for (auto g : all) per_protocol[g->first.protocol].push_back(g);
+      if (per_protocol.count(-1) != 0) continue;  // other protocols: entries without ports, never cut so
+      std::vector<std::pair<int, std::vector<FieldCube>>> joined;
+      bool changed = false;
+      for (const auto& [protocol, members] : per_protocol) {
+        std::vector<FieldCube> written = WrittenMatch(exposure, family, protocol, ref, members);
+        if (written.empty()) break;
+        Holes holes(written);
+        size_t items = 0;
+        for (auto g : members) {
+          for (const Item& it : g->second) {
+            ++items;
+            holes.Cut(CubeOf(g->first, it, ifaces));
+          }
+        }
+        if (holes.over()) break;
+        changed = changed || !holes.empty() || items > written.size();
+        if (!holes.empty()) {
+          if (!PlainOpening(members.front()->first)) break;
+          for (const FieldCube& other : accepted[{family, protocol}]) {
+            if (holes.empty() || !holes.Cut(other)) break;
+          }
+          if (!holes.empty()) break;
+        }
+        joined.push_back({protocol, std::move(written)});
+      }
+      if (!changed || joined.size() != per_protocol.size()) continue;
+      for (const auto& [protocol, written] : joined) {
+        const Members& members = per_protocol[protocol];
+        GroupKey rest = members.front()->first;
+        for (auto g : members) groups.erase(g);
+        for (const FieldCube& f : written) {
+          GroupKey k = rest;
+          k.sports = f.sports;
+          k.daddr = f.daddr;
+          k.iif = f.iif;
+          groups[std::move(k)].push_back(Item{f.dports, f.saddr});
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<Decision> Deciders(const ExposureEntry& e) {
@@ -218,7 +372,10 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
       if (!other.empty()) add(-1, other, PortSet::All());
     }
   }
-  if (exposure.ruleset != nullptr) FillHoles(groups, *exposure.ruleset);
+  if (exposure.ruleset != nullptr) {
+    FillHoles(groups, *exposure.ruleset);
+    JoinRuleEntries(groups, exposure);
+  }
   std::vector<ExposureEntry> out;
   for (const auto& [k, items] : groups) EmitGroup(k, items, out);
   // Sort an index, not the (large) entries; ties keep group order.

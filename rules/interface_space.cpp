@@ -137,26 +137,59 @@ size_t InterfaceSpace::AtomOf(std::string_view name) const {
   return best;
 }
 
-std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
+// Names as the user wrote them: where a set holds a prefix's atom ("eth+",
+// the names the ruleset does not spell out), the prefix stands for every
+// atom under it the set holds ("eth0", "eth0.100"), and those it lacks are
+// named as exceptions ("eth+ except eth0"). Shortest prefix first, so "eth+"
+// wins over "eth0+".
+std::vector<std::string> InterfaceSpace::Terms(const AtomSet& named) const {
+  const size_t star = atoms_.size() - 1;
   auto label = [&](size_t i) {
     const InterfaceName& a = atoms_[i].name;
     return a.prefix ? a.name + "+" : a.name;
   };
-  size_t star = atoms_.size() - 1;
+  std::vector<size_t> prefixes;
+  for (size_t i = 1; i < star; ++i) {
+    if (named.Has(i) && atoms_[i].name.prefix) prefixes.push_back(i);
+  }
+  std::stable_sort(prefixes.begin(), prefixes.end(),
+                   [&](size_t a, size_t b) { return atoms_[a].name.name.size() < atoms_[b].name.name.size(); });
+  std::vector<bool> covered(atoms_.size(), false);
+  std::vector<std::pair<std::string, std::string>> terms;  // (sort key, label)
+  for (size_t p : prefixes) {
+    if (covered[p]) continue;
+    std::string except;
+    for (size_t i = 1; i < star; ++i) {
+      if (i == p || !NameMatches(atoms_[p].name, atoms_[i])) continue;
+      if (named.Has(i)) {
+        covered[i] = true;
+      } else {
+        except += (except.empty() ? " except " : ", ") + label(i);
+      }
+    }
+    covered[p] = true;
+    terms.push_back({atoms_[p].name.name, label(p) + except});
+  }
+  for (size_t i = 1; i < star; ++i) {
+    if (named.Has(i) && !covered[i]) terms.push_back({atoms_[i].name.name, label(i)});
+  }
+  std::sort(terms.begin(), terms.end());
   std::vector<std::string> out;
+  out.reserve(terms.size());
+  for (auto& t : terms) out.push_back(std::move(t.second));
+  return out;
+}
+
+std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
+  const size_t star = atoms_.size() - 1;
   AtomSet named = s;
   named.Reset(kNoneAtom);
   if (named == AllInterfaces()) return {"any"};
   if (named.empty()) return {"none"};
-  if (named.Has(star)) {
-    for (size_t i = 1; i < star; ++i) {
-      if (!named.Has(i)) out.push_back("!" + label(i));
-    }
-  } else {
-    for (size_t i = 1; i < star; ++i) {
-      if (named.Has(i)) out.push_back(label(i));
-    }
-  }
+  if (!named.Has(star)) return Terms(named);
+  AtomSet missing = AllInterfaces().Subtract(named);
+  std::vector<std::string> out = Terms(missing);
+  for (auto& t : out) t = "!" + t;
   return out;
 }
 

@@ -67,6 +67,8 @@ class InterfaceSpace {
     InterfaceName name;  // prefix=true: other names with this prefix; "" prefix: "*"
   };
   bool NameMatches(const InterfaceName& pattern, const Atom& atom) const;
+  // The names (exact and "prefix+") that make up a set of named atoms.
+  std::vector<std::string> Terms(const AtomSet& named) const;
   std::vector<Atom> atoms_;  // sorted by name, "*" last
 };
 

@@ -310,6 +310,59 @@ BOOST_AUTO_TEST_CASE(entries_are_canonical_per_port_interval) {
   BOOST_TEST(entries[0].sources.IsAll());
 }
 
+namespace {
+
+// The entries a rule opened, lo left out (its SYN-ACK comes back over lo).
+std::vector<ExposureEntry> EntriesOf(const Exposure& ex, int rule) {
+  std::vector<ExposureEntry> out;
+  for (auto& e : ListEntries(ex)) {
+    const RuleRef* r = DecidingRule(e.opening);
+    if (r && r->rule == rule && e.protocol == 6 && !ex.interfaces.IsLoopbackOnly(e.interfaces)) out.push_back(e);
+  }
+  return out;
+}
+
+Ruleset SourceThenPort(VerdictKind first) {
+  RuleSpec from_host;
+  from_host.protocols = {6};
+  from_host.saddr = "10.1.2.3/32";
+  from_host.sports = PortSet::Single(4444);
+  from_host.verdict = first;
+  return Builder()
+      .BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop)
+      .Add("INPUT", from_host)
+      .Add("INPUT", Tcp(4444))
+      .Build();
+}
+
+}  // namespace
+
+// `-s H --sport 4444 -j ACCEPT` then `--dport 4444 -j ACCEPT`: the second
+// rule's packets from H with source port 4444 were accepted before it. Its
+// entries are the rule as written, one entry, not one per side of the hole.
+BOOST_AUTO_TEST_CASE(a_rule_cut_by_an_earlier_accept_reads_as_written) {
+  Ruleset rs = SourceThenPort(VerdictKind::kAccept);
+  Exposure ex = ComputeExposure(rs);
+  auto entries = EntriesOf(ex, 1);
+  BOOST_REQUIRE_EQUAL(entries.size(), 1u);
+  BOOST_TEST(entries[0].from == 4444);
+  BOOST_TEST(entries[0].to == 4444);
+  BOOST_TEST(entries[0].sources.IsAll());
+  BOOST_TEST(entries[0].source_ports.IsAll());
+  ExpectOpen(rs, {6, 4444, "10.1.2.3"}, Open::kYes);
+}
+
+// The same cut made by a drop is a real hole: the rule's entries keep it.
+BOOST_AUTO_TEST_CASE(a_rule_cut_by_an_earlier_drop_keeps_the_hole) {
+  Exposure ex = ComputeExposure(SourceThenPort(VerdictKind::kDrop));
+  auto entries = EntriesOf(ex, 1);
+  BOOST_REQUIRE_EQUAL(entries.size(), 2u);
+  for (const auto& e : entries) {
+    bool from_host_4444 = e.sources.Contains(*ParseIpv4("10.1.2.3")) && e.source_ports.Contains(4444);
+    BOOST_TEST(!from_host_4444);
+  }
+}
+
 // Random rulesets: every probed packet gets the same answer from the exposure
 // map and from a probe. Seeded, so a failure is reproducible.
 BOOST_AUTO_TEST_CASE(probe_agrees_with_exposure_on_random_rulesets) {
