@@ -40,5 +40,8 @@ struct Exposure {
 };
 
 Exposure ComputeExposure(const Ruleset& ruleset);
+// The exposure points into its ruleset: computing one from a temporary would
+// leave it dangling, so that does not compile.
+Exposure ComputeExposure(Ruleset&&) = delete;
 
 }  // namespace ghostport::rules

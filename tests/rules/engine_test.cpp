@@ -354,7 +354,8 @@ BOOST_AUTO_TEST_CASE(a_rule_cut_by_an_earlier_accept_reads_as_written) {
 
 // The same cut made by a drop is a real hole: the rule's entries keep it.
 BOOST_AUTO_TEST_CASE(a_rule_cut_by_an_earlier_drop_keeps_the_hole) {
-  Exposure ex = ComputeExposure(SourceThenPort(VerdictKind::kDrop));
+  Ruleset rs = SourceThenPort(VerdictKind::kDrop);  // the exposure refers to it
+  Exposure ex = ComputeExposure(rs);
   auto entries = EntriesOf(ex, 1);
   BOOST_REQUIRE_EQUAL(entries.size(), 2u);
   for (const auto& e : entries) {
