@@ -197,13 +197,18 @@ class Holes {
   explicit Holes(std::vector<FieldCube> region) : left_(std::move(region)) {}
   bool Cut(const FieldCube& by) {
     if (left_.empty() || over_) return !over_;
+    work_ += left_.size();
+    auto hit = std::find_if(left_.begin(), left_.end(), [&](const FieldCube& h) { return Intersects(h, by); });
+    if (hit == left_.end()) {
+      over_ = work_ > 8192;
+      return !over_;
+    }
     std::vector<FieldCube> next;
-    for (auto& h : left_) {
-      ++work_;
-      if (Intersects(h, by)) {
-        SubtractInto(std::move(h), by, next);
+    for (auto h = left_.begin(); h != left_.end(); ++h) {
+      if (h >= hit && Intersects(*h, by)) {
+        SubtractInto(std::move(*h), by, next);
       } else {
-        next.push_back(std::move(h));
+        next.push_back(std::move(*h));
       }
     }
     left_ = std::move(next);

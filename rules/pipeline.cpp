@@ -6,6 +6,7 @@
 #include "rules/address_type.h"
 #include "rules/box_list.h"
 #include "rules/chain_walk.h"
+#include "rules/merged_walk.h"
 
 namespace ghostport::rules {
 
@@ -660,7 +661,7 @@ class Walker {
     auto alike = [&](const Box& r, const Box& s) {
       return r.ct == s.ct && r.forward == s.forward && r.dst_local == s.dst_local &&
              r.untracked_flow == s.untracked_flow && r.conditional == s.conditional && r.handshake == s.handshake &&
-             r.nat == s.nat && r.walk == s.walk && r.accepted_by == s.accepted_by &&
+             r.nat == s.nat && r.walk == s.walk && r.accepted_by == s.accepted_by && r.origin == s.origin &&
              without(r.guards, took) == without(s.guards, not_taken);
     };
     BoxList returned(std::move(back));
@@ -803,7 +804,7 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
   }
   WalkOptions reply_options = options;
   reply_options.keep_refused = true;
-  WalkResult reply = Walk(compiled, std::move(tcp), PacketKind::kReply, reply_options, notes);
+  WalkResult reply = WalkMerged(compiled, std::move(tcp), PacketKind::kReply, reply_options, notes);
   std::vector<Box> acks;
   for (auto& b : reply.accepted) {
     b.fields = Mirror(b.fields);
@@ -818,7 +819,7 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
     b.handshake_blocked_by = r.by;
     out.accepted.push_back(std::move(b));
   }
-  WalkResult ack = Walk(compiled, std::move(acks), PacketKind::kAck, reply_options, notes);
+  WalkResult ack = WalkMerged(compiled, std::move(acks), PacketKind::kAck, reply_options, notes);
   for (auto& b : ack.accepted) {
     b.walk.clear();
     b.ct = kCtNew;

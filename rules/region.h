@@ -113,6 +113,8 @@ struct Box {
   Handshake handshake = Handshake::kNotApplicable;
   std::optional<Decision> handshake_blocked_by;  // for a handshake that cannot complete
   std::vector<TraceStep> trace;                   // filled for probes only
+  // Which box of a merged walk a piece belongs to (merged_walk.h); 0 otherwise.
+  std::uint32_t origin = 0;
 };
 
 // The decision that opened a box: its destination NAT rule for a port
