@@ -81,6 +81,30 @@ const AddressSet& PublicSpace(rules::Family f) {
   return kPublic[f == rules::Family::kIpv4 ? 0 : 1];
 }
 
+// The source ports from which a rule's entries open (nearly) every
+// destination port: all of them for a rule that names none; for
+// `-m multiport --ports 5060` only 5060.
+PortSet WideSourcePorts(const std::vector<const ExposureEntry*>& entries) {
+  std::set<std::uint32_t> cuts = {0, 65536};
+  for (const ExposureEntry* e : entries) {
+    for (const auto& iv : e->source_ports.intervals()) {
+      cuts.insert(iv.lo);
+      cuts.insert(iv.hi + 1U);
+    }
+  }
+  std::vector<rules::Interval<std::uint16_t>> wide;
+  for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
+    const auto lo = static_cast<std::uint16_t>(*it);
+    const auto hi = static_cast<std::uint16_t>(*std::next(it) - 1);
+    PortSet dports;
+    for (const ExposureEntry* e : entries) {
+      if (e->source_ports.Contains(lo)) dports = dports.Union(PortSet::Range(e->from, e->to));
+    }
+    if (dports.Size() >= kWideRulePorts) wide.push_back({lo, hi});
+  }
+  return PortSet::FromIntervals(std::move(wide));
+}
+
 std::vector<std::pair<std::uint16_t, std::uint16_t>> Ranges(const PortSet& set) {
   std::vector<std::pair<std::uint16_t, std::uint16_t>> out;
   for (const auto& iv : set.intervals()) out.emplace_back(iv.lo, iv.hi);
@@ -657,20 +681,35 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                                    : f.scope == Scope::kPublic  ? "public addresses"
                                    : f.scope == Scope::kPrivate ? "private addresses"
                                                                 : "single hosts";
+    bool by_source_port = false;
     if (f.klass == FindingClass::kDefaultAllow || f.klass == FindingClass::kFirewallOff) {
       std::string counts;
       for (const auto& [c, n] : f.covered) {
         counts += (counts.empty() ? "" : ", ") + std::to_string(n) + " " + FindingClassName(c);
       }
       const bool by_rule = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule);
+      // Every port, but only from some source ports: a client picks its
+      // source port, so that is every port to whoever picks one of them.
+      const PortSet source_ports = by_rule ? WideSourcePorts(g.entries) : PortSet::All();
+      by_source_port = !source_ports.empty() && !source_ports.IsAll();
       f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text
                           : std::string(f.klass == FindingClass::kFirewallOff ? "no filtering chain"
                                                                               : "the chain policy ACCEPT") +
                                 " opens every port not dropped earlier (" + f.proto + ") to " + scope_text;
+      if (by_source_port) f.message += " whose source port is " + rules::FormatPortSet(source_ports);
       if (!counts.empty()) f.message += "; among the port/transport pairs " + counts;
       f.explanation = by_rule ? "The rule accepts every port from its sources, not only the services they need: "
                                 "whatever listens on this host, now or later, is open to them."
                               : FindingClassSummary(f.klass);
+      if (by_source_port) {
+        f.explanation = "The rule matches source port " + rules::FormatPortSet(source_ports) +
+                        (f.rule_text.find("--ports") != std::string::npos
+                             ? " as well as the destination port (-m multiport --ports matches either)"
+                             : "") +
+                        ": a client chooses its own source port, so any client that sends from " +
+                        rules::FormatPortSet(source_ports) +
+                        " reaches every port of this host, whatever listens there now or later.";
+      }
     } else if (transport) {
       // Examples: rank candidates (bounded), worst first.
       // Ranked classes look at every port (dead and malware are few) or a
@@ -719,7 +758,10 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       }
     }
     const bool range_rule = f.opened.size() > 1 || (!f.opened.empty() && f.opened.front().first != f.opened.front().second);
-    f.remediation = f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule)
+    f.remediation = by_source_port && f.rule_text.find("--ports") != std::string::npos
+                        ? "Match the destination port only (-m multiport --dports, not --ports), unless this "
+                          "rule is meant to let any client that sends from these source ports in."
+                    : f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule)
                         ? "Accept only the ports these sources need (add -p and --dport to the rule), or document "
                           "why they need everything with a waiver."
                         : Remediation(f.klass, range_rule, f.scope);

@@ -169,6 +169,28 @@ BOOST_AUTO_TEST_CASE(open_everything_is_critical) {
   BOOST_TEST(firewall_off, off.dump());
 }
 
+BOOST_AUTO_TEST_CASE(multiport_ports_opens_every_port_to_a_chosen_source_port) {
+  // --ports matches the source or the destination port: a client that sends
+  // from 5060 reaches every port. Said as such, with the fix to --dports.
+  const json doc = Audit(FilterTable("-A INPUT -p udp -m multiport --ports 5060:5061 -j ACCEPT\n"));
+  const json* f = Find(doc, "default-allow", 5);
+  BOOST_REQUIRE_MESSAGE(f != nullptr, doc["findings"].dump());
+  const std::string message = (*f)["message"];
+  BOOST_TEST(message.find("whose source port is 5060-5061") != std::string::npos, message);
+  BOOST_TEST((*f)["explanation"].get<std::string>().find("-m multiport --ports matches either") != std::string::npos);
+  BOOST_TEST((*f)["remediation"].get<std::string>().find("--dports") != std::string::npos);
+  // A rule that names no source port says nothing of them.
+  const json plain = Audit(FilterTable("-A INPUT -s 203.0.113.0/24 -j ACCEPT\n"));
+  BOOST_REQUIRE(!plain["findings"].empty());
+  BOOST_TEST(plain["findings"][0]["message"].get<std::string>().find("source port") == std::string::npos);
+  // --sports alone: the same hole, without the multiport wording.
+  const json sports = Audit(FilterTable("-A INPUT -p tcp --sport 53 -j ACCEPT\n"));
+  const json* s = Find(sports, "default-allow", 5);
+  BOOST_REQUIRE_MESSAGE(s != nullptr, sports["findings"].dump());
+  BOOST_TEST((*s)["message"].get<std::string>().find("whose source port is 53") != std::string::npos);
+  BOOST_TEST((*s)["explanation"].get<std::string>().find("multiport") == std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(inputs_carry_their_sha256) {
   // Digests from sha256sum; the second input spans several 64-byte blocks.
   const std::string small = "*filter\n:INPUT DROP [0:0]\nCOMMIT\n";
