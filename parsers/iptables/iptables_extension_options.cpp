@@ -71,7 +71,7 @@ constexpr XtOption kRecent[] = {
 constexpr XtOption kStatistic[] = {
     {"--mode", V::kChoice, 0, 0, true, false, "", "", "random,nth"},
     {"--probability", V::kProbability, 0, 0, false, true, "--every,--packet"},
-    {"--every", V::kUint, 0, k32, false, true, "--probability", "--packet"},
+    {"--every", V::kUint, 1, k32, false, true, "--probability", "--packet"},
     {"--packet", V::kUint, 0, k32, false, false, "--probability", "--every"},
 };
 constexpr XtOption kString[] = {
@@ -259,6 +259,23 @@ constexpr XtOption kNfqueue[] = {
     {"--queue-cpu-fanout", V::kNone, 0, 0, false, false, "", "--queue-balance"},
 };
 constexpr XtOption kTee[] = {{"--gateway", V::kAny, 0, 0, true}, {"--oif", V::kString, 0, 15}};
+// libip6t_mh: the types' names and ranges are checked in
+// iptables_rule_cross_checks.cpp.
+constexpr XtOption kMh[] = {{"--mh-type", V::kAny, 0, 0, false, true}};
+// libxt_policy: the elements (--next starts another) are checked in
+// iptables_rule_cross_checks.cpp.
+constexpr XtOption kPolicy[] = {
+    {"--dir", V::kChoice, 0, 0, false, false, "", "", "in,out"},
+    {"--pol", V::kChoice, 0, 0, false, false, "", "", "none,ipsec"},
+    {"--strict", V::kNone},
+    {"--reqid", V::kUint, 0, k32, false, true},
+    {"--spi", V::kUint, 0, k32, false, true},
+    {"--tunnel-src", V::kAny, 0, 0, false, true},
+    {"--tunnel-dst", V::kAny, 0, 0, false, true},
+    {"--proto", V::kChoice, 0, 0, false, true, "", "", "ah,esp,ipcomp,51,50,108"},
+    {"--mode", V::kChoice, 0, 0, false, true, "", "", "transport,tunnel"},
+    {"--next", V::kNone, 0, 0, false, false, "", "--strict"},
+};
 constexpr XtOption kNpt[] = {{"--src-pfx", V::kAny, 0, 0, true}, {"--dst-pfx", V::kAny, 0, 0, true}};
 
 constexpr XtExtension kExtensions[] = {
@@ -281,6 +298,8 @@ constexpr XtExtension kExtensions[] = {
     {"realm", false, kRealm},
     {"recent", false, kRecent},
     {"statistic", false, kStatistic},
+    {"mh", false, kMh},
+    {"policy", false, kPolicy, "--dir", "policy match: neither --dir in nor --dir out specified"},
     {"string", false, kString, "--string,--hex-string", "STRING match: You must specify --string or --hex-string"},
     {"tcpmss", false, kTcpmss},
     {"helper", false, kHelper},

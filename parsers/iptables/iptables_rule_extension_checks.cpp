@@ -307,6 +307,7 @@ void RuleParser::CheckXtOptions(const XtExtension& ext, std::size_t name_token, 
 // options read count for its "one of" rule.
 void RuleParser::CheckExtensionOptions() {
   CheckKernelNeeds();
+  CheckCrossOptions();
   for (const ModuleUse& m : modules_) {
     const std::string_view name = m.row != nullptr ? m.row->name : m.name;
     const XtExtension* ext = FindXtExtension(name, false);

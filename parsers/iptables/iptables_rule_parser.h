@@ -314,6 +314,17 @@ class RuleParser {
   bool SpansGive(std::span<const TokenSpan> spans, std::string_view option, std::string_view value) const;
   void CheckXtOptions(const XtExtension& ext, std::size_t name_token, std::span<const TokenSpan> spans,
                       std::span<const std::string_view> read);
+  // iptables_rule_cross_checks.cpp
+  struct GivenOption {
+    std::size_t option = 0;
+    std::optional<std::size_t> value;
+    bool negated = false;
+  };
+  std::vector<GivenOption> GivenOptions(std::span<const TokenSpan> spans) const;
+  void CheckCrossOptions();
+  void CheckStatistic(std::span<const GivenOption> given);
+  void CheckMhType(std::span<const GivenOption> given);
+  void CheckPolicy(std::span<const GivenOption> given, std::size_t name_token);
   void FinishModules();
   void ResolveStates();
   void ResolveSets();

@@ -143,6 +143,41 @@ BOOST_AUTO_TEST_CASE(extension_options_are_checked_as_iptables_checks_them) {
                  "-A INPUT -m limit --limit 3/min --limit-burst 10 -j LOG --log-prefix \"[UFW LIMIT BLOCK] \"\n"));
 }
 
+// Each refused line below was checked with iptables-restore 1.8.9 --test,
+// and each read line loads there.
+BOOST_AUTO_TEST_CASE(final_checks_across_options_are_made_as_iptables_makes_them) {
+  const std::string nth = "-A INPUT -m statistic --mode nth --every 5 --packet 5 -j DROP";
+  BOOST_TEST(LineErrors(nth) == Diag(2, 53, "the --packet p must be 0 <= p <= n-1", nth));
+  const std::string zero = "-A INPUT -m statistic --mode nth --every 0 --packet 0 -j DROP";
+  BOOST_TEST(LineErrors(zero).find("out of range (1-4294967295)") != std::string::npos);
+  const std::string reversed = "-A INPUT -p mh -m mh --mh-type binding-update:brr -j DROP";
+  BOOST_TEST(LineErrors(reversed, Family::kIpv6) == Diag(2, 32, "Invalid MH type range (min > max)", reversed));
+  const std::string unknown_type = "-A INPUT -p mh -m mh --mh-type 3:300 -j DROP";
+  BOOST_TEST(LineErrors(unknown_type, Family::kIpv6) == Diag(2, 32, "Invalid MH type `300'", unknown_type));
+  const std::string empty = "-A INPUT -m policy --dir in --pol ipsec --strict --reqid 1 --next -j ACCEPT";
+  BOOST_TEST(LineErrors(empty) ==
+             Diag(2, 13,
+                  "policy match: empty policy element 1. --strict is in effect, but at least one of reqid, spi, "
+                  "tunnel-src, tunnel-dst, proto or mode is required",
+                  empty));
+  const std::string tunnel = "-A INPUT -m policy --dir in --pol ipsec --proto esp ! --mode tunnel --tunnel-dst 10.0.0.0/8 -j ACCEPT";
+  BOOST_TEST(LineErrors(tunnel) ==
+             Diag(2, 69, "policy match: --tunnel-src/--tunnel-dst is only valid in tunnel mode", tunnel));
+  const std::string none = "-A INPUT -m policy --dir in --pol none --strict --reqid 1 -j ACCEPT";
+  BOOST_TEST(LineErrors(none) == Diag(2, 13, "policy match: policy none but --strict given", none));
+  const std::string next = "-A INPUT -m policy --dir in --pol ipsec --reqid 1 --next --reqid 2 -j ACCEPT";
+  BOOST_TEST(LineErrors(next) == Diag(2, 51, "policy match: option \"--next\" needs \"--strict\"", next));
+  const std::string no_dir = "-A INPUT -m policy --pol ipsec -j ACCEPT";
+  BOOST_TEST(LineErrors(no_dir) == Diag(2, 13, "policy match: neither --dir in nor --dir out specified", no_dir));
+  ParseOk(Filter("-A INPUT -m statistic --mode nth --every 5 --packet 4 -j DROP\n"
+                 "-A INPUT -m policy --dir in --pol none --reqid 1 -j ACCEPT\n"
+                 "-A INPUT -m policy --dir in --pol ipsec --proto 50 --mode tunnel --tunnel-src 10.0.0.0/8 -j ACCEPT\n"
+                 "-A INPUT -m policy --dir in --pol ipsec --strict --reqid 1 --mode tunnel --tunnel-dst 10.0.0.0/8 "
+                 "--next --proto esp -j ACCEPT\n"));
+  ParseOk(Filter("-A INPUT -p mh -m mh --mh-type brr:bu -j DROP\n-A INPUT -p mh -m mh ! --mh-type :3 -j DROP\n"),
+          Family::kIpv6);
+}
+
 BOOST_AUTO_TEST_CASE(kernel_checkentry_protocols_and_hooks_are_refused) {
   const std::string reset = "-A INPUT -p udp -j REJECT --reject-with tcp-reset";
   BOOST_TEST(LineErrors(reset) ==
