@@ -104,7 +104,7 @@ int CompareState(const Box& a, const Box& b) {
   if (int c = CompareField(a.fields, b.fields, 5)) return c;
   if (int c = CompareField(a.fields, b.fields, 6)) return c;
   auto key = [](const Box& x) {
-    return std::tie(x.ct, x.forward, x.dst_local, x.untracked_flow, x.sent_locally, x.nat_done, x.guards,
+    return std::tie(x.ct, x.forward, x.dst_local, x.untracked_flow, x.reply_unseen, x.sent_locally, x.nat_done, x.guards,
                     x.conditional, x.handshake, x.handshake_blocked_by);
   };
   return Compare(key(a), key(b));

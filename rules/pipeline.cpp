@@ -269,6 +269,10 @@ class Walker {
     if (b.ct != kCtInvalid || kind_ == PacketKind::kRejectResponse) return;
     if (kind_ == PacketKind::kFirst) {
       b.ct = kCtNew;
+    } else if (kind_ == PacketKind::kAck && b.reply_unseen) {
+      // In SYN_SENT an ACK from the client is out of the TCP state machine.
+      b.ct = kCtInvalid;
+      b.reply_unseen = false;
     } else if (b.untracked_flow) {
       b.ct = kind_ == PacketKind::kReply ? kCtInvalid : kCtNew;
     } else {
@@ -611,6 +615,10 @@ class Walker {
             if (b.ct == kCtInvalid) {  // before conntrack: exempt from it
               b.ct = kCtUntracked;
               if (kind_ == PacketKind::kFirst) b.untracked_flow = true;
+              if (kind_ == PacketKind::kReply && !b.untracked_flow) {
+                b.reply_unseen = true;
+                b.handshake_blocked_by = at;
+              }
             }
           }
           present_ct_ |= kCtUntracked;
@@ -660,7 +668,7 @@ class Walker {
     };
     auto alike = [&](const Box& r, const Box& s) {
       return r.ct == s.ct && r.forward == s.forward && r.dst_local == s.dst_local &&
-             r.untracked_flow == s.untracked_flow && r.conditional == s.conditional && r.handshake == s.handshake &&
+             r.untracked_flow == s.untracked_flow && r.reply_unseen == s.reply_unseen && r.conditional == s.conditional && r.handshake == s.handshake &&
              r.nat == s.nat && r.walk == s.walk && r.accepted_by == s.accepted_by && r.origin == s.origin &&
              without(r.guards, took) == without(s.guards, not_taken);
     };
@@ -717,6 +725,15 @@ class Walker {
   std::vector<std::pair<int, int>> stack_;
 };
 
+// Whether a connection's translation rewrote the port or the address the
+// client sent to (a REDIRECT that keeps the port goes to the address the
+// packet came in on, taken here as the one the client called).
+bool ChangesWhatTheClientSees(const Box& b) {
+  if (!b.nat) return false;
+  if (b.nat->original_dports) return true;
+  return b.nat->to_address && !(*b.nat->to_address == b.nat->original_daddr);
+}
+
 // The ACK's starting point: the box as the client sent it, before any
 // translation, not yet seen by conntrack.
 Box AsSent(Box b, const InterfaceSpace& ifaces) {
@@ -725,6 +742,9 @@ Box AsSent(Box b, const InterfaceSpace& ifaces) {
     if (b.nat->original_dports) b.fields.dports = *b.nat->original_dports;
   }
   b.fields.oif = ifaces.NoInterface();
+  // This host's own connection (over lo, or sent on by a DNAT in output):
+  // its ACK is sent by this host too, and takes the output path again.
+  if (b.sent_locally) b.fields.iif = ifaces.Loopback();
   b.ct = kCtInvalid;
   b.dst_local = true;
   b.forward = false;
@@ -808,6 +828,18 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
   std::vector<Box> acks;
   for (auto& b : reply.accepted) {
     b.fields = Mirror(b.fields);
+    if (b.reply_unseen && ChangesWhatTheClientSees(b)) {
+      // Exempted from conntrack, the SYN-ACK is not translated back: it
+      // comes from another port or address than the client called, which
+      // the client does not take for an answer.
+      b.walk.clear();
+      b.ct = kCtNew;
+      b.reply_unseen = false;
+      b.handshake = Handshake::kReplyDropped;
+      out.accepted.push_back(std::move(b));
+      continue;
+    }
+    b.handshake_blocked_by.reset();
     acks.push_back(AsSent(std::move(b), *compiled.interfaces));
   }
   for (auto& r : reply.refused) {

@@ -101,6 +101,10 @@ struct Box {
   bool forward = false;          // routed on to another host after DNAT
   bool dst_local = true;         // the destination is one of this host's addresses
   bool untracked_flow = false;   // its first packet was exempted from conntrack
+  // The SYN-ACK of a tracked connection was exempted from conntrack
+  // (NOTRACK): conntrack never saw it, so the client's ACK is INVALID, and a
+  // translated connection's reply leaves untranslated.
+  bool reply_unseen = false;
   bool sent_locally = false;     // a connection this host makes (over lo, or DNATed away in output)
   std::uint8_t nat_done = 0;     // nat chains already decided (1 destination, 2 source)
   std::optional<Translation> nat;

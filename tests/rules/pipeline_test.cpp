@@ -379,6 +379,72 @@ BOOST_AUTO_TEST_CASE(a_route_decides_which_forward_rules_a_forwarded_packet_meet
   ExpectConnects(rs, 6, 5432, true);
 }
 
+BOOST_AUTO_TEST_CASE(a_connection_this_host_makes_never_meets_forward) {
+  // nat OUTPUT sends this host's own connection on to another host: the
+  // SYN and the client's ACK leave through output and postrouting, the
+  // SYN-ACK comes in to this host's socket; FORWARD is never met (seen on
+  // the kernel: generated-path seed 1664312470, ruleset 177).
+  RuleSpec dnat = Tcp(9002, VerdictKind::kDnat);
+  dnat.nat.addresses = V4("10.77.9.2");
+  Ruleset rs = Builder()
+                   .BaseChain("INPUT", Hook::kInput, 0, VerdictKind::kDrop)
+                   .Add("INPUT", State(kCtRelated | kCtEstablished, VerdictKind::kAccept))
+                   .BaseChain("FORWARD", Hook::kForward, 0, VerdictKind::kDrop)
+                   .Add("FORWARD", Tcp(9002, VerdictKind::kDrop))
+                   .Table("nat")
+                   .NatChain("OUTPUT", Hook::kOutput, -100)
+                   .Add("OUTPUT", dnat)
+                   .Build();
+  ProbeResult p = ProbeOf(rs, 6, 9002, "lo");
+  BOOST_TEST(p.connects);
+  BOOST_TEST((p.handshake == Handshake::kComplete));
+}
+
+BOOST_AUTO_TEST_CASE(a_syn_ack_exempted_from_conntrack_leaves_the_ack_invalid) {
+  // raw OUTPUT NOTRACK on the server's replies: conntrack saw the SYN, never
+  // the SYN-ACK, so the client's ACK is INVALID; an accept of all but
+  // INVALID lets the SYN in and the ACK not (seen on the kernel:
+  // generated-path seed 1664312470, ruleset 108).
+  RuleSpec valid = Tcp(8080);
+  valid.ct_states = static_cast<std::uint8_t>(kCtAll & ~kCtInvalid);
+  RuleSpec notrack = Tcp(0, VerdictKind::kNotrack);
+  notrack.dports = PortSet::All();
+  notrack.sports = PortSet::Single(8080);
+  auto with = [&](bool exempt) {
+    Builder b = Filter(VerdictKind::kDrop);
+    b.Add("INPUT", State(kCtRelated | kCtEstablished, VerdictKind::kAccept)).Add("INPUT", valid);
+    if (exempt) b.Table("raw").BaseChain("OUTPUT", Hook::kOutput, -300, VerdictKind::kAccept).Add("OUTPUT", notrack);
+    return b.Build();
+  };
+  ExpectConnects(with(false), 6, 8080, true);
+  Ruleset rs = with(true);
+  ExpectConnects(rs, 6, 8080, false);
+  BOOST_TEST((ProbeOf(rs, 6, 8080).handshake == Handshake::kAckDropped));
+}
+
+BOOST_AUTO_TEST_CASE(a_translated_connection_whose_syn_ack_is_untracked_gets_no_answer) {
+  // REDIRECT 9005 to 9008 and NOTRACK on replies from 9008: the SYN-ACK is
+  // not translated back and comes from 9008; the client takes no answer
+  // from there (seen on the kernel: generated-path seed 1664312470,
+  // ruleset 144).
+  RuleSpec redirect = Tcp(9005, VerdictKind::kRedirect);
+  redirect.nat.ports = PortSet::Single(9008);
+  RuleSpec notrack = Tcp(0, VerdictKind::kNotrack);
+  notrack.dports = PortSet::All();
+  notrack.sports = PortSet::Single(9008);
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Table("raw")
+                   .BaseChain("OUTPUT", Hook::kOutput, -300, VerdictKind::kAccept)
+                   .Add("OUTPUT", notrack)
+                   .Table("nat")
+                   .NatChain("PREROUTING", Hook::kPrerouting, -100)
+                   .Add("PREROUTING", redirect)
+                   .Build();
+  ExpectConnects(rs, 6, 9005, false);
+  ExpectConnects(rs, 6, 9008, true);  // untranslated, the client sees the port it called
+  BOOST_TEST((ProbeOf(rs, 6, 9005).handshake == Handshake::kReplyDropped));
+}
+
 BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
   Ruleset rs = Builder()
                    .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
