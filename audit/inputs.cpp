@@ -86,7 +86,7 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
     std::string name = path == "-" ? "<stdin>" : path;
     if (std::all_of(text->begin(), text->end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
       err << name << ":1:1: error: the input is empty: an empty export means the rules could not be read "
-          << "(iptables-save needs root) or there are none; ghostport never reads an empty input as "
+          << "(iptables-save and nft list ruleset need root) or there are none; ghostport never reads an empty input as "
           << "\"nothing is open\"\n";
       failed = true;
       continue;

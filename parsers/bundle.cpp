@@ -104,7 +104,7 @@ ParseResult ParseBundle(std::span<const BundleInput> inputs) {
     if (!r.HasErrors() && r.ruleset.tables.empty()) {
       diagnostics[i].push_back(AtFirstLine(
           input, "no firewall table in this input: an empty export means the rules could not be read "
-                 "(iptables-save needs root) or there are none; ghostport never reads an empty input as "
+                 "(iptables-save and nft list ruleset need root) or there are none; ghostport never reads an empty input as "
                  "\"nothing is open\""));
     }
     // Two iptables rulesets for one family cannot both be the host's.

@@ -6,6 +6,7 @@
 #include "parsers/ipset/ipset_lowering.h"
 #include "parsers/ipset/ipset_types.h"
 #include "parsers/iptables/iptables_lowering.h"
+#include "parsers/nftables/nft_lowering.h"
 
 namespace ghostport::parsers {
 
@@ -131,6 +132,7 @@ std::optional<InputFormat> DetectFormat(std::string_view text) {
 ParseResult ParseInput(std::string_view text, const std::string& file_name, InputFormat format) {
   if (format == InputFormat::kIptables) return ParseIptablesSave(text, file_name);
   if (format == InputFormat::kIpset) return ParseIpsetSave(text, file_name);
+  if (format == InputFormat::kNft) return ParseNftText(text, file_name);
   ParseResult r;
   Diagnostic d;
   d.location = {file_name, 1, 1};

@@ -1,6 +1,8 @@
 #include "parsers/netfilter_names.h"
 
+#include <algorithm>
 #include <cctype>
+#include <iterator>
 
 #include "rules/model.h"
 #include "rules/protocols.h"
@@ -19,7 +21,8 @@ struct ServiceRow {
   std::uint16_t port;
 };
 
-// Common service names only; never /etc/services.
+// The common names, checked first; then netbase's (below). Never this
+// machine's /etc/services.
 constexpr ServiceRow kServices[] = {
     {"ftp-data", 20},       {"ftp", 21},             {"ssh", 22},            {"telnet", 23},
     {"smtp", 25},           {"time", 37},            {"whois", 43},          {"tacacs", 49},
@@ -123,10 +126,20 @@ const char* ProtocolName(std::uint8_t number) {
 
 bool ProtocolHasPorts(std::uint8_t number) { return rules::HasPorts(number); }
 
+// Every name Debian's netbase /etc/services gives, as getservbyname(3)
+// resolves it for iptables and nft on a Debian host (generated, sorted).
+constexpr ServiceRow kNetbaseServices[] = {
+#include "parsers/services_netbase.inc"
+};
+
 std::optional<std::uint16_t> ServicePort(std::string_view name) {
   for (const auto& row : kServices) {
     if (name == row.name) return row.port;
   }
+  const auto* end = std::end(kNetbaseServices);
+  const auto* it = std::lower_bound(std::begin(kNetbaseServices), end, name,
+                                    [](const ServiceRow& row, std::string_view n) { return std::string_view(row.name) < n; });
+  if (it != end && name == it->name) return it->port;
   return std::nullopt;
 }
 

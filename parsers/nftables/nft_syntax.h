@@ -145,6 +145,7 @@ struct TableSyntax {
   std::vector<ObjectSyntax> objects;
   std::optional<std::uint64_t> handle;
   rules::SourceLocation location;
+  std::vector<std::string> flags;  // `flags dormant`: the table is switched off
 };
 
 struct RulesetSyntax {

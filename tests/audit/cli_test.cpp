@@ -125,9 +125,14 @@ BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {
 BOOST_AUTO_TEST_CASE(unreadable_file_and_unknown_format_exit_2) {
   BOOST_TEST(RunGhostport("ports /nonexistent/rules").exit_code == 2);
   BOOST_TEST(RunGhostport("ports -", "hello world\n").exit_code == 2);
-  auto r = RunGhostport("ports --input-format nft examples/iptables/web-host.rules");
+  auto r = RunGhostport("ports --input-format netsh examples/iptables/web-host.rules");
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("not available") != std::string::npos, r.err);
+  // iptables-save read as nft: errors with their places, no report.
+  auto nft = RunGhostport("ports --input-format nft examples/iptables/web-host.rules");
+  BOOST_TEST(nft.exit_code == 2);
+  BOOST_TEST(nft.out.empty());
+  BOOST_TEST(nft.err.find("examples/iptables/web-host.rules:4:1: error: unexpected \"*filter\"") != std::string::npos, nft.err);
 }
 
 BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_exits_0) {

@@ -43,8 +43,8 @@ inline std::string Filter(const std::string& body) { return "*filter\n" + body +
 
 // The diagnostic Render prints, spelled out.
 inline std::string Diag(int line, int column, const std::string& message, const std::string& source,
-                 const std::string& severity = "error") {
-  return std::string(kFile) + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + severity + ": " +
+                 const std::string& severity = "error", const std::string& file = kFile) {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + severity + ": " +
          message + "\n" + source + "\n" + std::string(static_cast<std::size_t>(column - 1), ' ') + "^\n";
 }
 

@@ -1,0 +1,591 @@
+#include "parsers/nftables/nft_lowering.h"
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+#include "parsers/nftables/nft_matches.h"
+#include "rules/address.h"
+
+namespace ghostport::parsers {
+
+namespace {
+
+using nft::ChainSyntax;
+using nft::Expr;
+using nft::RuleSyntax;
+using nft::SetSyntax;
+using nft::Statement;
+using nft::TableSyntax;
+using rules::Family;
+using rules::VerdictKind;
+
+struct FamilyRow {
+  std::string_view name;
+  rules::TableFamily family;
+  bool evaluated;
+};
+
+constexpr FamilyRow kFamilies[] = {
+    {"ip", rules::TableFamily::kIp, true},       {"ip6", rules::TableFamily::kIp6, true},
+    {"inet", rules::TableFamily::kInet, true},   {"arp", rules::TableFamily::kArp, false},
+    {"bridge", rules::TableFamily::kBridge, false}, {"netdev", rules::TableFamily::kNetdev, false},
+};
+
+struct PriorityRow {
+  std::string_view name;
+  int value;
+};
+
+// nft's named priorities for the ip, ip6 and inet families.
+constexpr PriorityRow kPriorities[] = {{"raw", -300}, {"mangle", -150}, {"dstnat", -100},
+                                       {"filter", 0},  {"security", 50}, {"srcnat", 100}};
+
+struct HookRow {
+  std::string_view name;
+  rules::Hook hook;
+};
+
+constexpr HookRow kHooks[] = {{"prerouting", rules::Hook::kPrerouting}, {"input", rules::Hook::kInput},
+                              {"forward", rules::Hook::kForward},       {"output", rules::Hook::kOutput},
+                              {"postrouting", rules::Hook::kPostrouting}, {"ingress", rules::Hook::kIngress}};
+
+struct VerdictRow {
+  std::string_view name;
+  VerdictKind kind;
+};
+
+constexpr VerdictRow kVerdicts[] = {{"accept", VerdictKind::kAccept}, {"drop", VerdictKind::kDrop},
+                                    {"reject", VerdictKind::kReject}, {"return", VerdictKind::kReturn},
+                                    {"continue", VerdictKind::kContinue}, {"jump", VerdictKind::kJump},
+                                    {"goto", VerdictKind::kGoto}};
+
+// Statements that do not decide a packet's fate: the rule goes on.
+constexpr std::string_view kPassThrough[] = {"counter", "log", "meta set", "ct set", "payload set", "set add",
+                                             "set update", "set delete", "dup", "flow", "notrack"};
+// Statements that may not hold: explicit unknowns.
+constexpr std::string_view kMayNotHold[] = {"limit", "quota", "ct count", "meter"};
+
+template <class Row, std::size_t N>
+const Row* Find(const Row (&rows)[N], std::string_view name) {
+  for (const Row& r : rows) {
+    if (r.name == name) return &r;
+  }
+  return nullptr;
+}
+
+template <std::size_t N>
+bool In(const std::string_view (&list)[N], std::string_view w) {
+  return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+// The bridge family's.
+constexpr PriorityRow kBridgePriorities[] = {{"dstnat", -300}, {"filter", -200}, {"out", 100}, {"srcnat", 300}};
+
+std::optional<int> ParsePriority(const std::string& text, bool bridge) {
+  std::istringstream in(text);
+  std::string first;
+  in >> first;
+  int base = 0;
+  if (const PriorityRow* r = bridge ? Find(kBridgePriorities, first) : Find(kPriorities, first)) {
+    base = r->value;
+  } else {
+    try {
+      std::size_t used = 0;
+      base = std::stoi(first, &used);
+      if (used != first.size()) return std::nullopt;
+    } catch (...) {
+      return std::nullopt;
+    }
+  }
+  std::string sign, amount;
+  if (!(in >> sign)) return base;
+  if (!(in >> amount) || (sign != "+" && sign != "-")) return std::nullopt;
+  try {
+    const int n = std::stoi(amount);
+    return sign == "+" ? base + n : base - n;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+class TableLowering : public nft::MatchContext {
+ public:
+  TableLowering(const TableSyntax& syntax, rules::Ruleset& ruleset, std::vector<Diagnostic>& diagnostics)
+      : syntax_(syntax), rs_(ruleset), diagnostics_(diagnostics) {
+    if (syntax.family == "ip" || syntax.family == "inet") families_.push_back(Family::kIpv4);
+    if (syntax.family == "ip6" || syntax.family == "inet") families_.push_back(Family::kIpv6);
+    for (const ChainSyntax& c : syntax.chains) {
+      for (const RuleSyntax& r : c.rules) {
+        for (const Statement& s : r.statements) {
+          if (const auto* o = std::get_if<nft::OtherStmt>(&s)) {
+            if (!o->set_name.empty()) updated_sets_.insert(o->set_name);
+          }
+        }
+      }
+    }
+  }
+
+  rules::Table Run() {
+    rules::Table t;
+    t.name = syntax_.name;
+    t.location = syntax_.location;
+    const FamilyRow* family = Find(kFamilies, syntax_.family);
+    t.family = family ? family->family : rules::TableFamily::kIp;
+    if (family && !family->evaluated) {
+      t.evaluated = false;
+      t.not_evaluated_reason = "the " + syntax_.family + " family filters " +
+                               (syntax_.family == "arp" ? std::string("ARP") : std::string("link-layer frames")) +
+                               ", not the IP packets port exposure is made of: not evaluated";
+    }
+    if (std::find(syntax_.flags.begin(), syntax_.flags.end(), "dormant") != syntax_.flags.end()) {
+      t.evaluated = false;
+      t.not_evaluated_reason = "flags dormant: the table is switched off and sees no packet";
+    }
+    for (const ChainSyntax& c : syntax_.chains) t.chains.push_back(Chain(c));
+    if (t.evaluated) {
+      for (std::size_t c = 0; c < syntax_.chains.size(); ++c) {
+        for (const RuleSyntax& r : syntax_.chains[c].rules) Rule(r, t.chains[c]);
+      }
+      ResolveJumps(t);
+    } else {
+      for (const ChainSyntax& c : syntax_.chains) {
+        for (const RuleSyntax& r : c.rules) Ignore(r.location, r.text, t.not_evaluated_reason);
+      }
+    }
+    return t;
+  }
+
+  std::optional<int> NamedSet(const std::string& name, const std::vector<rules::SetField>& fields,
+                              const rules::SourceLocation& at, std::string& reason) override {
+    const SetSyntax* set = FindSet(name);
+    if (set == nullptr) {
+      Error(at, "no set named \"" + name + "\" in table " + syntax_.family + " " + syntax_.name);
+      return std::nullopt;
+    }
+    std::vector<rules::SetKeyType> key;
+    if (!KeyOf(*set, key, reason)) return -1;
+    if (key.size() != fields.size()) {
+      Error(at, "set " + name + " has a key of " + std::to_string(key.size()) + " parts; the match reads " +
+                    std::to_string(fields.size()));
+      return std::nullopt;
+    }
+    auto it = set_index_.find(name);
+    if (it != set_index_.end()) return it->second;
+    rules::NamedSet ns;
+    ns.name = name;
+    ns.table = syntax_.name;
+    ns.key = key;
+    ns.location = set->location;
+    ns.dynamic = set->timeout || updated_sets_.count(name) > 0 ||
+                 std::find(set->flags.begin(), set->flags.end(), "dynamic") != set->flags.end() ||
+                 std::find(set->flags.begin(), set->flags.end(), "timeout") != set->flags.end();
+    for (const Expr& e : set->elements) {
+      const Expr& k = e.kind == Expr::Kind::kMapping && !e.items.empty() ? e.items[0] : e;
+      std::string error;
+      std::optional<rules::SetElement> element = nft::SetElementOf(k, key, error);
+      if (!element) {
+        Error(k.location, error);
+        continue;
+      }
+      ns.elements.push_back(std::move(*element));
+    }
+    rs_.sets.push_back(std::move(ns));
+    const int index = static_cast<int>(rs_.sets.size()) - 1;
+    set_index_[name] = index;
+    return index;
+  }
+
+  int AnonymousSet(const std::vector<rules::SetKeyType>& key, std::vector<rules::SetElement> elements,
+                   const rules::SourceLocation& at) override {
+    rules::NamedSet ns;
+    ns.name = "anonymous set at line " + std::to_string(at.line);
+    ns.table = syntax_.name;
+    ns.key = key;
+    ns.elements = std::move(elements);
+    ns.location = at;
+    rs_.sets.push_back(std::move(ns));
+    return static_cast<int>(rs_.sets.size()) - 1;
+  }
+
+  void Error(const rules::SourceLocation& at, std::string message) override {
+    Diagnostic d;
+    d.location = at;
+    d.message = std::move(message);
+    diagnostics_.push_back(std::move(d));
+  }
+
+ private:
+  void Warn(const rules::SourceLocation& at, std::string message) {
+    Diagnostic d;
+    d.severity = Severity::kWarning;
+    d.location = at;
+    d.message = std::move(message);
+    diagnostics_.push_back(std::move(d));
+  }
+
+  void Ignore(const rules::SourceLocation& at, const std::string& text, const std::string& reason) {
+    rs_.ignored.push_back({at, text, reason});
+  }
+
+  const SetSyntax* FindSet(const std::string& name) const {
+    for (const SetSyntax& s : syntax_.sets) {
+      if (s.name == name) return &s;
+    }
+    return nullptr;
+  }
+
+  bool KeyOf(const SetSyntax& set, std::vector<rules::SetKeyType>& key, std::string& reason) const {
+    if (!set.key_typeof.empty()) {
+      for (const Expr& e : set.key_typeof) {
+        std::optional<rules::SetKeyType> t = nft::SetKeyTypeOf(e);
+        if (!t) {
+          reason = "set " + set.name + " is keyed by " + nft::Render(e) + ", which is not modelled";
+          return false;
+        }
+        key.push_back(*t);
+      }
+      return true;
+    }
+    for (const std::string& type : set.key_types) {
+      std::optional<rules::SetKeyType> t = nft::SetKeyTypeOf(type);
+      if (!t) {
+        reason = "set " + set.name + " holds " + type + " values, which are not modelled";
+        return false;
+      }
+      key.push_back(*t);
+    }
+    if (key.empty()) reason = "set " + set.name + " has no type";
+    return !key.empty();
+  }
+
+  rules::Chain Chain(const ChainSyntax& c) {
+    rules::Chain out;
+    out.name = c.name;
+    out.location = c.location;
+    if (!c.hook) return out;
+    const HookRow* hook = Find(kHooks, *c.hook);
+    if (hook == nullptr) {
+      Ignore(c.location, "chain " + c.name + " (hook " + *c.hook + ")",
+             "the " + *c.hook + " hook is not on the path of packets to or through this host: not evaluated");
+      return out;
+    }
+    out.hook = hook->hook;
+    if (hook->hook == rules::Hook::kIngress) {
+      Ignore(c.location, "chain " + c.name + " (hook ingress)",
+             "ingress chains run before prerouting and are not evaluated: a drop there is not seen");
+    }
+    const std::string type = c.type.value_or("filter");
+    out.type = type == "nat" ? rules::ChainType::kNat : type == "route" ? rules::ChainType::kRoute : rules::ChainType::kFilter;
+    if (type != "filter" && type != "nat" && type != "route") Error(c.location, "unknown chain type \"" + type + "\"");
+    if (c.priority) {
+      if (std::optional<int> p = ParsePriority(*c.priority, syntax_.family == "bridge")) {
+        out.priority = *p;
+      } else {
+        Error(c.location, "bad chain priority \"" + *c.priority + "\"");
+      }
+    }
+    out.policy = VerdictKind::kAccept;
+    if (c.policy) {
+      if (*c.policy == "drop") {
+        out.policy = VerdictKind::kDrop;
+      } else if (*c.policy != "accept") {
+        Error(c.policy_location.line > 0 ? c.policy_location : c.location, "policy must be accept or drop, not \"" + *c.policy + "\"");
+      }
+    }
+    return out;
+  }
+
+  // One rule of the syntax, as one model rule or several.
+  void Rule(const RuleSyntax& r, rules::Chain& chain) {
+    current_rule_ = &r;
+    nft::RuleState state;
+    for (Family f : families_) state.cubes.push_back(rules::Cube::Any(f));
+    auto emit = [&](rules::Verdict verdict, const nft::RuleState& st) {
+      rules::Rule out;
+      out.cubes = st.cubes;
+      out.conditions = st.conditions;
+      out.verdict = std::move(verdict);
+      out.location = r.location;
+      out.text = r.text;
+      out.comment = r.comment;
+      if (r.handle) out.id = "handle " + std::to_string(*r.handle);
+      chain.rules.push_back(std::move(out));
+    };
+    bool ended = false;
+    for (std::size_t i = 0; i < r.statements.size(); ++i) {
+      const Statement& s = r.statements[i];
+      if (ended) {
+        Warn(r.location, "\"" + nft::Render(s) + "\" follows the rule's verdict and has no effect");
+        break;
+      }
+      if (const auto* m = std::get_if<nft::Match>(&s)) {
+        nft::ApplyMatch(m->left, m->op, m->right, state, *this);
+      } else if (const auto* v = std::get_if<nft::VerdictStmt>(&s)) {
+        emit(VerdictOf(*v, r), state);
+        ended = true;
+      } else if (const auto* v = std::get_if<nft::VmapStmt>(&s)) {
+        Vmap(*v, state, emit);
+        ended = true;
+      } else if (const auto* n = std::get_if<nft::NatStmt>(&s)) {
+        Nat(*n, state, emit);
+        ended = true;
+      } else {
+        const auto& o = std::get<nft::OtherStmt>(s);
+        if (o.keyword == "notrack") {
+          rules::Verdict v;
+          v.kind = VerdictKind::kNotrack;
+          v.text = "notrack";
+          emit(v, state);
+        } else if (In(kPassThrough, o.keyword)) {
+          // counted, logged, marked: the packet's fate is not decided here
+        } else if (In(kMayNotHold, o.keyword)) {
+          state.conditions.push_back({o.text, o.keyword + " statements are not modelled: the rule may not hold", r.location});
+        } else if (o.keyword == "xt" && o.text.find("match") != std::string::npos) {
+          state.conditions.push_back({o.text, "an iptables extension nft cannot show", r.location});
+        } else {
+          rules::Verdict v;
+          v.kind = VerdictKind::kUnknown;
+          v.text = o.text;
+          v.reason = o.keyword == "unknown" ? "a statement ghostport does not read" : o.keyword + " is not modelled";
+          emit(v, state);
+          ended = true;
+        }
+      }
+    }
+    if (!ended) {
+      rules::Verdict v;
+      v.kind = VerdictKind::kContinue;
+      v.text = "(no verdict)";
+      emit(v, state);
+    }
+  }
+
+  rules::Verdict VerdictOf(const nft::VerdictStmt& v, const RuleSyntax& r) {
+    rules::Verdict out;
+    out.text = v.text.empty() ? v.kind : v.text;
+    if (const VerdictRow* row = Find(kVerdicts, v.kind)) {
+      out.kind = row->kind;
+      if (row->kind == VerdictKind::kJump || row->kind == VerdictKind::kGoto) {
+        jumps_.push_back({v.target, r.location});
+        out.reason = v.target;  // resolved in ResolveJumps
+      }
+      return out;
+    }
+    out.kind = VerdictKind::kUnknown;
+    out.reason = v.kind == "queue" ? "queue: a userspace program decides" : v.kind + " is not modelled";
+    return out;
+  }
+
+  rules::Verdict VerdictOf(const Expr& v, const RuleSyntax& r) {
+    nft::VerdictStmt s;
+    s.kind = v.text;
+    s.target = v.target;
+    s.text = nft::Render(v);
+    return VerdictOf(s, r);
+  }
+
+  const std::vector<Expr>* MapElements(const Expr& map, bool verdicts) {
+    if (map.kind == Expr::Kind::kSet) return &map.items;
+    if (map.kind == Expr::Kind::kSetRef) {
+      const SetSyntax* set = FindSet(map.text);
+      if (set == nullptr || !set->is_map) {
+        Error(map.location, "no map named \"" + map.text + "\" in table " + syntax_.family + " " + syntax_.name);
+        return nullptr;
+      }
+      if (verdicts && set->value_type != "verdict") {
+        Error(map.location, "map " + map.text + " holds " + set->value_type + " values, not verdicts");
+        return nullptr;
+      }
+      return &set->elements;
+    }
+    Error(map.location, "expected a map");
+    return nullptr;
+  }
+
+  template <class Emit>
+  void Vmap(const nft::VmapStmt& v, const nft::RuleState& state, Emit&& emit) {
+    const std::vector<Expr>* elements = MapElements(v.map, true);
+    if (elements == nullptr) return;
+    const RuleSyntax* rule = current_rule_;
+    for (const Expr* e : CatchAllLast(*elements)) {
+      if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 || e->items[1].kind != Expr::Kind::kVerdict) {
+        Error(e->location, "a verdict map element is KEY : VERDICT, not \"" + nft::Render(*e) + "\"");
+        continue;
+      }
+      nft::RuleState one = state;
+      ApplyElementKey(v.key, e->items[0], one);
+      emit(VerdictOf(e->items[1], rule ? *rule : RuleSyntax{}), one);
+    }
+  }
+
+  static bool IsCatchAll(const Expr& key) { return key.kind == Expr::Kind::kValue && !key.quoted && key.text == "*"; }
+
+  // A map's elements with its catch-all (`* : drop`) last: a lookup finds
+  // it only when no other element holds the key.
+  static std::vector<const Expr*> CatchAllLast(const std::vector<Expr>& elements) {
+    std::vector<const Expr*> out, last;
+    for (const Expr& e : elements) {
+      const bool catch_all = e.kind == Expr::Kind::kMapping && !e.items.empty() && IsCatchAll(e.items[0]);
+      (catch_all ? last : out).push_back(&e);
+    }
+    out.insert(out.end(), last.begin(), last.end());
+    return out;
+  }
+
+  void ApplyElementKey(const Expr& key, const Expr& element_key, nft::RuleState& state) {
+    if (IsCatchAll(element_key)) return;  // every key the elements before it do not hold
+    if (element_key.kind == Expr::Kind::kSet) {  // a nested set of keys
+      nft::ApplyMatch(key, "==", element_key, state, *this);
+      return;
+    }
+    nft::ApplyKey(key, element_key, state, *this);
+  }
+
+  template <class Emit>
+  void Nat(const nft::NatStmt& n, nft::RuleState state, Emit&& emit) {
+    rules::Verdict v;
+    v.text = n.text;
+    if (n.kind == "snat" || n.kind == "masquerade") {
+      v.kind = VerdictKind::kSnat;
+      emit(v, state);
+      return;
+    }
+    if (n.family == "ip" || n.family == "ip6") {
+      const Family f = n.family == "ip" ? Family::kIpv4 : Family::kIpv6;
+      std::erase_if(state.cubes, [&](const rules::Cube& c) { return c.family != f; });
+    }
+    v.kind = n.kind == "redirect" ? VerdictKind::kRedirect : VerdictKind::kDnat;
+    if (n.address && n.address->kind == Expr::Kind::kMapLookup && n.address->items.size() == 2) {
+      const std::vector<Expr>* elements = MapElements(n.address->items[1], false);
+      if (elements == nullptr) return;
+      for (const Expr* e : CatchAllLast(*elements)) {
+        if (e->kind != Expr::Kind::kMapping || e->items.size() != 2) {
+          Error(e->location, "a map element is KEY : VALUE, not \"" + nft::Render(*e) + "\"");
+          continue;
+        }
+        nft::RuleState one = state;
+        ApplyElementKey(n.address->items[0], e->items[0], one);
+        // The value: an address, or address . port.
+        const Expr& value = e->items[1];
+        std::optional<Expr> address = value, port = n.port;
+        if (value.kind == Expr::Kind::kConcat && value.items.size() == 2) {
+          address = value.items[0];
+          port = value.items[1];
+        }
+        EmitNat(v, address, port, one, emit);
+      }
+      return;
+    }
+    if (n.port && n.port->kind == Expr::Kind::kMapLookup && n.port->items.size() == 2) {
+      // redirect to :tcp dport map { 83 : 8083 }
+      const std::vector<Expr>* elements = MapElements(n.port->items[1], false);
+      if (elements == nullptr) return;
+      for (const Expr* e : CatchAllLast(*elements)) {
+        if (e->kind != Expr::Kind::kMapping || e->items.size() != 2) {
+          Error(e->location, "a map element is KEY : VALUE, not \"" + nft::Render(*e) + "\"");
+          continue;
+        }
+        nft::RuleState one = state;
+        ApplyElementKey(n.port->items[0], e->items[0], one);
+        EmitNat(v, n.address, e->items[1], one, emit);
+      }
+      return;
+    }
+    EmitNat(v, n.address, n.port, state, emit);
+  }
+
+  // One translation, per family of the rule's cubes (an address is of one).
+  template <class Emit>
+  void EmitNat(rules::Verdict v, const std::optional<Expr>& address, const std::optional<Expr>& port,
+               const nft::RuleState& state, Emit&& emit) {
+    std::string error;
+    if (port) {
+      std::optional<rules::PortSet> ports = nft::NatPorts(*port, error);
+      if (!ports) return Error(port->location, error);
+      v.nat.ports = *ports;
+    }
+    if (!address) return emit(v, state);
+    for (Family f : families_) {
+      nft::RuleState one;
+      one.conditions = state.conditions;
+      for (const rules::Cube& c : state.cubes) {
+        if (c.family == f) one.cubes.push_back(c);
+      }
+      if (one.cubes.empty()) continue;
+      std::string family_error;
+      std::optional<rules::AddressSet> a = nft::NatAddresses(*address, f, family_error);
+      if (!a) {
+        if (families_.size() == 1 || state.cubes.size() == one.cubes.size()) Error(address->location, family_error);
+        continue;  // an inet rule: the address is of the other family
+      }
+      rules::Verdict vf = v;
+      vf.nat.addresses = *a;
+      emit(vf, one);
+    }
+  }
+
+  void ResolveJumps(rules::Table& t) {
+    for (rules::Chain& c : t.chains) {
+      for (rules::Rule& r : c.rules) {
+        if (r.verdict.kind != VerdictKind::kJump && r.verdict.kind != VerdictKind::kGoto) continue;
+        const std::string target = r.verdict.reason;
+        r.verdict.reason.clear();
+        r.verdict.target = t.FindChain(target);
+        if (r.verdict.target < 0) {
+          Error(r.location, "jump to chain \"" + target + "\", which table " + syntax_.family + " " + syntax_.name +
+                                " does not have");
+        } else if (t.chains[static_cast<std::size_t>(r.verdict.target)].IsBase()) {
+          Error(r.location, "jump to base chain \"" + target + "\" (nft refuses it)");
+        }
+      }
+    }
+  }
+
+  const TableSyntax& syntax_;
+  rules::Ruleset& rs_;
+  std::vector<Diagnostic>& diagnostics_;
+  std::vector<Family> families_;
+  std::set<std::string> updated_sets_;
+  std::map<std::string, int> set_index_;
+  std::vector<std::pair<std::string, rules::SourceLocation>> jumps_;
+  const RuleSyntax* current_rule_ = nullptr;
+};
+
+std::string SourceLine(const rules::SourceLocation& at, std::string_view text, const std::string& file_name) {
+  if (at.file == file_name) return LineAt(text, at.line);
+  std::ifstream in(at.file, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return LineAt(ss.str(), at.line);
+}
+
+}  // namespace
+
+rules::Ruleset LowerNft(const nft::RulesetSyntax& syntax, const std::string& file_name,
+                        std::vector<Diagnostic>& diagnostics) {
+  rules::Ruleset rs;
+  rs.inputs.push_back(file_name);
+  for (const TableSyntax& t : syntax.tables) rs.tables.push_back(TableLowering(t, rs, diagnostics).Run());
+  for (const rules::IgnoredLine& line : syntax.ignored) rs.ignored.push_back(line);
+  return rs;
+}
+
+ParseResult ParseNftText(std::string_view text, const std::string& file_name, const NftReadOptions& options) {
+  ParseResult r;
+  nft::RulesetSyntax syntax = ReadNftText(text, file_name, options, r.diagnostics);
+  r.ruleset = LowerNft(syntax, file_name, r.diagnostics);
+  for (Diagnostic& d : r.diagnostics) {
+    if (d.source_line.empty() && d.location.line > 0) d.source_line = SourceLine(d.location, text, file_name);
+  }
+  std::stable_sort(r.diagnostics.begin(), r.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.location.file, a.location.line, a.location.column) <
+           std::tie(b.location.file, b.location.line, b.location.column);
+  });
+  return r;
+}
+
+}  // namespace ghostport::parsers
