@@ -502,6 +502,12 @@ class TableLowering : public nft::MatchContext {
   template <class Emit>
   void EmitNat(rules::Verdict v, const std::optional<Expr>& address, const std::optional<Expr>& port,
                const nft::RuleState& state, Emit&& emit) {
+    if ((address && address->kind == Expr::Kind::kSelector) || (port && port->kind == Expr::Kind::kSelector)) {
+      v.kind = VerdictKind::kUnknown;
+      v.reason = "a translation to a computed address or port (" + nft::Render(address ? *address : *port) +
+                 ") is not modelled";
+      return emit(v, state);
+    }
     std::string error;
     if (port) {
       std::optional<rules::PortSet> ports = nft::NatPorts(*port, error);

@@ -173,6 +173,7 @@ std::optional<rules::Interval<u128>> ProtocolScalar(std::string_view s, ValueErr
   if (auto n = Number(s, 0xff)) return rules::Interval<u128>{*n, *n};
   if (auto p = ProtocolNumber(s)) return rules::Interval<u128>{*p, *p};
   if (s == "icmpv6" || s == "ipv6-icmp") return rules::Interval<u128>{kIcmpv6, kIcmpv6};
+  if (s == "comp") return rules::Interval<u128>{108, 108};  // nft's name for IPComp
   err.message = "unknown protocol \"" + std::string(s) + "\"";
   return std::nullopt;
 }
@@ -422,9 +423,15 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
     }
     case FieldKind::kTcpFlags: {
       // tcp flags syn | tcp flags & (syn|ack) == syn | tcp flags syn / syn,ack | tcp flags == syn
+      if (right.kind == Expr::Kind::kSet && right.items.size() > 1) {
+        AddCondition(state, left, op, right, "a TCP flags set of several values is not modelled");
+        break;
+      }
       auto bits_of = [&](const Expr& e, std::uint8_t& bits) {
         for (const std::string& w : Words(e)) {
-          std::optional<std::uint8_t> b = TcpFlagBits(w);
+          std::optional<std::uint8_t> b = w == "ecn" ? std::optional<std::uint8_t>(rules::kTcpEce)
+                                          : w == "cwr" ? std::optional<std::uint8_t>(rules::kTcpCwr)
+                                                       : TcpFlagBits(w);
           if (!b) {
             if (auto n = Number(w, 0xff)) {
               b = static_cast<std::uint8_t>(*n);
@@ -449,7 +456,7 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
       }
       if (!bits_of(*value, m.comp)) return fail("bad TCP flags \"" + Render(*value) + "\"");
       if (!masked) {
-        if (op == "==" || op == "!=") {
+        if (op == "==" || op == "!=" || right.kind == Expr::Kind::kSet) {
           m.mask = 0xff;
         } else if (std::popcount(m.comp) == 1) {
           m.mask = m.comp;  // implicit: the flag is set

@@ -24,7 +24,7 @@ constexpr std::string_view kOptionFields[] = {"kind", "length", "size", "value",
                                               "tsval", "tsecr", "type", "flags", "subtype", "addr", "ptr"};
 
 constexpr std::string_view kVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto", "queue", "reject"};
-constexpr std::string_view kOps[] = {"==", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge"};
+constexpr std::string_view kOps[] = {"==", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge", "!"};
 constexpr std::string_view kBinops[] = {"&", "|", "^", "<<", ">>", "and", "or", "xor", "lshift", "rshift"};
 
 template <std::size_t N>
@@ -34,7 +34,7 @@ bool In(const std::string_view (&list)[N], std::string_view w) {
 
 std::string CanonicalOp(std::string_view op) {
   if (op == "eq") return "==";
-  if (op == "ne") return "!=";
+  if (op == "ne" || op == "!") return "!=";
   if (op == "lt") return "<";
   if (op == "gt") return ">";
   if (op == "le") return "<=";
@@ -245,6 +245,16 @@ class Parser {
   std::optional<Expr> Binary() {
     std::optional<Expr> left = Primary();
     if (!left) return left;
+    if (Word("-") && pos_ + 1 < end_ && t_[pos_ + 1].kind == Token::Kind::kWord) {  // 8888 - 8999
+      Expr range;
+      range.kind = Expr::Kind::kRange;
+      range.location = left->location;
+      ++pos_;
+      range.items.push_back(std::move(*left));
+      range.items.push_back(ValueOf(Cur()));
+      ++pos_;
+      return range;
+    }
     while (More() && ((Cur().kind == Token::Kind::kSymbol && (Cur().text == "|" || Cur().text == "&" || Cur().text == "^")) ||
                       Word("/"))) {
       Expr b;
@@ -424,6 +434,12 @@ class Parser {
     if (In(kPayloadProtocols, w) && WordAt(pos_ + 1) && !In(kOps, t_[pos_ + 1].text)) {
       std::string field = t_[pos_ + 1].text;
       pos_ += 2;
+      // An inner header of a tunnel: geneve ip saddr, vxlan tcp dport.
+      static constexpr std::string_view kTunnels[] = {"geneve", "gre", "gretap", "vxlan", "ipip"};
+      if (In(kTunnels, w) && In(kPayloadProtocols, field) && WordAt(pos_)) {
+        field += " " + Cur().text;
+        ++pos_;
+      }
       if ((field == "option" || field == "chunk") && WordAt(pos_)) {
         field += " " + Cur().text;
         ++pos_;
@@ -642,7 +658,14 @@ class Parser {
       if (Word("ip") || Word("ip6")) ++pos_;
       if (Word("to")) {
         ++pos_;
-        if (More()) ++pos_;
+        if (Selector()) {
+          if (Word("map")) {
+            ++pos_;
+            Primary();
+          }
+        } else if (More()) {
+          ++pos_;
+        }
       }
       if (Word("device")) pos_ += 2;
       out.emplace_back(OtherStmt{w, "", TextOf(start, std::min(pos_, end_))});
@@ -752,6 +775,10 @@ class Parser {
       return;
     }
     Concat();
+    while (Sym(",")) {  // ct event set new,related
+      ++pos_;
+      Concat();
+    }
   }
 
   bool Verdict(std::vector<Statement>& out) {
@@ -841,10 +868,10 @@ class Parser {
           if (map) lookup.items.push_back(std::move(*map));
         }
         if (lookup.items.size() < 2) {
-          Error(start, n.kind + " to a selector needs a map");
-          return false;
+          n.address = std::move(lookup.items[0]);  // dnat to numgen inc mod 2: a computed address
+        } else {
+          n.address = std::move(lookup);
         }
-        n.address = std::move(lookup);
       } else if (More() && Cur().kind == Token::Kind::kWord) {
         SplitNatTarget(n, Cur());
         ++pos_;
