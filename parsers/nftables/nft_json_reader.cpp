@@ -185,6 +185,11 @@ void RulesetBuilder::Apply(const json& element, const rules::SourceLocation& at)
 void RulesetBuilder::ApplyObject(Verb verb, const json& object) {
   const std::string& kind = object.begin().key();
   const json& body = object.begin().value();
+  if (!body.is_object() && kind != "ruleset") {
+    Error("\"" + kind + "\" expects an object");
+    Ignore(object, "malformed object");
+    return;
+  }
   for (const auto& [name, handler] : kObjectHandlers) {
     if (name == kind) {
       (this->*handler)(verb, kind, body);
@@ -227,8 +232,10 @@ void RulesetBuilder::Table(Verb verb, const std::string&, const json& body) {
   const std::string family = Member(body, "family");
   const std::string name = Member(body, "name");
   auto& tables = ruleset_.tables;
+  // Delete may name the table by its handle alone.
+  const std::optional<std::uint64_t> handle = body.contains("name") ? std::nullopt : Handle(body);
   auto it = std::find_if(tables.begin(), tables.end(), [&](const TableSyntax& t) {
-    return t.family == family && (body.contains("name") ? t.name == name : t.handle == Handle(body));
+    return t.family == family && (handle ? t.handle == handle : t.name == name);
   });
   if (Adds(verb)) {
     if (it != tables.end()) {

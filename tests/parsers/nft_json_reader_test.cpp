@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 #include <tuple>
 #include <fstream>
 #include <sstream>
@@ -90,6 +91,18 @@ std::string ReadFile(const std::filesystem::path& p) {
   return s.str();
 }
 
+// The lines of an nft listing without their indentation.
+std::set<std::string> TrimmedLines(const std::string& text) {
+  std::set<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    const std::size_t begin = line.find_first_not_of(" \t");
+    if (begin != std::string::npos) out.insert(line.substr(begin));
+  }
+  return out;
+}
+
 BOOST_AUTO_TEST_SUITE(nft_json_reader)
 
 BOOST_AUTO_TEST_CASE(every_conformance_dump_and_corpus_file_reads_without_error) {
@@ -111,11 +124,22 @@ BOOST_AUTO_TEST_CASE(every_conformance_dump_and_corpus_file_reads_without_error)
   }
   std::sort(files.begin(), files.end());
   int clean = 0, with_warnings = 0, with_errors = 0, rules = 0;
+  int listed = 0, rendered_as_listed = 0;  // rules of dumps with a .nft listing beside them
   for (const auto& p : files) {
     std::vector<Diagnostic> diagnostics;
     const nft::RulesetSyntax r = ReadNftJson(ReadFile(p), p.string(), diagnostics);
+    std::filesystem::path listing = p;
+    listing.replace_extension(".nft");
+    const std::set<std::string> listing_lines = TrimmedLines(ReadFile(listing));
     for (const auto& t : r.tables) {
-      for (const auto& c : t.chains) rules += static_cast<int>(c.rules.size());
+      for (const auto& c : t.chains) {
+        rules += static_cast<int>(c.rules.size());
+        if (listing_lines.empty() || p.extension() != ".json-nft") continue;
+        for (const auto& rule : c.rules) {
+          ++listed;
+          rendered_as_listed += listing_lines.count(rule.text) > 0 ? 1 : 0;
+        }
+      }
     }
     const bool error = std::any_of(diagnostics.begin(), diagnostics.end(),
                                    [](const Diagnostic& d) { return d.severity == Severity::kError; });
@@ -131,7 +155,11 @@ BOOST_AUTO_TEST_CASE(every_conformance_dump_and_corpus_file_reads_without_error)
   }
   BOOST_TEST_MESSAGE("nft JSON files: " << files.size() << " read, " << clean << " clean, " << with_warnings
                                         << " with warnings, " << with_errors << " with errors; " << rules << " rules");
+  BOOST_TEST_MESSAGE("rules rendered as the .nft listing beside their dump lists them: " << rendered_as_listed << " of "
+                                                                                       << listed);
   BOOST_TEST(files.size() > 400u);
+  // nft 1.0.6 renders all but number bases, element statements and newer listing forms alike.
+  BOOST_TEST(rendered_as_listed * 100 >= listed * 90);
 }
 
 BOOST_AUTO_TEST_CASE(tables_chains_rules_sets_and_maps_are_read_with_handles) {
@@ -656,6 +684,27 @@ BOOST_AUTO_TEST_CASE(a_document_without_an_nftables_array_is_an_error) {
              "ruleset.json:1:1: error: expected an object with an \"nftables\" array\n"
              "{\"tables\": []}\n"
              "^\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_object_that_is_no_json_object_is_an_error_and_not_applied) {
+  std::vector<Diagnostic> diagnostics;
+  nft::RulesetSyntax r = ReadNftJson("{\"nftables\": [{\"table\": 5}]}", kFile, diagnostics);
+  BOOST_TEST(Rendered(diagnostics) ==
+             "ruleset.json:1:15: error: \"table\" expects an object\n"
+             "{\"nftables\": [{\"table\": 5}]}\n"
+             "              ^\n");
+  BOOST_TEST(r.tables.empty());
+  BOOST_TEST(r.ignored.size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_table_is_deleted_by_its_handle) {
+  nft::RulesetSyntax r = ReadOk(R"({"nftables": [
+{"table": {"family": "ip", "name": "a", "handle": 3}},
+{"table": {"family": "ip", "name": "b", "handle": 4}},
+{"delete": {"table": {"family": "ip", "handle": 4}}}
+]})");
+  BOOST_TEST_REQUIRE(r.tables.size() == 1u);
+  BOOST_TEST(r.tables[0].name == "a");
 }
 
 BOOST_AUTO_TEST_CASE(an_unknown_object_is_kept_as_ignored_with_a_warning) {
