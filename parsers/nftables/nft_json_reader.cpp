@@ -86,6 +86,17 @@ std::string Joined(const std::vector<std::string>& words, std::string_view separ
 
 bool IsTypeof(const json& type) { return type.is_object() && type.contains("typeof"); }
 
+// The members nft requires of an object (as `nft -j -f` refuses "Object item
+// not found: family"): family and table, and a name (or a handle instead);
+// a rule its chain. The first missing one, or "".
+std::string MissingMember(const std::string& kind, const json& body) {
+  if (kind == "ruleset" || kind == "meter") return {};
+  if (!body.contains("family")) return "family";
+  if (kind != "table" && !body.contains("table")) return "table";
+  if (kind == "rule") return body.contains("chain") ? std::string() : "chain";
+  return body.contains("name") || body.contains("handle") ? std::string() : "name";
+}
+
 class RulesetBuilder {
  public:
   RulesetBuilder(std::string_view text, std::vector<Diagnostic>& diagnostics)
@@ -191,10 +202,14 @@ void RulesetBuilder::ApplyObject(Verb verb, const json& object) {
     return;
   }
   for (const auto& [name, handler] : kObjectHandlers) {
-    if (name == kind) {
-      (this->*handler)(verb, kind, body);
+    if (name != kind) continue;
+    if (const std::string missing = MissingMember(kind, body); !missing.empty()) {
+      Error("\"" + kind + "\" lacks \"" + missing + "\"");
+      Ignore(object, "malformed object");
       return;
     }
+    (this->*handler)(verb, kind, body);
+    return;
   }
   Context().Report(Severity::kWarning, "unknown object \"" + kind + "\" kept as ignored");
   Ignore(object, "unknown object \"" + kind + "\"");

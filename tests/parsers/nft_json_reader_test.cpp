@@ -697,6 +697,17 @@ BOOST_AUTO_TEST_CASE(an_object_that_is_no_json_object_is_an_error_and_not_applie
   BOOST_TEST(r.ignored.size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(an_object_without_the_members_nft_requires_is_an_error) {
+  BOOST_TEST(ReadErrors("{\"nftables\": [{\"add\": {\"table\": {\"name\": \"t\"}}},\n"
+                        "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"expr\": []}}]}") ==
+             "ruleset.json:1:15: error: \"table\" lacks \"family\"\n"
+             "{\"nftables\": [{\"add\": {\"table\": {\"name\": \"t\"}}},\n"
+             "              ^\n"
+             "ruleset.json:2:1: error: \"rule\" lacks \"chain\"\n"
+             "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"expr\": []}}]}\n"
+             "^\n");
+}
+
 BOOST_AUTO_TEST_CASE(a_table_is_deleted_by_its_handle) {
   nft::RulesetSyntax r = ReadOk(R"({"nftables": [
 {"table": {"family": "ip", "name": "a", "handle": 3}},
