@@ -353,7 +353,7 @@ Statement Flow(const json& v, const JsonContext&) {
 // iptables-nft's compat extensions: nft cannot show them, and neither can we.
 Statement Xt(const json& v, const JsonContext&) {
   const std::string name = v.is_object() ? Member(v, "name") : JsonText(v);
-  return Other("xt", "xt " + Member(v, "type") + " " + Quoted(name));
+  return Other("xt", "xt " + Member(v, "type") + " " + name);
 }
 
 // Object references that set the connection's helper, timeout or expectation.

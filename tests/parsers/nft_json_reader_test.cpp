@@ -507,7 +507,7 @@ BOOST_AUTO_TEST_CASE(other_statements_keep_keyword_set_name_and_text) {
       {"synproxy", "", "synproxy mss 1460 wscale 7 timestamp sack-perm"},
       {"flow add", "ft", "flow add @ft"},
       {"ct set", "", "ct helper set \"ftp-standard\""},
-      {"xt", "", "xt match \"conntrack\""},
+      {"xt", "", "xt match conntrack"},
   };
   BOOST_TEST_REQUIRE(rule.statements.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -516,6 +516,21 @@ BOOST_AUTO_TEST_CASE(other_statements_keep_keyword_set_name_and_text) {
     BOOST_TEST(o.set_name == std::get<1>(expected[i]));
     BOOST_TEST(o.text == std::get<2>(expected[i]));
   }
+}
+
+// iptables-nft 1.8.9 rules listed by nft 1.0.6: JSON shows its matches and
+// targets as xt statements (the text listing translates some of them).
+BOOST_AUTO_TEST_CASE(iptables_nft_extensions_are_kept_as_xt_statements) {
+  const std::vector<std::string> texts = RuleTexts({
+      R"([{"xt": {"type": "match", "name": "comment"}}, {"xt": {"type": "match", "name": "conntrack"}}, {"counter": {"packets": 0, "bytes": 0}}, {"accept": null}])",
+      R"([{"match": {"op": "==", "left": {"payload": {"protocol": "tcp", "field": "dport"}}, "right": 80}}, {"counter": {"packets": 0, "bytes": 0}}, {"xt": {"type": "target", "name": "DNAT"}}])",
+  });
+  BOOST_TEST(texts == (std::vector<std::string>{"xt match comment xt match conntrack counter packets 0 bytes 0 accept",
+                                                "tcp dport 80 counter packets 0 bytes 0 xt target DNAT"}),
+             boost::test_tools::per_element());
+  const nft::RuleSyntax rule = OnlyRule(ReadOk(OneChain({R"([{"xt": {"type": "target", "name": "DNAT"}}])"})));
+  const auto& xt = std::get<nft::OtherStmt>(rule.statements.at(0));
+  BOOST_TEST(xt.keyword == "xt");
 }
 
 BOOST_AUTO_TEST_CASE(set_elements_of_every_form_are_read) {
