@@ -20,6 +20,7 @@ struct JsonContext {
   rules::SourceLocation location;
   std::string_view text;
   std::vector<Diagnostic>* diagnostics = nullptr;
+  std::string family;  // the rule's table's: ip, ip6, inet, ...
 
   void Report(Severity severity, const std::string& message) const;
 };

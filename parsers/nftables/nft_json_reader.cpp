@@ -111,7 +111,7 @@ class RulesetBuilder {
   using ObjectHandler = void (RulesetBuilder::*)(Verb verb, const std::string& kind, const json& body);
   static const std::array<std::pair<std::string_view, ObjectHandler>, 18> kObjectHandlers;
 
-  JsonContext Context() const { return JsonContext{at_, text_, &diagnostics_}; }
+  JsonContext Context() const { return JsonContext{at_, text_, &diagnostics_, family_}; }
   void Error(const std::string& message) const { Context().Report(Severity::kError, message); }
   void Ignore(const json& element, const std::string& reason) {
     ruleset_.ignored.push_back(rules::IgnoredLine{at_, element.dump(), reason});
@@ -142,6 +142,7 @@ class RulesetBuilder {
   std::string_view text_;
   std::vector<Diagnostic>& diagnostics_;
   rules::SourceLocation at_;
+  std::string family_;  // of the element being applied
   nft::RulesetSyntax ruleset_;
 };
 
@@ -196,6 +197,7 @@ void RulesetBuilder::Apply(const json& element, const rules::SourceLocation& at)
 void RulesetBuilder::ApplyObject(Verb verb, const json& object) {
   const std::string& kind = object.begin().key();
   const json& body = object.begin().value();
+  family_ = Member(body, "family");
   if (!body.is_object() && kind != "ruleset") {
     Error("\"" + kind + "\" expects an object");
     Ignore(object, "malformed object");

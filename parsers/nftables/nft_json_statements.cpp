@@ -116,10 +116,20 @@ Statement MatchStmt(const json& v, const JsonContext& c) {
   return m;
 }
 
+// The reject nft lists as plain `reject`: port-unreachable of the family's
+// own ICMP (icmpx where both families meet).
+bool IsDefaultReject(const std::string& type, const std::string& code, const std::string& family) {
+  if (code != "port-unreachable") return false;
+  if (family == "ip") return type == "icmp";
+  if (family == "ip6") return type == "icmpv6";
+  return type == "icmpx";
+}
+
 // {"reject": {"type": "tcp reset"}} → "reject with tcp reset".
-Statement Reject(const json& v, const JsonContext&) {
+Statement Reject(const json& v, const JsonContext& c) {
   std::string text = "reject";
   const std::string type = Member(v, "type");
+  if (IsDefaultReject(type, Member(v, "expr"), c.family)) return VerdictStmt{"reject", "", text};
   if (!type.empty()) text += " with " + type;
   const std::string code = Member(v, "expr");
   if (!code.empty()) text += " " + code;
@@ -208,6 +218,8 @@ Statement Limit(const json& v, const JsonContext& c) {
   if (bytes) text += " " + unit;
   const std::string per = Member(v, "per");
   text += "/" + (per.empty() ? std::string("second") : per);
+  // nft lists no burst of 0 (1.0.6 also omits the packet limits' default of
+  // 5, which newer versions list, as the upstream dumps do).
   const std::string burst = Member(v, "burst");
   if (!burst.empty() && burst != "0") {
     const std::string burst_unit = Member(v, "burst_unit");

@@ -389,7 +389,8 @@ BOOST_AUTO_TEST_CASE(verdict_statements_keep_kind_target_and_text) {
   const nft::RuleSyntax rule = OnlyRule(ReadOk(OneChain({R"([
     {"jump": {"target": "x"}}, {"goto": {"target": "y"}}, {"accept": null}, {"drop": null}, {"return": null},
     {"continue": null}, {"reject": {"type": "tcp reset"}}, {"reject": {"type": "icmpx", "expr": "admin-prohibited"}},
-    {"reject": null}, {"queue": {"num": 1, "flags": ["bypass"]}}
+    {"reject": null}, {"queue": {"num": 1, "flags": ["bypass"]}}, {"reject": {"type": "icmpx", "expr": "port-unreachable"}},
+    {"reject": {"type": "icmp", "expr": "port-unreachable"}}
   ])"})));
   const std::vector<std::tuple<std::string, std::string, std::string>> expected = {
       {"jump", "x", "jump x"},
@@ -402,6 +403,8 @@ BOOST_AUTO_TEST_CASE(verdict_statements_keep_kind_target_and_text) {
       {"reject", "", "reject with icmpx admin-prohibited"},
       {"reject", "", "reject"},
       {"queue", "", "queue flags bypass to 1"},
+      {"reject", "", "reject"},  // the default of an inet table
+      {"reject", "", "reject with icmp port-unreachable"},
   };
   BOOST_TEST_REQUIRE(rule.statements.size() == expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) {
@@ -466,6 +469,7 @@ BOOST_AUTO_TEST_CASE(other_statements_keep_keyword_set_name_and_text) {
     {"counter": "c1"},
     {"log": {"prefix": "x: ", "level": "info", "flags": "all"}},
     {"limit": {"rate": 10, "burst": 5, "per": "second"}},
+    {"limit": {"rate": 10, "burst": 20, "per": "minute"}},
     {"limit": {"rate": 1, "burst": 0, "per": "second", "inv": true, "rate_unit": "mbytes", "burst_unit": "bytes"}},
     {"quota": {"val": 10, "val_unit": "mbytes", "inv": true}},
     {"quota": {"map": {"key": {"payload": {"protocol": "ip", "field": "saddr"}}, "data": "@q"}}},
@@ -490,6 +494,7 @@ BOOST_AUTO_TEST_CASE(other_statements_keep_keyword_set_name_and_text) {
       {"counter", "", "counter name \"c1\""},
       {"log", "", "log prefix \"x: \" level info flags all"},
       {"limit", "", "limit rate 10/second burst 5 packets"},
+      {"limit", "", "limit rate 10/minute burst 20 packets"},
       {"limit", "", "limit rate over 1 mbytes/second"},
       {"quota", "", "quota over 10 mbytes"},
       {"quota", "", "quota name ip saddr map @q"},
