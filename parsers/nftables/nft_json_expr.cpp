@@ -12,24 +12,6 @@ using nlohmann::json;
 
 using ExprHandler = Expr (*)(const json& value, const JsonContext& context);
 
-// The text of member `key` of `j`, or "" when `j` is no object or lacks it.
-std::string Member(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  return it == j.end() ? std::string() : JsonText(*it);
-}
-
-// Words joined with `separator`: a string, or an array of them.
-std::string Words(const json& j, std::string_view separator) {
-  if (!j.is_array()) return JsonText(j);
-  std::string out;
-  for (const json& item : j) {
-    if (!out.empty()) out += separator;
-    out += JsonText(item);
-  }
-  return out;
-}
-
 // "a b" from the non-empty parts.
 std::string Spaced(std::initializer_list<std::string> parts) {
   std::string out;
@@ -87,81 +69,81 @@ Expr Items(Expr::Kind kind, const json& value, const JsonContext& context, bool 
 // {"payload": {"base": "nh", "offset": 16, "len": 16}} → "@nh,16,16".
 Expr Payload(const json& v, const JsonContext& c) {
   // An inner header of a tunnel (`vxlan ip saddr`) is no outer header.
-  if (v.contains("tunnel")) return Selector(Member(v, "tunnel") + " " + Member(v, "protocol"), Member(v, "field"), c);
-  if (v.contains("protocol")) return Selector(Member(v, "protocol"), Member(v, "field"), c);
-  return Selector("payload", "@" + Member(v, "base") + "," + Member(v, "offset") + "," + Member(v, "len"), c);
+  if (v.contains("tunnel")) return Selector(JsonMember(v, "tunnel") + " " + JsonMember(v, "protocol"), JsonMember(v, "field"), c);
+  if (v.contains("protocol")) return Selector(JsonMember(v, "protocol"), JsonMember(v, "field"), c);
+  return Selector("payload", "@" + JsonMember(v, "base") + "," + JsonMember(v, "offset") + "," + JsonMember(v, "len"), c);
 }
 
-Expr Meta(const json& v, const JsonContext& c) { return Selector("meta", Member(v, "key"), c); }
+Expr Meta(const json& v, const JsonContext& c) { return Selector("meta", JsonMember(v, "key"), c); }
 
 // {"ct": {"key": "ip saddr", "dir": "original"}} → "original ip saddr".
 Expr Ct(const json& v, const JsonContext& c) {
-  return Selector("ct", Spaced({Member(v, "dir"), Member(v, "family"), Member(v, "key")}), c);
+  return Selector("ct", Spaced({JsonMember(v, "dir"), JsonMember(v, "family"), JsonMember(v, "key")}), c);
 }
 
 // {"fib": {"result": "oif", "flags": ["saddr", "iif"]}} → "saddr . iif oif".
 Expr Fib(const json& v, const JsonContext& c) {
-  const std::string flags = v.contains("flags") ? Words(v["flags"], " . ") : std::string();
-  return Selector("fib", Spaced({flags, Member(v, "result")}), c);
+  const std::string flags = v.contains("flags") ? JsonWords(v["flags"], " . ") : std::string();
+  return Selector("fib", Spaced({flags, JsonMember(v, "result")}), c);
 }
 
-Expr Rt(const json& v, const JsonContext& c) { return Selector("rt", Spaced({Member(v, "family"), Member(v, "key")}), c); }
+Expr Rt(const json& v, const JsonContext& c) { return Selector("rt", Spaced({JsonMember(v, "family"), JsonMember(v, "key")}), c); }
 
 Expr Socket(const json& v, const JsonContext& c) {
-  const std::string level = v.contains("level") ? "level " + Member(v, "level") : std::string();
-  return Selector("socket", Spaced({Member(v, "key"), level}), c);
+  const std::string level = v.contains("level") ? "level " + JsonMember(v, "level") : std::string();
+  return Selector("socket", Spaced({JsonMember(v, "key"), level}), c);
 }
 
 Expr Osf(const json& v, const JsonContext& c) {
-  const std::string ttl = v.contains("ttl") ? "ttl " + Member(v, "ttl") : std::string();
-  return Selector("osf", Spaced({ttl, Member(v, "key")}), c);
+  const std::string ttl = v.contains("ttl") ? "ttl " + JsonMember(v, "ttl") : std::string();
+  return Selector("osf", Spaced({ttl, JsonMember(v, "key")}), c);
 }
 
 // An IPv6 extension header field is written `hbh nexthdr`; the header alone
 // (an existence check) `exthdr hbh`.
 Expr Exthdr(const json& v, const JsonContext& c) {
-  if (!v.contains("field")) return Selector("exthdr", Member(v, "name"), c);
-  const std::string offset = v.contains("offset") ? "offset " + Member(v, "offset") : std::string();
-  return Selector(Member(v, "name"), Spaced({Member(v, "field"), offset}), c);
+  if (!v.contains("field")) return Selector("exthdr", JsonMember(v, "name"), c);
+  const std::string offset = v.contains("offset") ? "offset " + JsonMember(v, "offset") : std::string();
+  return Selector(JsonMember(v, "name"), Spaced({JsonMember(v, "field"), offset}), c);
 }
 
 // tcp option, ip option, sctp chunk: `tcp option maxseg size`.
 Expr NamedHeader(const char* protocol, const json& v, const JsonContext& c) {
-  return Selector(protocol, Spaced({Member(v, "name"), Member(v, "field")}), c);
+  return Selector(protocol, Spaced({JsonMember(v, "name"), JsonMember(v, "field")}), c);
 }
 Expr TcpOption(const json& v, const JsonContext& c) { return NamedHeader("tcp option", v, c); }
 Expr IpOption(const json& v, const JsonContext& c) { return NamedHeader("ip option", v, c); }
 Expr SctpChunk(const json& v, const JsonContext& c) { return NamedHeader("sctp chunk", v, c); }
-Expr DccpOption(const json& v, const JsonContext& c) { return Selector("dccp option", Member(v, "type"), c); }
+Expr DccpOption(const json& v, const JsonContext& c) { return Selector("dccp option", JsonMember(v, "type"), c); }
 
 std::string OffsetPart(const json& v) {
-  const std::string offset = Member(v, "offset");
+  const std::string offset = JsonMember(v, "offset");
   return offset.empty() || offset == "0" ? std::string() : "offset " + offset;
 }
 
 Expr Numgen(const json& v, const JsonContext& c) {
-  return Selector("numgen", Spaced({Member(v, "mode"), "mod " + Member(v, "mod"), OffsetPart(v)}), c);
+  return Selector("numgen", Spaced({JsonMember(v, "mode"), "mod " + JsonMember(v, "mod"), OffsetPart(v)}), c);
 }
 
 Expr Jhash(const json& v, const JsonContext& c) {
   const std::string input = v.contains("expr") ? Render(ReadJsonExpr(v["expr"], c)) : std::string();
   std::string seed;
   if (v.contains("seed") && v["seed"].is_number_unsigned()) seed = "seed " + Hex(v["seed"].get<std::uint64_t>());
-  return Selector("jhash", Spaced({input, "mod " + Member(v, "mod"), seed, OffsetPart(v)}), c);
+  return Selector("jhash", Spaced({input, "mod " + JsonMember(v, "mod"), seed, OffsetPart(v)}), c);
 }
 
 Expr Symhash(const json& v, const JsonContext& c) {
-  return Selector("symhash", Spaced({"mod " + Member(v, "mod"), OffsetPart(v)}), c);
+  return Selector("symhash", Spaced({"mod " + JsonMember(v, "mod"), OffsetPart(v)}), c);
 }
 
 // {"ipsec": {"key": "saddr", "family": "ip", "dir": "in", "spnum": 0}} → "in ip saddr".
 Expr Ipsec(const json& v, const JsonContext& c) {
-  const std::string spnum = Member(v, "spnum");
+  const std::string spnum = JsonMember(v, "spnum");
   const std::string sp = spnum.empty() || spnum == "0" ? std::string() : "spnum " + spnum;
-  return Selector("ipsec", Spaced({Member(v, "dir"), sp, Member(v, "family"), Member(v, "key")}), c);
+  return Selector("ipsec", Spaced({JsonMember(v, "dir"), sp, JsonMember(v, "family"), JsonMember(v, "key")}), c);
 }
 
-Expr Tunnel(const json& v, const JsonContext& c) { return Selector("tunnel", Member(v, "key"), c); }
+Expr Tunnel(const json& v, const JsonContext& c) { return Selector("tunnel", JsonMember(v, "key"), c); }
 
 Expr Set(const json& v, const JsonContext& c) { return Items(Expr::Kind::kSet, v, c, true); }
 Expr Range(const json& v, const JsonContext& c) { return Items(Expr::Kind::kRange, v, c); }
@@ -198,7 +180,7 @@ template <const char* kVerdictName>
 Expr Verdict(const json& v, const JsonContext& c) {
   Expr e = Node(Expr::Kind::kVerdict, c);
   e.text = kVerdictName;
-  e.target = Member(v, "target");
+  e.target = JsonMember(v, "target");
   return e;
 }
 constexpr char kAccept[] = "accept";
@@ -266,6 +248,29 @@ bool AllDigits(const std::string& s) {
 void JsonContext::Report(Severity severity, const std::string& message) const {
   if (diagnostics == nullptr) return;
   diagnostics->push_back(Diagnostic{severity, location, message, LineAt(text, location.line)});
+}
+
+std::string JsonMember(const json& j, const char* key) {
+  if (!j.is_object()) return {};
+  const auto it = j.find(key);
+  return it == j.end() ? std::string() : JsonText(*it);
+}
+
+std::string JsonWords(const json& j, std::string_view separator) {
+  if (!j.is_array()) return JsonText(j);
+  std::string out;
+  for (const json& item : j) {
+    if (!out.empty()) out += separator;
+    out += JsonText(item);
+  }
+  return out;
+}
+
+std::optional<std::uint64_t> JsonHandle(const json& j, const char* key) {
+  if (!j.is_object()) return std::nullopt;
+  const auto it = j.find(key);
+  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
+  return it->get<std::uint64_t>();
 }
 
 std::string JsonText(const json& j) {

@@ -3,6 +3,8 @@
 // Internal to the JSON reader (nft_json_reader.h).
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -28,6 +30,15 @@ struct JsonContext {
 // A JSON value as text: strings without quotes, numbers in decimal, the rest
 // compact JSON.
 std::string JsonText(const nlohmann::json& j);
+
+// The text of member `key` of `j`; "" when `j` is no object or lacks it.
+std::string JsonMember(const nlohmann::json& j, const char* key);
+
+// A string, or an array of them joined with `separator`.
+std::string JsonWords(const nlohmann::json& j, std::string_view separator);
+
+// Member `key` of `j` when it is an unsigned number (a handle, an index).
+std::optional<std::uint64_t> JsonHandle(const nlohmann::json& j, const char* key = "handle");
 
 // An expression; an unknown one is kept as a selector whose protocol is its
 // key and whose field is its value as JSON, with a warning.

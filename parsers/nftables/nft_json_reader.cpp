@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 #include "parsers/nftables/nft_json_expr.h"
+#include "parsers/nftables/nft_json_objects.h"
 #include "parsers/nftables/nft_json_positions.h"
-#include "parsers/nftables/nft_json_statements.h"
 
 namespace ghostport::parsers {
 
@@ -43,48 +43,6 @@ constexpr std::array<std::pair<std::string_view, Verb>, 10> kCommands = {{
 
 bool Adds(Verb v) { return v == Verb::kListed || v == Verb::kAdd || v == Verb::kCreate; }
 bool Deletes(Verb v) { return v == Verb::kDelete || v == Verb::kDestroy; }
-
-std::string Member(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  return it == j.end() ? std::string() : nft::JsonText(*it);
-}
-
-std::optional<std::uint64_t> Handle(const json& j, const char* key = "handle") {
-  if (!j.is_object()) return std::nullopt;
-  const auto it = j.find(key);
-  if (it == j.end() || !it->is_number_unsigned()) return std::nullopt;
-  return it->get<std::uint64_t>();
-}
-
-// "a . b" components of a set's type; an array for concatenations.
-std::vector<std::string> TypeComponents(const json& type) {
-  std::vector<std::string> out;
-  if (type.is_array()) {
-    for (const json& t : type) out.push_back(nft::JsonText(t));
-    return out;
-  }
-  const std::string text = nft::JsonText(type);
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t dot = text.find(" . ", begin);
-    out.push_back(text.substr(begin, dot == std::string::npos ? std::string::npos : dot - begin));
-    if (dot == std::string::npos) break;
-    begin = dot + 3;
-  }
-  return out;
-}
-
-std::string Joined(const std::vector<std::string>& words, std::string_view separator) {
-  std::string out;
-  for (const std::string& w : words) {
-    if (!out.empty()) out += separator;
-    out += w;
-  }
-  return out;
-}
-
-bool IsTypeof(const json& type) { return type.is_object() && type.contains("typeof"); }
 
 // The members nft requires of an object (as `nft -j -f` refuses "Object item
 // not found: family"): family and table, and a name (or a handle instead);
@@ -132,12 +90,8 @@ class RulesetBuilder {
   TableSyntax* FindTable(const json& body, bool report = true);
   ChainSyntax* FindChain(TableSyntax& table, const json& body, bool report = true);
   SetSyntax* FindSet(TableSyntax& table, const std::string& name);
-  std::string TableName(const json& body) const { return Member(body, "family") + " " + Member(body, "table"); }
+  std::string TableName(const json& body) const { return nft::JsonMember(body, "family") + " " + nft::JsonMember(body, "table"); }
 
-  RuleSyntax BuildRule(const json& body) const;
-  SetSyntax BuildSet(const std::string& kind, const json& body) const;
-  std::vector<Expr> BuildElements(const SetSyntax& set, const json& elem) const;
-  void SetChainAttributes(ChainSyntax& chain, const json& body) const;
 
   std::string_view text_;
   std::vector<Diagnostic>& diagnostics_;
@@ -197,7 +151,7 @@ void RulesetBuilder::Apply(const json& element, const rules::SourceLocation& at)
 void RulesetBuilder::ApplyObject(Verb verb, const json& object) {
   const std::string& kind = object.begin().key();
   const json& body = object.begin().value();
-  family_ = Member(body, "family");
+  family_ = nft::JsonMember(body, "family");
   if (!body.is_object() && kind != "ruleset") {
     Error("\"" + kind + "\" expects an object");
     Ignore(object, "malformed object");
@@ -218,8 +172,8 @@ void RulesetBuilder::ApplyObject(Verb verb, const json& object) {
 }
 
 TableSyntax* RulesetBuilder::FindTable(const json& body, bool report) {
-  const std::string family = Member(body, "family");
-  const std::string name = Member(body, body.contains("table") ? "table" : "name");
+  const std::string family = nft::JsonMember(body, "family");
+  const std::string name = nft::JsonMember(body, body.contains("table") ? "table" : "name");
   for (TableSyntax& t : ruleset_.tables) {
     if (t.family == family && t.name == name) return &t;
   }
@@ -228,8 +182,8 @@ TableSyntax* RulesetBuilder::FindTable(const json& body, bool report) {
 }
 
 ChainSyntax* RulesetBuilder::FindChain(TableSyntax& table, const json& body, bool report) {
-  const std::string name = Member(body, body.contains("chain") ? "chain" : "name");
-  const std::optional<std::uint64_t> handle = Handle(body);
+  const std::string name = nft::JsonMember(body, body.contains("chain") ? "chain" : "name");
+  const std::optional<std::uint64_t> handle = nft::JsonHandle(body);
   const bool by_handle = !body.contains("chain") && !body.contains("name") && handle;
   for (ChainSyntax& c : table.chains) {
     if (by_handle ? c.handle == handle : c.name == name) return &c;
@@ -246,24 +200,24 @@ SetSyntax* RulesetBuilder::FindSet(TableSyntax& table, const std::string& name) 
 }
 
 void RulesetBuilder::Table(Verb verb, const std::string&, const json& body) {
-  const std::string family = Member(body, "family");
-  const std::string name = Member(body, "name");
+  const std::string family = nft::JsonMember(body, "family");
+  const std::string name = nft::JsonMember(body, "name");
   auto& tables = ruleset_.tables;
   // Delete may name the table by its handle alone.
-  const std::optional<std::uint64_t> handle = body.contains("name") ? std::nullopt : Handle(body);
+  const std::optional<std::uint64_t> handle = body.contains("name") ? std::nullopt : nft::JsonHandle(body);
   auto it = std::find_if(tables.begin(), tables.end(), [&](const TableSyntax& t) {
     return t.family == family && (handle ? t.handle == handle : t.name == name);
   });
   if (Adds(verb)) {
     if (it != tables.end()) {
       if (verb == Verb::kCreate) Error("table " + family + " " + name + " exists");
-      if (verb == Verb::kListed) it->handle = Handle(body);
+      if (verb == Verb::kListed) it->handle = nft::JsonHandle(body);
       return;
     }
     TableSyntax t;
     t.family = family;
     t.name = name;
-    if (verb == Verb::kListed) t.handle = Handle(body);
+    if (verb == Verb::kListed) t.handle = nft::JsonHandle(body);
     t.location = at_;
     tables.push_back(std::move(t));
   } else if (Deletes(verb)) {
@@ -283,26 +237,6 @@ void RulesetBuilder::Table(Verb verb, const std::string&, const json& body) {
   }
 }
 
-void RulesetBuilder::SetChainAttributes(ChainSyntax& chain, const json& body) const {
-  if (body.contains("type")) chain.type = Member(body, "type");
-  if (body.contains("hook")) chain.hook = Member(body, "hook");
-  if (body.contains("prio")) chain.priority = Member(body, "prio");
-  if (body.contains("policy")) {
-    chain.policy = Member(body, "policy");
-    chain.policy_location = at_;
-  }
-  if (body.contains("dev")) {
-    const json& dev = body["dev"];
-    std::vector<std::string> names;
-    if (dev.is_array()) {
-      for (const json& d : dev) names.push_back(nft::JsonText(d));
-    } else {
-      names.push_back(nft::JsonText(dev));
-    }
-    chain.device = Joined(names, ", ");
-  }
-}
-
 void RulesetBuilder::Chain(Verb verb, const std::string&, const json& body) {
   TableSyntax* table = FindTable(body, verb != Verb::kDestroy);
   if (table == nullptr) return;
@@ -315,15 +249,15 @@ void RulesetBuilder::Chain(Verb verb, const std::string&, const json& body) {
     if (chain == nullptr) {
       table->chains.emplace_back();
       chain = &table->chains.back();
-      chain->name = Member(body, "name");
+      chain->name = nft::JsonMember(body, "name");
       chain->location = at_;
     }
-    if (verb == Verb::kListed) chain->handle = Handle(body);
-    SetChainAttributes(*chain, body);
+    if (verb == Verb::kListed) chain->handle = nft::JsonHandle(body);
+    nft::ReadJsonChainAttributes(body, Context(), *chain);
     return;
   }
   if (chain == nullptr) {
-    if (verb != Verb::kDestroy) Error("no chain " + Member(body, "name") + " in table " + TableName(body));
+    if (verb != Verb::kDestroy) Error("no chain " + nft::JsonMember(body, "name") + " in table " + TableName(body));
     return;
   }
   if (Deletes(verb)) {
@@ -331,26 +265,10 @@ void RulesetBuilder::Chain(Verb verb, const std::string&, const json& body) {
   } else if (verb == Verb::kFlush) {
     chain->rules.clear();
   } else if (verb == Verb::kRename) {
-    chain->name = Member(body, "newname");
+    chain->name = nft::JsonMember(body, "newname");
   } else {
     Error("a chain cannot be the object of this command");
   }
-}
-
-RuleSyntax RulesetBuilder::BuildRule(const json& body) const {
-  RuleSyntax rule;
-  rule.location = at_;
-  const JsonContext context = Context();
-  if (body.contains("expr") && body["expr"].is_array()) {
-    for (const json& s : body["expr"]) rule.statements.push_back(nft::ReadJsonStatement(s, context));
-  }
-  for (const nft::Statement& s : rule.statements) {
-    if (!rule.text.empty()) rule.text += ' ';
-    rule.text += nft::Render(s);
-  }
-  rule.comment = Member(body, "comment");
-  if (!rule.comment.empty()) rule.text += " comment \"" + rule.comment + "\"";
-  return rule;
 }
 
 // add/insert place a rule after/before the rule whose handle is given, or at
@@ -362,12 +280,12 @@ void RulesetBuilder::Rule(Verb verb, const std::string&, const json& body) {
   ChainSyntax* chain = FindChain(*table, body, verb != Verb::kDestroy);
   if (chain == nullptr) return;
   std::vector<RuleSyntax>& rules = chain->rules;
-  const std::optional<std::uint64_t> handle = Handle(body);
-  const std::optional<std::uint64_t> index = Handle(body, "index");
+  const std::optional<std::uint64_t> handle = nft::JsonHandle(body);
+  const std::optional<std::uint64_t> index = nft::JsonHandle(body, "index");
   auto by_handle = std::find_if(rules.begin(), rules.end(), [&](const RuleSyntax& r) { return r.handle == handle; });
   const std::string where = " in chain " + chain->name + " of table " + TableName(body);
   if (verb == Verb::kListed) {
-    RuleSyntax rule = BuildRule(body);
+    RuleSyntax rule = nft::ReadJsonRule(body, Context());
     rule.handle = handle;
     rules.push_back(std::move(rule));
     return;
@@ -388,7 +306,7 @@ void RulesetBuilder::Rule(Verb verb, const std::string&, const json& body) {
       }
       position = static_cast<std::size_t>(*index) + (after ? 1 : 0);
     }
-    rules.insert(rules.begin() + static_cast<std::ptrdiff_t>(position), BuildRule(body));
+    rules.insert(rules.begin() + static_cast<std::ptrdiff_t>(position), nft::ReadJsonRule(body, Context()));
     return;
   }
   if (verb == Verb::kFlush) {
@@ -400,7 +318,7 @@ void RulesetBuilder::Rule(Verb verb, const std::string&, const json& body) {
     return;
   }
   if (verb == Verb::kReplace) {
-    RuleSyntax rule = BuildRule(body);
+    RuleSyntax rule = nft::ReadJsonRule(body, Context());
     rule.handle = handle;
     *by_handle = std::move(rule);
   } else if (Deletes(verb)) {
@@ -410,72 +328,23 @@ void RulesetBuilder::Rule(Verb verb, const std::string&, const json& body) {
   }
 }
 
-std::vector<Expr> RulesetBuilder::BuildElements(const SetSyntax& set, const json& elem) const {
-  std::vector<bool> quoted;
-  for (const std::string& t : set.key_types) quoted.push_back(t == "ifname");
-  for (const Expr& k : set.key_typeof) quoted.push_back(nft::TakesQuotedStrings(k));
-  std::vector<Expr> out;
-  const JsonContext context = Context();
-  const json list = elem.is_array() ? elem : json::array({elem});
-  for (const json& e : list) {
-    out.push_back(nft::ReadJsonSetElement(e, context));
-    nft::QuoteComponents(quoted, out.back());
-  }
-  return out;
-}
-
-SetSyntax RulesetBuilder::BuildSet(const std::string& kind, const json& body) const {
-  SetSyntax set;
-  set.name = Member(body, "name");
-  set.is_map = kind == "map";
-  set.location = at_;
-  set.handle = Handle(body);
-  const JsonContext context = Context();
-  if (body.contains("type")) {
-    const json& type = body["type"];
-    if (IsTypeof(type)) {
-      Expr key = nft::ReadJsonExpr(type["typeof"], context);
-      if (key.kind == Expr::Kind::kConcat) {
-        set.key_typeof = std::move(key.items);
-      } else {
-        set.key_typeof.push_back(std::move(key));
-      }
-    } else {
-      set.key_types = TypeComponents(type);
-    }
-  }
-  if (body.contains("map")) {
-    const json& map = body["map"];
-    set.value_type = IsTypeof(map) ? nft::Render(nft::ReadJsonExpr(map["typeof"], context))
-                                   : Joined(TypeComponents(map), " . ");
-  }
-  if (body.contains("flags")) {
-    const json& flags = body["flags"];
-    const json list = flags.is_array() ? flags : json::array({flags});
-    for (const json& f : list) set.flags.push_back(nft::JsonText(f));
-  }
-  set.timeout = body.contains("timeout");
-  if (body.contains("elem")) set.elements = BuildElements(set, body["elem"]);
-  return set;
-}
-
 void RulesetBuilder::Set(Verb verb, const std::string& kind, const json& body) {
   TableSyntax* table = FindTable(body, verb != Verb::kDestroy);
   if (table == nullptr) return;
-  const std::string name = Member(body, "name");
+  const std::string name = nft::JsonMember(body, "name");
   auto& sets = table->sets;
-  const std::optional<std::uint64_t> handle = Handle(body);
+  const std::optional<std::uint64_t> handle = nft::JsonHandle(body);
   const bool by_handle = Deletes(verb) && !body.contains("name") && handle.has_value();
   auto it = std::find_if(sets.begin(), sets.end(), [&](const SetSyntax& s) {
     return by_handle ? s.handle == handle : s.name == name;
   });
   if (Adds(verb)) {
     if (it == sets.end()) {
-      sets.push_back(BuildSet(kind, body));
+      sets.push_back(nft::ReadJsonSet(kind, body, Context()));
     } else if (verb == Verb::kCreate) {
       Error(kind + " " + name + " exists in table " + TableName(body));
     } else if (body.contains("elem")) {
-      std::vector<Expr> more = BuildElements(*it, body["elem"]);
+      std::vector<Expr> more = nft::ReadJsonSetElements(*it, body["elem"], Context());
       it->elements.insert(it->elements.end(), more.begin(), more.end());
     }
     return;
@@ -497,12 +366,12 @@ void RulesetBuilder::Set(Verb verb, const std::string& kind, const json& body) {
 void RulesetBuilder::Element(Verb verb, const std::string&, const json& body) {
   TableSyntax* table = FindTable(body, verb != Verb::kDestroy);
   if (table == nullptr) return;
-  SetSyntax* set = FindSet(*table, Member(body, "name"));
+  SetSyntax* set = FindSet(*table, nft::JsonMember(body, "name"));
   if (set == nullptr) {
-    if (verb != Verb::kDestroy) Error("no set " + Member(body, "name") + " in table " + TableName(body));
+    if (verb != Verb::kDestroy) Error("no set " + nft::JsonMember(body, "name") + " in table " + TableName(body));
     return;
   }
-  std::vector<Expr> elements = body.contains("elem") ? BuildElements(*set, body["elem"]) : std::vector<Expr>();
+  std::vector<Expr> elements = body.contains("elem") ? nft::ReadJsonSetElements(*set, body["elem"], Context()) : std::vector<Expr>();
   if (Adds(verb)) {
     set->elements.insert(set->elements.end(), elements.begin(), elements.end());
   } else if (Deletes(verb)) {
@@ -526,7 +395,7 @@ void RulesetBuilder::Element(Verb verb, const std::string&, const json& body) {
 void RulesetBuilder::Object(Verb verb, const std::string& kind, const json& body) {
   TableSyntax* table = FindTable(body, verb != Verb::kDestroy);
   if (table == nullptr) return;
-  const std::string name = Member(body, "name");
+  const std::string name = nft::JsonMember(body, "name");
   auto& objects = table->objects;
   auto it = std::find_if(objects.begin(), objects.end(),
                          [&](const ObjectSyntax& o) { return o.kind == kind && o.name == name; });

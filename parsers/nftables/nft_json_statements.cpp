@@ -14,31 +14,15 @@ using nlohmann::json;
 
 using StatementHandler = Statement (*)(const json& value, const JsonContext& context);
 
-std::string Member(const json& j, const char* key) {
-  if (!j.is_object()) return {};
-  const auto it = j.find(key);
-  return it == j.end() ? std::string() : JsonText(*it);
-}
-
 bool Flag(const json& j, const char* key) {
   if (!j.is_object()) return false;
   const auto it = j.find(key);
   return it != j.end() && it->is_boolean() && it->get<bool>();
 }
 
-std::string Words(const json& j, std::string_view separator) {
-  if (!j.is_array()) return JsonText(j);
-  std::string out;
-  for (const json& item : j) {
-    if (!out.empty()) out += separator;
-    out += JsonText(item);
-  }
-  return out;
-}
-
 // " word value" when `j` has `key`, "" otherwise.
 std::string Part(const json& j, const char* key, const std::string& word) {
-  const std::string value = Member(j, key);
+  const std::string value = JsonMember(j, key);
   return value.empty() ? std::string() : " " + word + " " + value;
 }
 
@@ -98,7 +82,7 @@ std::string Duration(const std::string& seconds_text) {
 
 template <const char* kKind>
 Statement Verdict(const json& v, const JsonContext&) {
-  const std::string target = Member(v, "target");
+  const std::string target = JsonMember(v, "target");
   return VerdictStmt{kKind, target, target.empty() ? std::string(kKind) : std::string(kKind) + " " + target};
 }
 constexpr char kAccept[] = "accept";
@@ -110,7 +94,7 @@ constexpr char kGoto[] = "goto";
 
 // JSON "in" is nft's implicit operator (flags: any of them set).
 Statement MatchStmt(const json& v, const JsonContext& c) {
-  Match m{ExprMember(v, "left", c), Member(v, "op"), ExprMember(v, "right", c)};
+  Match m{ExprMember(v, "left", c), JsonMember(v, "op"), ExprMember(v, "right", c)};
   if (m.op == "in") m.op.clear();
   QuoteComponents(QuotedComponents(m.left), m.right);
   return m;
@@ -128,10 +112,10 @@ bool IsDefaultReject(const std::string& type, const std::string& code, const std
 // {"reject": {"type": "tcp reset"}} → "reject with tcp reset".
 Statement Reject(const json& v, const JsonContext& c) {
   std::string text = "reject";
-  const std::string type = Member(v, "type");
-  if (IsDefaultReject(type, Member(v, "expr"), c.family)) return VerdictStmt{"reject", "", text};
+  const std::string type = JsonMember(v, "type");
+  if (IsDefaultReject(type, JsonMember(v, "expr"), c.family)) return VerdictStmt{"reject", "", text};
   if (!type.empty()) text += " with " + type;
-  const std::string code = Member(v, "expr");
+  const std::string code = JsonMember(v, "expr");
   if (!code.empty()) text += " " + code;
   return VerdictStmt{"reject", "", text};
 }
@@ -139,7 +123,7 @@ Statement Reject(const json& v, const JsonContext& c) {
 // {"queue": {"num": 1, "flags": ["bypass"]}} → "queue flags bypass to 1".
 Statement Queue(const json& v, const JsonContext& c) {
   std::string text = "queue";
-  if (v.is_object() && v.contains("flags")) text += " flags " + Words(v["flags"], ",");
+  if (v.is_object() && v.contains("flags")) text += " flags " + JsonWords(v["flags"], ",");
   if (v.is_object() && v.contains("num")) text += " to " + Render(ExprMember(v, "num", c));
   return VerdictStmt{"queue", "", text};
 }
@@ -163,12 +147,12 @@ template <const char* kKind>
 Statement Nat(const json& v, const JsonContext& c) {
   NatStmt n;
   n.kind = kKind;
-  n.family = Member(v, "family");
+  n.family = JsonMember(v, "family");
   if (v.is_object() && v.contains("addr")) n.address = ExprMember(v, "addr", c);
   if (v.is_object() && v.contains("port")) n.port = ExprMember(v, "port", c);
   n.text = n.kind;
   if (!n.family.empty()) n.text += " " + n.family;
-  if (v.is_object() && v.contains("type_flags")) n.text += " " + Words(v["type_flags"], " . ");
+  if (v.is_object() && v.contains("type_flags")) n.text += " " + JsonWords(v["type_flags"], " . ");
   if (n.address || n.port) {
     n.text += " to ";
     if (n.address) n.text += AddressText(*n.address, n.port.has_value());
@@ -199,10 +183,10 @@ Statement Counter(const json& v, const JsonContext& c) {
 
 Statement Log(const json& v, const JsonContext&) {
   std::string text = "log";
-  if (v.is_object() && v.contains("prefix")) text += " prefix " + Quoted(Member(v, "prefix"));
+  if (v.is_object() && v.contains("prefix")) text += " prefix " + Quoted(JsonMember(v, "prefix"));
   text += Part(v, "level", "level") + Part(v, "group", "group") + Part(v, "snaplen", "snaplen") +
           Part(v, "queue-threshold", "queue-threshold");
-  if (v.is_object() && v.contains("flags")) text += " flags " + Words(v["flags"], ",");
+  if (v.is_object() && v.contains("flags")) text += " flags " + JsonWords(v["flags"], ",");
   return Other("log", text);
 }
 
@@ -212,17 +196,17 @@ Statement Limit(const json& v, const JsonContext& c) {
   if (const auto ref = ObjectReference("limit", v, c)) return Other("limit", *ref);
   std::string text = "limit rate ";
   if (Flag(v, "inv")) text += "over ";
-  text += Member(v, "rate");
-  const std::string unit = Member(v, "rate_unit");
+  text += JsonMember(v, "rate");
+  const std::string unit = JsonMember(v, "rate_unit");
   const bool bytes = !unit.empty() && unit != "packets";
   if (bytes) text += " " + unit;
-  const std::string per = Member(v, "per");
+  const std::string per = JsonMember(v, "per");
   text += "/" + (per.empty() ? std::string("second") : per);
   // nft lists no burst of 0 (1.0.6 also omits the packet limits' default of
   // 5, which newer versions list, as the upstream dumps do).
-  const std::string burst = Member(v, "burst");
+  const std::string burst = JsonMember(v, "burst");
   if (!burst.empty() && burst != "0") {
-    const std::string burst_unit = Member(v, "burst_unit");
+    const std::string burst_unit = JsonMember(v, "burst_unit");
     text += " burst " + burst + " " + (bytes ? (burst_unit.empty() ? std::string("bytes") : burst_unit) : "packets");
   }
   return Other("limit", text);
@@ -232,11 +216,11 @@ Statement Quota(const json& v, const JsonContext& c) {
   if (const auto ref = ObjectReference("quota", v, c)) return Other("quota", *ref);
   std::string text = "quota ";
   if (Flag(v, "inv")) text += "over ";
-  const std::string unit = Member(v, "val_unit");
-  text += Member(v, "val") + " " + (unit.empty() ? std::string("bytes") : unit);
-  const std::string used = Member(v, "used");
+  const std::string unit = JsonMember(v, "val_unit");
+  text += JsonMember(v, "val") + " " + (unit.empty() ? std::string("bytes") : unit);
+  const std::string used = JsonMember(v, "used");
   if (!used.empty() && used != "0") {
-    const std::string used_unit = Member(v, "used_unit");
+    const std::string used_unit = JsonMember(v, "used_unit");
     text += " used " + used + " " + (used_unit.empty() ? std::string("bytes") : used_unit);
   }
   return Other("quota", text);
@@ -267,7 +251,7 @@ Statement Mangle(const json& v, const JsonContext& c) {
 }
 
 std::string SetName(const json& v, const char* key) {
-  std::string name = Member(v, key);
+  std::string name = JsonMember(v, key);
   if (!name.empty() && name[0] == '@') name.erase(0, 1);
   return name;
 }
@@ -279,7 +263,7 @@ std::string ElementText(const json& v, const JsonContext& c) {
   const json& elem = v["elem"];
   std::string text = Render(ReadJsonSetElement(elem, c));
   if (elem.is_object() && elem.contains("elem") && elem["elem"].is_object()) {
-    const std::string timeout = Member(elem["elem"], "timeout");
+    const std::string timeout = JsonMember(elem["elem"], "timeout");
     if (!timeout.empty()) text += " timeout " + Duration(timeout);
   }
   return text;
@@ -296,14 +280,14 @@ std::string StatementsText(const json& v, const char* key, const JsonContext& c)
 
 // {"set": {"op": "add", "elem": ..., "set": "@t"}} → "add @t { ip saddr }".
 Statement SetStmt(const json& v, const JsonContext& c) {
-  const std::string op = Member(v, "op");
+  const std::string op = JsonMember(v, "op");
   const std::string name = SetName(v, "set");
   return Other("set " + op, op + " @" + name + " { " + ElementText(v, c) + StatementsText(v, "stmt", c) + " }", name);
 }
 
 // {"map": {"op": "add", "elem": ..., "data": ..., "map": "@m"}} → "add @m { k : v }".
 Statement MapStmt(const json& v, const JsonContext& c) {
-  const std::string op = Member(v, "op");
+  const std::string op = JsonMember(v, "op");
   const std::string name = SetName(v, "map");
   const std::string data = Render(ExprMember(v, "data", c));
   return Other("map " + op, op + " @" + name + " { " + ElementText(v, c) + StatementsText(v, "stmt", c) + " : " + data + " }",
@@ -312,8 +296,8 @@ Statement MapStmt(const json& v, const JsonContext& c) {
 
 // {"meter": {"name": "m", "key": ..., "stmt": ...}} → "meter m { ip saddr limit rate 10/second }".
 Statement Meter(const json& v, const JsonContext& c) {
-  const std::string name = Member(v, "name");
-  const std::string size = v.is_object() && v.contains("size") ? "size " + Member(v, "size") + " " : std::string();
+  const std::string name = JsonMember(v, "name");
+  const std::string size = v.is_object() && v.contains("size") ? "size " + JsonMember(v, "size") + " " : std::string();
   const json key = v.is_object() && v.contains("key") ? json{{"elem", v["key"]}} : json();
   return Other("meter", "meter " + name + " " + size + "{ " + ElementText(key, c) + StatementsText(v, "stmt", c) + " }",
                name);
@@ -322,7 +306,7 @@ Statement Meter(const json& v, const JsonContext& c) {
 // dup and fwd: "dup to 10.0.0.1 device \"eth0\"", "fwd ip to 10.0.0.1 device \"eth0\"".
 std::string ToDevice(const char* keyword, const json& v, const JsonContext& c) {
   std::string text = keyword;
-  const std::string family = Member(v, "family");
+  const std::string family = JsonMember(v, "family");
   if (!family.empty()) text += " " + family;
   const bool has_addr = v.is_object() && v.contains("addr");
   if (has_addr) text += " to " + Render(ExprMember(v, "addr", c));
@@ -339,7 +323,7 @@ Statement Fwd(const json& v, const JsonContext& c) { return Other("fwd", ToDevic
 // {"tproxy": {"family": "ip", "addr": "1.2.3.4", "port": 80}} → "tproxy ip to 1.2.3.4:80".
 Statement Tproxy(const json& v, const JsonContext& c) {
   std::string text = "tproxy";
-  const std::string family = Member(v, "family");
+  const std::string family = JsonMember(v, "family");
   if (!family.empty()) text += " " + family;
   text += " to ";
   const bool has_port = v.is_object() && v.contains("port");
@@ -351,21 +335,21 @@ Statement Tproxy(const json& v, const JsonContext& c) {
 Statement Synproxy(const json& v, const JsonContext& c) {
   if (const auto ref = ObjectReference("synproxy", v, c)) return Other("synproxy", *ref);
   std::string text = "synproxy" + Part(v, "mss", "mss") + Part(v, "wscale", "wscale");
-  if (v.is_object() && v.contains("flags")) text += " " + Words(v["flags"], " ");
+  if (v.is_object() && v.contains("flags")) text += " " + JsonWords(v["flags"], " ");
   return Other("synproxy", text);
 }
 
 // {"flow": {"op": "add", "flowtable": "@ft"}} → "flow add @ft".
 Statement Flow(const json& v, const JsonContext&) {
-  const std::string op = Member(v, "op");
+  const std::string op = JsonMember(v, "op");
   const std::string name = SetName(v, "flowtable");
   return Other("flow " + op, "flow " + op + " @" + name, name);
 }
 
 // iptables-nft's compat extensions: nft cannot show them, and neither can we.
 Statement Xt(const json& v, const JsonContext&) {
-  const std::string name = v.is_object() ? Member(v, "name") : JsonText(v);
-  return Other("xt", "xt " + Member(v, "type") + " " + name);
+  const std::string name = v.is_object() ? JsonMember(v, "name") : JsonText(v);
+  return Other("xt", "xt " + JsonMember(v, "type") + " " + name);
 }
 
 // Object references that set the connection's helper, timeout or expectation.
@@ -386,17 +370,17 @@ Statement Secmark(const json& v, const JsonContext& c) {
 }
 
 Statement CtCount(const json& v, const JsonContext&) {
-  return Other("ct count", std::string("ct count ") + (Flag(v, "inv") ? "over " : "") + Member(v, "val"));
+  return Other("ct count", std::string("ct count ") + (Flag(v, "inv") ? "over " : "") + JsonMember(v, "val"));
 }
 
 Statement Last(const json& v, const JsonContext&) {
-  const std::string used = Member(v, "used");
+  const std::string used = JsonMember(v, "used");
   return Other("last", used.empty() ? std::string("last used never") : "last used " + used + "ms");
 }
 
 Statement TunnelStmt(const json& v, const JsonContext& c) {
   if (const auto ref = ObjectReference("tunnel", v, c)) return Other("tunnel", *ref);
-  return Other("tunnel", "tunnel name " + Quoted(Member(v, "name")));
+  return Other("tunnel", "tunnel name " + Quoted(JsonMember(v, "name")));
 }
 
 Statement Reset(const json& v, const JsonContext& c) {
