@@ -53,6 +53,21 @@ std::vector<std::size_t> NftablesElementOffsets(std::string_view text) {
   return offsets;
 }
 
+std::optional<std::size_t> FirstOffsetNestedDeeperThan(std::string_view text, int limit) {
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      i = SkipString(text, i) - 1;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return i;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
 std::vector<rules::SourceLocation> LocationsOfOffsets(std::string_view text, const std::vector<std::size_t>& offsets,
                                                       const std::string& file_name) {
   std::vector<rules::SourceLocation> out;

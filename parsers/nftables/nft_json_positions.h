@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +18,10 @@ namespace ghostport::parsers::nft {
 // the value of the top-level object's "nftables" member, in order. Assumes
 // text that nlohmann::json parsed.
 std::vector<std::size_t> NftablesElementOffsets(std::string_view text);
+
+// The offset of the first '{' or '[' that opens a container nested deeper
+// than `limit` levels, if any (strings skipped).
+std::optional<std::size_t> FirstOffsetNestedDeeperThan(std::string_view text, int limit);
 
 // The 1-based line and column of byte `offset` of `text`.
 rules::SourceLocation LocationOfOffset(std::string_view text, std::size_t offset, const std::string& file_name);

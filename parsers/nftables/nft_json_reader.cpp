@@ -446,6 +446,15 @@ std::string ParseErrorMessage(const std::string& what) {
 nft::RulesetSyntax ReadNftJson(std::string_view text, const std::string& file_name,
                                std::vector<Diagnostic>& diagnostics) {
   const std::size_t first = diagnostics.size();
+  // Far deeper than any ruleset nests; the readers below recurse.
+  constexpr int kMaxDepth = 256;
+  if (const auto deep = nft::FirstOffsetNestedDeeperThan(text, kMaxDepth)) {
+    const rules::SourceLocation at = nft::LocationOfOffset(text, *deep, file_name);
+    diagnostics.push_back(Diagnostic{Severity::kError, at,
+                                     "JSON nested deeper than " + std::to_string(kMaxDepth) + " levels",
+                                     LineAt(text, at.line)});
+    return {};
+  }
   json document;
   try {
     document = json::parse(text.begin(), text.end());

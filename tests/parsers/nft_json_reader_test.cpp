@@ -699,6 +699,15 @@ BOOST_AUTO_TEST_CASE(a_json_syntax_error_is_one_error_at_its_line_and_column) {
              "                                         ^\n");
 }
 
+BOOST_AUTO_TEST_CASE(json_nested_too_deeply_is_one_error_where_it_gets_too_deep) {
+  const std::string text = "{\"nftables\": [\n" + std::string(300, '[') + std::string(300, ']') + "]}\n";
+  std::vector<Diagnostic> diagnostics;
+  ReadNftJson(text, kFile, diagnostics);
+  BOOST_TEST_REQUIRE(diagnostics.size() == 1u);
+  BOOST_TEST(diagnostics[0].message == "JSON nested deeper than 256 levels");
+  BOOST_TEST(diagnostics[0].location == (rules::SourceLocation{kFile, 2, 255}));
+}
+
 BOOST_AUTO_TEST_CASE(a_document_without_an_nftables_array_is_an_error) {
   BOOST_TEST(ReadErrors("{\"tables\": []}\n") ==
              "ruleset.json:1:1: error: expected an object with an \"nftables\" array\n"
