@@ -84,7 +84,8 @@ std::vector<Expr> ReadJsonSetElements(const SetSyntax& set, const json& elem, co
   std::vector<Expr> out;
   const json list = elem.is_array() ? elem : json::array({elem});
   for (const json& e : list) {
-    out.push_back(ReadJsonSetElement(e, context));
+    // [key, value] is a map's element; in a set an array is a list of flags.
+    out.push_back(set.is_map || !e.is_array() ? ReadJsonSetElement(e, context) : ReadJsonExpr(e, context));
     QuoteComponents(quoted, out.back());
   }
   return out;

@@ -550,10 +550,14 @@ BOOST_AUTO_TEST_CASE(set_elements_of_every_form_are_read) {
 {"map": {"family": "inet", "table": "f", "name": "nm", "type": "ipv4_addr", "map": "ipv4_addr . inet_service",
          "elem": [["1.1.1.1", {"concat": ["10.0.0.1", 80]}], [{"elem": {"val": "1.1.1.2", "timeout": 10}}, {"concat": ["10.0.0.2", 81]}]]}},
 {"map": {"family": "inet", "table": "f", "name": "tm", "type": {"typeof": {"payload": {"protocol": "ip", "field": "saddr"}}},
-         "map": {"typeof": {"meta": {"key": "mark"}}}}}
+         "map": {"typeof": {"meta": {"key": "mark"}}}}},
+{"set": {"family": "inet", "table": "f", "name": "fl", "type": "tcp_flag", "elem": [["syn", "ack"], {"|": ["fin", "ack"]}]}}
 ]})");
   const auto& sets = r.tables.at(0).sets;
-  BOOST_TEST_REQUIRE(sets.size() == 5u);
+  BOOST_TEST_REQUIRE(sets.size() == 6u);
+  BOOST_TEST(sets[5].elements.at(0).kind == Kind::kList);
+  BOOST_TEST(nft::Render(sets[5].elements.at(0)) == "syn,ack");
+  BOOST_TEST(nft::Render(sets[5].elements.at(1)) == "fin | ack");
   std::vector<std::string> rendered;
   for (const Expr& e : sets[0].elements) rendered.push_back(nft::Render(e));
   BOOST_TEST(rendered == (std::vector<std::string>{"10.0.0.1", "10.0.1.1-10.0.1.9", "10.0.2.0/24", "10.0.3.1"}),
