@@ -69,9 +69,11 @@ Expr Items(Expr::Kind kind, const json& value, const JsonContext& context, bool 
 // {"payload": {"base": "nh", "offset": 16, "len": 16}} → "@nh,16,16".
 Expr Payload(const json& v, const JsonContext& c) {
   // An inner header of a tunnel (`vxlan ip saddr`) is no outer header.
-  if (v.contains("tunnel")) return Selector(JsonMember(v, "tunnel") + " " + JsonMember(v, "protocol"), JsonMember(v, "field"), c);
-  if (v.contains("protocol")) return Selector(JsonMember(v, "protocol"), JsonMember(v, "field"), c);
-  return Selector("payload", "@" + JsonMember(v, "base") + "," + JsonMember(v, "offset") + "," + JsonMember(v, "len"), c);
+  const std::string field = JsonMember(v, "field");
+  if (v.contains("tunnel")) return Selector(JsonMember(v, "tunnel") + " " + JsonMember(v, "protocol"), field, c);
+  if (v.contains("protocol")) return Selector(JsonMember(v, "protocol"), field, c);
+  const std::string raw = "@" + JsonMember(v, "base") + "," + JsonMember(v, "offset") + "," + JsonMember(v, "len");
+  return Selector("payload", raw, c);
 }
 
 Expr Meta(const json& v, const JsonContext& c) { return Selector("meta", JsonMember(v, "key"), c); }
@@ -87,7 +89,9 @@ Expr Fib(const json& v, const JsonContext& c) {
   return Selector("fib", Spaced({flags, JsonMember(v, "result")}), c);
 }
 
-Expr Rt(const json& v, const JsonContext& c) { return Selector("rt", Spaced({JsonMember(v, "family"), JsonMember(v, "key")}), c); }
+Expr Rt(const json& v, const JsonContext& c) {
+  return Selector("rt", Spaced({JsonMember(v, "family"), JsonMember(v, "key")}), c);
+}
 
 Expr Socket(const json& v, const JsonContext& c) {
   const std::string level = v.contains("level") ? "level " + JsonMember(v, "level") : std::string();
@@ -231,8 +235,8 @@ constexpr std::array<std::pair<std::string_view, ExprHandler>, 34> kExprHandlers
 
 // Interface and object names nft prints quoted.
 constexpr std::array<std::string_view, 13> kQuotedMetaKeys = {
-    "iifname", "oifname", "iif", "oif", "ibrname", "obrname", "ibridgename", "obridgename",
-    "ibriport", "obriport", "iifkind", "oifkind", "sdifname",
+    "iifname",     "oifname",  "iif",      "oif",     "ibrname", "obrname",  "ibridgename",
+    "obridgename", "ibriport", "obriport", "iifkind", "oifkind", "sdifname",
 };
 
 bool AllDigits(const std::string& s) {

@@ -112,8 +112,7 @@ SetSyntax ReadJsonSet(const std::string& kind, const json& body, const JsonConte
   }
   if (body.contains("map")) {
     const json& map = body["map"];
-    set.value_type = IsTypeof(map) ? Render(ReadJsonExpr(map["typeof"], context))
-                                   : Joined(TypeComponents(map), " . ");
+    set.value_type = IsTypeof(map) ? Render(ReadJsonExpr(map["typeof"], context)) : Joined(TypeComponents(map), " . ");
   }
   if (body.contains("flags")) {
     const json& flags = body["flags"];

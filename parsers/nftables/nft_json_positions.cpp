@@ -22,10 +22,10 @@ bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::vector<std::size_t> NftablesElementOffsets(std::string_view text) {
   std::vector<std::size_t> offsets;
-  int depth = 0;               // containers open
-  bool in_nftables = false;    // inside the array of the depth-1 member "nftables"
-  bool expect_element = false; // at depth 2 of that array, after '[' or ','
-  std::string depth1_key;      // the last member name read at depth 1
+  int depth = 0;                // containers open
+  bool in_nftables = false;     // inside the array of the depth-1 member "nftables"
+  bool expect_element = false;  // at depth 2 of that array, after '[' or ','
+  std::string depth1_key;       // the last member name read at depth 1
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (IsSpace(c)) continue;

@@ -15,7 +15,6 @@ namespace ghostport::parsers {
 
 namespace {
 
-using nlohmann::json;
 using nft::ChainSyntax;
 using nft::Expr;
 using nft::JsonContext;
@@ -23,6 +22,7 @@ using nft::ObjectSyntax;
 using nft::RuleSyntax;
 using nft::SetSyntax;
 using nft::TableSyntax;
+using nlohmann::json;
 
 // What a top-level element does: a bare object (listing output) is there;
 // a command object applies its command to the object it holds.
@@ -90,8 +90,9 @@ class RulesetBuilder {
   TableSyntax* FindTable(const json& body, bool report = true);
   ChainSyntax* FindChain(TableSyntax& table, const json& body, bool report = true);
   SetSyntax* FindSet(TableSyntax& table, const std::string& name);
-  std::string TableName(const json& body) const { return nft::JsonMember(body, "family") + " " + nft::JsonMember(body, "table"); }
-
+  std::string TableName(const json& body) const {
+    return nft::JsonMember(body, "family") + " " + nft::JsonMember(body, "table");
+  }
 
   std::string_view text_;
   std::vector<Diagnostic>& diagnostics_;
@@ -124,7 +125,7 @@ const std::array<std::pair<std::string_view, RulesetBuilder::ObjectHandler>, 18>
 void RulesetBuilder::Apply(const json& element, const rules::SourceLocation& at) {
   at_ = at;
   if (!element.is_object() || element.size() != 1) {
-    Context().Report(Severity::kWarning, "unknown element " + element.dump(-1).substr(0, 60) + " kept as ignored");
+    Context().Report(Severity::kWarning, "unknown entry " + element.dump().substr(0, 60) + " kept as ignored");
     Ignore(element, "not an nftables object");
     return;
   }
@@ -335,9 +336,8 @@ void RulesetBuilder::Set(Verb verb, const std::string& kind, const json& body) {
   auto& sets = table->sets;
   const std::optional<std::uint64_t> handle = nft::JsonHandle(body);
   const bool by_handle = Deletes(verb) && !body.contains("name") && handle.has_value();
-  auto it = std::find_if(sets.begin(), sets.end(), [&](const SetSyntax& s) {
-    return by_handle ? s.handle == handle : s.name == name;
-  });
+  auto it = std::find_if(sets.begin(), sets.end(),
+                         [&](const SetSyntax& s) { return by_handle ? s.handle == handle : s.name == name; });
   if (Adds(verb)) {
     if (it == sets.end()) {
       sets.push_back(nft::ReadJsonSet(kind, body, Context()));
@@ -371,7 +371,8 @@ void RulesetBuilder::Element(Verb verb, const std::string&, const json& body) {
     if (verb != Verb::kDestroy) Error("no set " + nft::JsonMember(body, "name") + " in table " + TableName(body));
     return;
   }
-  std::vector<Expr> elements = body.contains("elem") ? nft::ReadJsonSetElements(*set, body["elem"], Context()) : std::vector<Expr>();
+  std::vector<Expr> elements =
+      body.contains("elem") ? nft::ReadJsonSetElements(*set, body["elem"], Context()) : std::vector<Expr>();
   if (Adds(verb)) {
     set->elements.insert(set->elements.end(), elements.begin(), elements.end());
   } else if (Deletes(verb)) {
@@ -467,8 +468,8 @@ nft::RulesetSyntax ReadNftJson(std::string_view text, const std::string& file_na
   }
   if (!document.is_object() || !document.contains("nftables") || !document["nftables"].is_array()) {
     rules::SourceLocation at{file_name, 1, 1};
-    diagnostics.push_back(Diagnostic{Severity::kError, at, "expected an object with an \"nftables\" array",
-                                     LineAt(text, 1)});
+    diagnostics.push_back(
+        Diagnostic{Severity::kError, at, "expected an object with an \"nftables\" array", LineAt(text, 1)});
     return {};
   }
   const json& elements = document["nftables"];
@@ -486,7 +487,8 @@ nft::RulesetSyntax ReadNftJson(std::string_view text, const std::string& file_na
   }
   std::stable_sort(diagnostics.begin() + static_cast<std::ptrdiff_t>(first), diagnostics.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
-                     return std::pair(a.location.line, a.location.column) < std::pair(b.location.line, b.location.column);
+                     return std::pair(a.location.line, a.location.column) <
+                            std::pair(b.location.line, b.location.column);
                    });
   return builder.Take();
 }

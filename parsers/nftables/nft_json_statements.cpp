@@ -68,7 +68,10 @@ std::string Duration(const std::string& seconds_text) {
   }
   if (seconds == 0) return "0s";
   static constexpr std::array<std::pair<std::uint64_t, const char*>, 4> kUnits = {{
-      {86400, "d"}, {3600, "h"}, {60, "m"}, {1, "s"},
+      {86400, "d"},
+      {3600, "h"},
+      {60, "m"},
+      {1, "s"},
   }};
   std::string out;
   for (const auto& [size, unit] : kUnits) {
@@ -290,8 +293,8 @@ Statement MapStmt(const json& v, const JsonContext& c) {
   const std::string op = JsonMember(v, "op");
   const std::string name = SetName(v, "map");
   const std::string data = Render(ExprMember(v, "data", c));
-  return Other("map " + op, op + " @" + name + " { " + ElementText(v, c) + StatementsText(v, "stmt", c) + " : " + data + " }",
-               name);
+  return Other("map " + op,
+               op + " @" + name + " { " + ElementText(v, c) + StatementsText(v, "stmt", c) + " : " + data + " }", name);
 }
 
 // {"meter": {"name": "m", "key": ..., "stmt": ...}} → "meter m { ip saddr limit rate 10/second }".
@@ -383,9 +386,7 @@ Statement TunnelStmt(const json& v, const JsonContext& c) {
   return Other("tunnel", "tunnel name " + Quoted(JsonMember(v, "name")));
 }
 
-Statement Reset(const json& v, const JsonContext& c) {
-  return Other("reset", "reset " + Render(ReadJsonExpr(v, c)));
-}
+Statement Reset(const json& v, const JsonContext& c) { return Other("reset", "reset " + Render(ReadJsonExpr(v, c))); }
 
 constexpr std::array<std::pair<std::string_view, StatementHandler>, 37> kStatementHandlers = {{
     {"match", MatchStmt},

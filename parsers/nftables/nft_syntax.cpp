@@ -53,9 +53,7 @@ std::string RenderOperand(const Expr& e, const std::string& parent_op, bool righ
   return "(" + Render(e) + ")";
 }
 
-std::string RenderItem(const Expr& e, std::size_t i) {
-  return i < e.items.size() ? Render(e.items[i]) : std::string();
-}
+std::string RenderItem(const Expr& e, std::size_t i) { return i < e.items.size() ? Render(e.items[i]) : std::string(); }
 
 std::string RenderMatch(const Match& m) {
   const Expr& left = m.left;

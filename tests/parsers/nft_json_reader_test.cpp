@@ -5,10 +5,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
-#include <tuple>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <tuple>
 
 #include "parsers/nftables/nft_json_reader.h"
 
@@ -109,7 +109,8 @@ BOOST_AUTO_TEST_CASE(every_conformance_dump_and_corpus_file_reads_without_error)
   const std::filesystem::path conformance = "/work/shared/conformance/nftables/shell/testcases";
   const std::filesystem::path corpus = "/work/shared/corpus/real/nftables-json";
   if (!std::filesystem::is_directory(conformance) || !std::filesystem::is_directory(corpus)) {
-    BOOST_TEST_MESSAGE("SKIPPED: /work/shared/conformance/nftables or /work/shared/corpus/real/nftables-json is missing");
+    BOOST_TEST_MESSAGE(
+        "SKIPPED: /work/shared/conformance/nftables or /work/shared/corpus/real/nftables-json is missing");
     return;
   }
   std::vector<std::filesystem::path> files;
@@ -156,7 +157,7 @@ BOOST_AUTO_TEST_CASE(every_conformance_dump_and_corpus_file_reads_without_error)
   BOOST_TEST_MESSAGE("nft JSON files: " << files.size() << " read, " << clean << " clean, " << with_warnings
                                         << " with warnings, " << with_errors << " with errors; " << rules << " rules");
   BOOST_TEST_MESSAGE("rules rendered as the .nft listing beside their dump lists them: " << rendered_as_listed << " of "
-                                                                                       << listed);
+                                                                                         << listed);
   BOOST_TEST(files.size() > 400u);
   // nft 1.0.6 renders all but number bases, element statements and newer listing forms alike.
   BOOST_TEST(rendered_as_listed * 100 >= listed * 90);
@@ -202,7 +203,8 @@ BOOST_AUTO_TEST_CASE(tables_chains_rules_sets_and_maps_are_read_with_handles) {
   BOOST_TEST(allowed.name == "allowed");
   BOOST_TEST(!allowed.is_map);
   BOOST_TEST(Show(allowed.handle) == "6");
-  BOOST_TEST(allowed.key_types == (std::vector<std::string>{"ipv4_addr", "inet_service"}), boost::test_tools::per_element());
+  BOOST_TEST(allowed.key_types == (std::vector<std::string>{"ipv4_addr", "inet_service"}),
+             boost::test_tools::per_element());
   BOOST_TEST(allowed.flags == (std::vector<std::string>{"interval"}), boost::test_tools::per_element());
   BOOST_TEST_REQUIRE(allowed.elements.size() == 2u);
   BOOST_TEST(allowed.elements[0].kind == Kind::kConcat);
@@ -416,8 +418,8 @@ BOOST_AUTO_TEST_CASE(verdict_statements_keep_kind_target_and_text) {
 }
 
 BOOST_AUTO_TEST_CASE(vmap_statement_keeps_key_and_map) {
-  const nft::RuleSyntax rule = OnlyRule(ReadOk(OneChain(
-      {R"([{"vmap": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": "@m"}}])"})));
+  const nft::RuleSyntax rule = OnlyRule(
+      ReadOk(OneChain({R"([{"vmap": {"key": {"payload": {"protocol": "tcp", "field": "dport"}}, "data": "@m"}}])"})));
   const auto& v = std::get<nft::VmapStmt>(rule.statements.at(0));
   BOOST_TEST(v.key.protocol == "tcp");
   BOOST_TEST(v.map.kind == Kind::kSetRef);
@@ -447,7 +449,8 @@ BOOST_AUTO_TEST_CASE(nat_statements_keep_family_address_port_and_text) {
       "snat ip prefix to ip saddr map { 10.0.0.0/8 : 192.168.0.0/16 }",
   };
   BOOST_TEST_REQUIRE(rule.statements.size() == texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) BOOST_TEST(std::get<nft::NatStmt>(rule.statements[i]).text == texts[i]);
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    BOOST_TEST(std::get<nft::NatStmt>(rule.statements[i]).text == texts[i]);
   const auto& dnat = std::get<nft::NatStmt>(rule.statements[0]);
   BOOST_TEST(dnat.kind == "dnat");
   BOOST_TEST(dnat.family == "ip");
@@ -625,9 +628,10 @@ BOOST_AUTO_TEST_CASE(handles_place_replace_and_delete_listed_rules) {
   BOOST_TEST(ChainTexts(listed + AddRule("replace", "return", R"(, "handle": 4)")) ==
                  (std::vector<std::string>{"return", "drop"}),
              boost::test_tools::per_element());
-  BOOST_TEST(ChainTexts(listed + R"({"delete": {"rule": {"family": "inet", "table": "f", "chain": "c", "handle": 5}}})") ==
-                 (std::vector<std::string>{"accept"}),
-             boost::test_tools::per_element());
+  BOOST_TEST(
+      ChainTexts(listed + R"({"delete": {"rule": {"family": "inet", "table": "f", "chain": "c", "handle": 5}}})") ==
+          (std::vector<std::string>{"accept"}),
+      boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(flush_ruleset_removes_what_came_before) {
@@ -672,8 +676,8 @@ BOOST_AUTO_TEST_CASE(flush_and_delete_of_tables_chains_and_elements) {
 
 BOOST_AUTO_TEST_CASE(commands_on_what_does_not_exist_are_errors_at_the_command) {
   const std::string text = std::string("{\"nftables\": [") + kPrelude + "\n" +
-                           R"({"delete": {"rule": {"family": "inet", "table": "f", "chain": "c", "handle": 9}}},)" + "\n" +
-                           R"({"create": {"table": {"family": "inet", "name": "f"}}},)" + "\n" +
+                           R"({"delete": {"rule": {"family": "inet", "table": "f", "chain": "c", "handle": 9}}},)" +
+                           "\n" + R"({"create": {"table": {"family": "inet", "name": "f"}}},)" + "\n" +
                            R"({"add": {"chain": {"family": "ip", "table": "nope", "name": "c"}}}]})";
   BOOST_TEST(ReadErrors(text) ==
              "ruleset.json:3:1: error: no rule with handle 9 in chain c of table inet f\n"
@@ -771,10 +775,16 @@ BOOST_AUTO_TEST_CASE(an_unknown_object_is_kept_as_ignored_with_a_warning) {
 
 BOOST_AUTO_TEST_CASE(an_unknown_expression_or_statement_is_kept_with_a_warning) {
   std::vector<Diagnostic> diagnostics;
-  nft::RulesetSyntax r = ReadNftJson(OneChain({R"([{"match": {"op": "==", "left": {"frobnicate": {"key": "x"}}, "right": 1}}, {"teleport": {"to": "mars"}}, {"accept": null}])"}),
-                                     kFile, diagnostics);
-  const std::string line = LineAt(OneChain({R"([{"match": {"op": "==", "left": {"frobnicate": {"key": "x"}}, "right": 1}}, {"teleport": {"to": "mars"}}, {"accept": null}])"}), 4);
-  BOOST_TEST(Rendered(diagnostics) == "ruleset.json:4:1: warning: unknown expression \"frobnicate\" kept as is\n" + line +
+  nft::RulesetSyntax r = ReadNftJson(
+      OneChain(
+          {R"([{"match": {"op": "==", "left": {"frobnicate": {"key": "x"}}, "right": 1}}, {"teleport": {"to": "mars"}}, {"accept": null}])"}),
+      kFile, diagnostics);
+  const std::string line = LineAt(
+      OneChain(
+          {R"([{"match": {"op": "==", "left": {"frobnicate": {"key": "x"}}, "right": 1}}, {"teleport": {"to": "mars"}}, {"accept": null}])"}),
+      4);
+  BOOST_TEST(Rendered(diagnostics) == "ruleset.json:4:1: warning: unknown expression \"frobnicate\" kept as is\n" +
+                                          line +
                                           "\n^\n"
                                           "ruleset.json:4:1: warning: unknown statement \"teleport\" kept as is\n" +
                                           line + "\n^\n");
