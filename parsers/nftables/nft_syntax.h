@@ -127,6 +127,7 @@ struct SetSyntax {
   bool timeout = false;            // `timeout 1h` given (elements expire)
   std::vector<Expr> elements;      // values, ranges, prefixes, concats; kMapping for maps
   rules::SourceLocation location;
+  std::optional<std::uint64_t> handle;  // as listed (JSON "handle"; text `# handle 4` with -a)
 };
 
 // Flowtables and stateful objects (counter, quota, limit, ct helper, ct
