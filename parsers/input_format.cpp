@@ -133,6 +133,7 @@ ParseResult ParseInput(std::string_view text, const std::string& file_name, Inpu
   if (format == InputFormat::kIptables) return ParseIptablesSave(text, file_name);
   if (format == InputFormat::kIpset) return ParseIpsetSave(text, file_name);
   if (format == InputFormat::kNft) return ParseNftText(text, file_name);
+  if (format == InputFormat::kNftJson) return ParseNftJson(text, file_name);
   ParseResult r;
   Diagnostic d;
   d.location = {file_name, 1, 1};

@@ -220,9 +220,14 @@ bool AddressSet::Intersects(const AddressSet& o) const {
   // (Ba - Ma) & (Bb - Mb) = (Ba & Bb) - (Ma | Mb): some piece of Ba & Bb must
   // stick out of the subtrahend. Every piece that does not lies inside one
   // interval of it, so few pieces are visited before the answer is known.
-  const Values minus = Minus().Union(o.Minus());
-  return AnyIntersectionPiece(*base_, *o.base_,
-                              [&](u128 lo, u128 hi) { return !Covers(minus, lo, hi); });
+  // One subtrahend alone, or both the same (sets cut by one block list),
+  // need no union: that copy cost as much as the block list is long.
+  auto test = [&](const Values& minus) {
+    return AnyIntersectionPiece(*base_, *o.base_, [&](u128 lo, u128 hi) { return !Covers(minus, lo, hi); });
+  };
+  if (!o.minus_ || minus_ == o.minus_) return test(*minus_);
+  if (!minus_) return test(*o.minus_);
+  return test(Minus().Union(o.Minus()));
 }
 
 AddressSet::Values AddressSet::Materialize() const {

@@ -217,11 +217,64 @@ class Holes {
   }
   bool empty() const { return left_.empty(); }
   bool over() const { return over_; }
+  // The destination ports the holes span, lowest to highest.
+  std::pair<std::uint16_t, std::uint16_t> PortHull() const {
+    std::uint16_t lo = 0xffff, hi = 0;
+    for (const FieldCube& h : left_) {
+      if (h.dports.empty()) continue;
+      lo = std::min(lo, h.dports.intervals().front().lo);
+      hi = std::max(hi, h.dports.intervals().back().hi);
+    }
+    return {lo, hi};
+  }
 
  private:
   std::vector<FieldCube> left_;
   size_t work_ = 0;
   bool over_ = false;
+};
+
+// The plain openings of one family and protocol, found by destination
+// port: a hole is only ever cut by an opening whose ports meet it, so the
+// others need not be looked at (60,000 single-port accepts after a block
+// list: each rule's holes met every one of them).
+class AcceptedIndex {
+ public:
+  void Add(FieldCube c) { cubes_.push_back(std::move(c)); }
+  // Call once, after the last Add.
+  void Build() {
+    for (std::size_t i = 0; i < cubes_.size(); ++i) {
+      const auto& iv = cubes_[i].dports.intervals();
+      if (iv.empty()) continue;
+      if (iv.back().hi - iv.front().lo > kNarrow) {
+        wide_.push_back(i);
+      } else {
+        narrow_.emplace_back(iv.front().lo, i);
+      }
+    }
+    std::sort(narrow_.begin(), narrow_.end());
+  }
+  // The openings whose port hulls meet [lo, hi], in the order added.
+  std::vector<const FieldCube*> Meeting(std::uint16_t lo, std::uint16_t hi) const {
+    std::vector<std::size_t> found = wide_;
+    const std::uint32_t from = lo > kNarrow ? lo - kNarrow : 0;
+    auto it = std::lower_bound(narrow_.begin(), narrow_.end(), std::make_pair(static_cast<std::uint16_t>(from), std::size_t{0}));
+    for (; it != narrow_.end() && it->first <= hi; ++it) {
+      const auto& iv = cubes_[it->second].dports.intervals();
+      if (iv.back().hi >= lo) found.push_back(it->second);
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<const FieldCube*> out;
+    out.reserve(found.size());
+    for (std::size_t i : found) out.push_back(&cubes_[i]);
+    return out;
+  }
+
+ private:
+  static constexpr std::uint16_t kNarrow = 1024;
+  std::vector<FieldCube> cubes_;
+  std::vector<std::size_t> wide_;
+  std::vector<std::pair<std::uint16_t, std::size_t>> narrow_;
 };
 
 // The rule's match as written, on the interfaces where it opened anything
@@ -256,14 +309,14 @@ std::vector<FieldCube> WrittenMatch(const Exposure& exposure, Family family, int
 // match: what fills a hole would not open as it does.
 void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
   const InterfaceSpace& ifaces = exposure.interfaces;
-  std::map<std::pair<Family, int>, std::vector<FieldCube>> accepted;
+  std::map<std::pair<Family, int>, AcceptedIndex> accepted;
   std::map<std::pair<Family, RuleRef>, std::vector<Members>> by_rule;
   for (auto g = groups.begin(); g != groups.end(); ++g) {
     const GroupKey& k = g->first;
     if (k.forward) continue;
     if (PlainOpening(k)) {
-      auto& list = accepted[{k.family, k.protocol}];
-      for (const Item& it : g->second) list.push_back(CubeOf(k, it, ifaces));
+      auto& index = accepted[{k.family, k.protocol}];
+      for (const Item& it : g->second) index.Add(CubeOf(k, it, ifaces));
     }
     const RuleRef* r = DecidingRule(k.opening);
     if (r == nullptr) continue;
@@ -280,6 +333,7 @@ void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
       c->push_back(g);
     }
   }
+  for (auto& [key, index] : accepted) index.Build();
   for (const auto& [slot, classes] : by_rule) {
     const auto& [family, ref] = slot;
     for (const Members& all : classes) {
@@ -303,8 +357,9 @@ void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
         changed = changed || !holes.empty() || items > written.size();
         if (!holes.empty()) {
           if (!PlainOpening(members.front()->first)) break;
-          for (const FieldCube& other : accepted[{family, protocol}]) {
-            if (holes.empty() || !holes.Cut(other)) break;
+          const auto [lo, hi] = holes.PortHull();
+          for (const FieldCube* other : accepted[{family, protocol}].Meeting(lo, hi)) {
+            if (holes.empty() || !holes.Cut(*other)) break;
           }
           if (!holes.empty()) break;
         }

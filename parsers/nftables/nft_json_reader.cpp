@@ -220,6 +220,15 @@ void RulesetBuilder::Table(Verb verb, const std::string&, const json& body) {
     t.name = name;
     if (verb == Verb::kListed) t.handle = nft::JsonHandle(body);
     t.location = at_;
+    // "flags": "dormant" or ["dormant", ...]
+    if (auto f = body.find("flags"); f != body.end()) {
+      if (f->is_string()) t.flags.push_back(f->get<std::string>());
+      if (f->is_array()) {
+        for (const auto& x : *f) {
+          if (x.is_string()) t.flags.push_back(x.get<std::string>());
+        }
+      }
+    }
     tables.push_back(std::move(t));
   } else if (Deletes(verb)) {
     if (it != tables.end()) {

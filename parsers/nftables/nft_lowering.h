@@ -34,5 +34,7 @@ rules::Ruleset LowerNft(const nft::RulesetSyntax& syntax, const std::string& fil
 
 // nft configuration text (ReadNftText) lowered; diagnostics in file order.
 ParseResult ParseNftText(std::string_view text, const std::string& file_name, const NftReadOptions& options = {});
+// `nft -j list ruleset` JSON (ReadNftJson) lowered, the same way.
+ParseResult ParseNftJson(std::string_view text, const std::string& file_name);
 
 }  // namespace ghostport::parsers

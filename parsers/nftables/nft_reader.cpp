@@ -31,15 +31,37 @@ bool IsFamily(std::string_view w) { return std::find(std::begin(kFamilies), std:
 // The texts of every file read, for the source lines of diagnostics.
 class Sources {
  public:
-  void Add(const std::string& file, std::string text) { texts_[file] = std::make_unique<std::string>(std::move(text)); }
-  std::string_view Text(const std::string& file) const {
-    auto it = texts_.find(file);
-    return it == texts_.end() ? std::string_view() : std::string_view(*it->second);
+  void Add(const std::string& file, std::string text) {
+    File f;
+    f.text = std::make_unique<std::string>(std::move(text));
+    f.starts.push_back(0);
+    for (std::size_t i = 0; i < f.text->size(); ++i) {
+      if ((*f.text)[i] == '\n') f.starts.push_back(i + 1);
+    }
+    files_[file] = std::move(f);
   }
-  std::string Line(const rules::SourceLocation& at) const { return LineAt(Text(at.file), at.line); }
+  std::string_view Text(const std::string& file) const {
+    auto it = files_.find(file);
+    return it == files_.end() ? std::string_view() : std::string_view(*it->second.text);
+  }
+  // Line `line` (1-based) without its line ending.
+  std::string Line(const rules::SourceLocation& at) const {
+    auto it = files_.find(at.file);
+    if (it == files_.end() || at.line < 1 || static_cast<std::size_t>(at.line) > it->second.starts.size()) return "";
+    const File& f = it->second;
+    const std::size_t from = f.starts[static_cast<std::size_t>(at.line) - 1];
+    std::size_t to = static_cast<std::size_t>(at.line) < f.starts.size() ? f.starts[static_cast<std::size_t>(at.line)] - 1
+                                                                          : f.text->size();
+    if (to > from && (*f.text)[to - 1] == '\r') --to;
+    return f.text->substr(from, to > from ? to - from : 0);
+  }
 
  private:
-  std::map<std::string, std::unique_ptr<std::string>> texts_;
+  struct File {
+    std::unique_ptr<std::string> text;
+    std::vector<std::size_t> starts;  // where each line begins
+  };
+  std::map<std::string, File> files_;
 };
 
 Diagnostic MakeDiagnostic(Severity severity, const rules::SourceLocation& at, std::string message, const Sources& sources) {
@@ -670,7 +692,7 @@ class Reader {
     }
     std::string out;
     for (int line = a.line; line <= b.line; ++line) {
-      std::string l = LineAt(text, line);
+      std::string l = sources_.Line({a.file, line, 1});
       const std::size_t from = line == a.line ? static_cast<std::size_t>(a.column - 1) : 0;
       std::size_t to = line == b.line ? static_cast<std::size_t>(b.column - 1 + last_width) : l.size();
       if (to > l.size()) to = l.size();

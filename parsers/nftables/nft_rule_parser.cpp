@@ -17,7 +17,7 @@ constexpr std::string_view kPayloadProtocols[] = {
 constexpr std::string_view kBareMetaKeys[] = {
     "iif", "iifname", "oif", "oifname", "iiftype", "oiftype", "iifgroup", "oifgroup", "iifkind", "oifkind",
     "mark", "skuid", "skgid", "pkttype", "cpu", "cgroup", "rtclassid", "ibrname", "obrname", "ibriport",
-    "obriport", "ibrpvid", "ibrvproto", "nftrace", "ipsec", "sdif", "sdifname", "broute"};
+    "obriport", "ibrpvid", "ibrvproto", "nftrace", "sdif", "sdifname", "broute"};
 
 // Second words of `tcp option NAME FIELD`, `sctp chunk NAME FIELD`.
 constexpr std::string_view kOptionFields[] = {"kind", "length", "size", "value", "count", "left", "right",
@@ -519,7 +519,26 @@ class Parser {
       }
       return Sel(at, w, field);
     }
-    if (w == "numgen" || w == "symhash" || w == "jhash" || w == "ipsec") {
+    if (w == "ipsec" && WordAt(pos_ + 1)) {  // ipsec in [spnum N] reqid | ip saddr
+      ++pos_;
+      std::string field = Cur().text;
+      ++pos_;
+      if (Word("spnum") && WordAt(pos_ + 1)) {
+        field += " spnum " + t_[pos_ + 1].text;
+        pos_ += 2;
+      }
+      if (WordAt(pos_)) {
+        field += " " + Cur().text;
+        const bool family = Word("ip") || Word("ip6");
+        ++pos_;
+        if (family && WordAt(pos_)) {
+          field += " " + Cur().text;
+          ++pos_;
+        }
+      }
+      return Sel(at, w, field);
+    }
+    if (w == "numgen" || w == "symhash" || w == "jhash") {
       // numgen random mod 2 [offset 1]; jhash ip saddr mod 2; ipsec in reqid
       ++pos_;
       std::string field;
@@ -568,7 +587,11 @@ class Parser {
     if (In(kVerdicts, w)) return Verdict(out);
     if (w == "counter") {
       ++pos_;
-      while (Word("packets") || Word("bytes") || Word("name")) pos_ += 2;
+      if (Word("name")) {
+        ObjectReference();
+      } else {
+        while (Word("packets") || Word("bytes")) pos_ += 2;
+      }
       out.emplace_back(OtherStmt{"counter", "", TextOf(start, pos_)});
       return true;
     }
@@ -591,7 +614,7 @@ class Parser {
     if (w == "limit" || w == "quota") {
       ++pos_;
       if (Word("name")) {
-        pos_ += 2;
+        ObjectReference();
       } else {
         if (Word("rate")) ++pos_;
         if (Word("over") || Word("until")) ++pos_;
@@ -743,6 +766,24 @@ class Parser {
     m.right = List(true);
     out.emplace_back(std::move(m));
     return true;
+  }
+
+  // `name "x"` or `name ip saddr map { ... }`: a named object, or one
+  // chosen per packet.
+  void ObjectReference() {
+    ++pos_;  // name
+    if (std::optional<Expr> sel = Selector()) {
+      while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
+        ++pos_;
+        if (More()) ++pos_;
+      }
+      if (Word("map")) {
+        ++pos_;
+        Primary();
+      }
+      return;
+    }
+    if (More()) ++pos_;
   }
 
   // The value of a set statement: a value, or a selector with an optional map.

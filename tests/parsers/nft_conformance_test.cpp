@@ -11,6 +11,7 @@
 #include <map>
 #include <sstream>
 
+#include "rules/address.h"
 #include "tests/parsers/nft_test_helpers.h"
 
 namespace ghostport::parsers {
@@ -282,6 +283,86 @@ BOOST_AUTO_TEST_CASE(upstream_ruleset_dumps_are_read) {
   BOOST_TEST_MESSAGE(out.str());
   BOOST_TEST(read >= kDumpsRead);
   BOOST_TEST(missed.empty());
+}
+
+// What an exposure holds, location-free: the same ruleset read from text
+// and from JSON must give the same lines.
+std::vector<std::string> ExposureLines(const rules::Ruleset& rs) {
+  rules::Exposure ex = rules::ComputeExposure(rs);
+  std::vector<std::string> out;
+  for (const auto& e : rules::ListEntries(ex)) {
+    std::string line = std::string(rules::FamilyName(e.family)) + " " + std::to_string(e.protocol) + " " +
+                       std::to_string(e.from) + "-" + std::to_string(e.to) + " from";
+    for (const auto& c : e.sources.ToCidrs()) line += " " + rules::FormatCidr(c);
+    line += " to";
+    for (const auto& c : e.destinations.ToCidrs()) line += " " + rules::FormatCidr(c);
+    line += " sports " + rules::FormatPortSet(e.source_ports) + " on";
+    for (const auto& i : ex.interfaces.Describe(e.interfaces)) line += " " + i;
+    line += std::string(rules::Connects(e) ? " connects" : " no-connection") + (e.conditional ? " conditional" : "") +
+            (e.forward ? " forward" : "");
+    out.push_back(std::move(line));
+  }
+  for (const auto& a : ex.errors) out.push_back("engine error: " + a.message);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+constexpr int kPairsAgreeing = 349;
+
+BOOST_AUTO_TEST_CASE(text_and_json_dumps_of_one_ruleset_expose_the_same) {
+  const fs::path dir = ConformanceDir() / "shell" / "testcases";
+  if (!fs::exists(dir)) {
+    BOOST_TEST_MESSAGE("SKIPPED: " << dir << " does not exist (../shared is not beside the project)");
+    return;
+  }
+  std::vector<fs::path> pairs;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (e.is_regular_file() && e.path().extension() == ".nft" && e.path().parent_path().filename() == "dumps") {
+      fs::path json = e.path();
+      json.replace_extension(".json-nft");
+      if (fs::exists(json)) pairs.push_back(e.path());
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  int agree = 0, empty = 0;
+  std::vector<std::string> differ;
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const fs::path& n : pairs) {
+    const std::string text = read(n);
+    if (std::all_of(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; })) {
+      ++empty;
+      continue;
+    }
+    fs::path j = n;
+    j.replace_extension(".json-nft");
+    const ParseResult a = ParseNftText(text, n.string());
+    const ParseResult b = ParseNftJson(read(j), j.string());
+    const std::string ea = FirstError(a), eb = FirstError(b);
+    if (!ea.empty() || !eb.empty()) {
+      differ.push_back(fs::relative(n, dir).string() + ": " + (ea.empty() ? "json: " + eb : "text: " + ea));
+      continue;
+    }
+    const std::vector<std::string> la = ExposureLines(a.ruleset), lb = ExposureLines(b.ruleset);
+    if (la == lb) {
+      ++agree;
+      continue;
+    }
+    std::string first;
+    for (std::size_t i = 0; i < std::max(la.size(), lb.size()) && first.empty(); ++i) {
+      const std::string x = i < la.size() ? la[i] : "(none)", y = i < lb.size() ? lb[i] : "(none)";
+      if (x != y) first = "text " + x + " | json " + y;
+    }
+    differ.push_back(fs::relative(n, dir).string() + ": " + first);
+  }
+  std::ostringstream out;
+  out << "text/JSON dump pairs: " << pairs.size() << ": " << agree << " with the same exposure, " << empty
+      << " empty, " << differ.size() << " differing\n";
+  for (const std::string& d : differ) out << "  " << d << "\n";
+  BOOST_TEST_MESSAGE(out.str());
+  BOOST_TEST(agree >= kPairsAgreeing);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
