@@ -9,6 +9,7 @@
 #include "tests/kernel/judgement.h"
 #include "tests/kernel/measurement.h"
 #include "tests/kernel/probes.h"
+#include "tests/kernel/ruleset_kind.h"
 
 namespace ghostport::kernel_test {
 
@@ -50,14 +51,14 @@ bool Doubtful(const std::variant<Observation, std::string>& observed,
   return kernel == nullptr || want == nullptr || !SameObservation(*kernel, *want);
 }
 
-}  // namespace
-
-bool IsIpv6Ruleset(const std::string& text) {
-  for (const std::string& line : SplitLines(text)) {
-    if (line.rfind("#", 0) == 0 && line.find("ip6tables-save") != std::string::npos) return true;
-  }
-  return false;
+// NAME.outcomes.tsv; NAME.ipv4.outcomes.tsv and NAME.ipv6.outcomes.tsv for
+// a file probed over both families.
+std::string OutcomesFile(const Ruleset& ruleset) {
+  if (!ruleset.twin) return ruleset.name + ".outcomes.tsv";
+  return ruleset.name + (ruleset.ipv6 ? ".ipv6" : ".ipv4") + ".outcomes.tsv";
 }
+
+}  // namespace
 
 void GroupTally::Add(const GroupTally& other) {
   rulesets += other.rulesets;
@@ -106,7 +107,8 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
         return "ruleset " + ruleset.name + ": " + why;
   };
 
-  const std::vector<int> ports = PortsFor(ruleset.text);
+  const std::vector<int> ports =
+      PortsFor(ruleset.text, KindOf(ruleset.path).value_or(RulesetKind::kIptables));
   const std::vector<Probe> probes = MakeProbes(ports, ruleset.ipv6);
   const auto asked = AskGhostport(ruleset.path, probes, ruleset.ipv6, scratch);
   if (const auto* error = std::get_if<std::string>(&asked)) return fail(*error);
@@ -211,7 +213,7 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
     }
     report.push_back("  DISAGREE " + line);
   }
-  WriteFile(scratch / (ruleset.name + ".outcomes.tsv"), table);
+  WriteFile(scratch / OutcomesFile(ruleset), table);
   tally.probes += static_cast<int>(probes.size());
   tally.conditional += static_cast<int>(conditional.size());
   tally.counted += counted;

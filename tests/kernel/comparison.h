@@ -15,10 +15,8 @@ struct Ruleset {
   fs::path path;
   std::string text;
   bool ipv6 = false;
+  bool twin = false;  // the file is probed over both families: its outcomes file names this one
 };
-
-// True when the ruleset is an ip6tables-save dump (its header comment says so).
-bool IsIpv6Ruleset(const std::string& text);
 
 struct GroupTally {
   std::string group;

@@ -65,6 +65,7 @@
 #include "tests/kernel/path_generator.h"
 #include "tests/kernel/probes.h"
 #include "tests/kernel/refusals.h"
+#include "tests/kernel/ruleset_kind.h"
 
 namespace {
 
@@ -244,12 +245,12 @@ void CompareGroup(const Tools& tools, WorkDir& work, const std::string& group,
                                    << " disagree with the kernel");
 }
 
-std::vector<Ruleset> HandWritten(const fs::path& directory) {
+// Every ruleset file of `kind` in `directory`, in name order, once per
+// family it is probed over (ruleset_kind.h).
+std::vector<Ruleset> HandWritten(const fs::path& directory, RulesetKind kind) {
   std::vector<fs::path> files;
   for (const auto& entry : fs::directory_iterator(directory)) {
-    if (entry.is_regular_file() && entry.path().extension() == ".rules") {
-      files.push_back(entry.path());
-    }
+    if (entry.is_regular_file() && KindOf(entry.path()) == kind) files.push_back(entry.path());
   }
   std::sort(files.begin(), files.end());
   std::vector<Ruleset> rulesets;
@@ -258,19 +259,27 @@ std::vector<Ruleset> HandWritten(const fs::path& directory) {
     ruleset.name = file.filename().string();
     ruleset.path = file;
     ruleset.text = ReadFile(file);
-    ruleset.ipv6 = IsIpv6Ruleset(ruleset.text);
-    rulesets.push_back(ruleset);
+    const std::vector<bool> families = FamiliesOf(file, ruleset.text);
+    for (const bool ipv6 : families) {
+      ruleset.ipv6 = ipv6;
+      ruleset.twin = families.size() > 1;
+      rulesets.push_back(ruleset);
+    }
   }
   return rulesets;
 }
 
-void RunHandWritten(const std::string& group, const fs::path& directory) {
+// `ready` (when given) decides, once the environment is there, whether the
+// group runs: false means it said why not.
+void RunHandWritten(const std::string& group, const fs::path& directory, RulesetKind kind,
+                    const std::function<bool(const Tools&, const fs::path&)>& ready = {}) {
   const auto tools = RequireEnvironment();
   if (!tools) return;
   if (!RequireGhostport()) return;
   WorkDir work;
-  const std::vector<Ruleset> rulesets = HandWritten(directory);
-  BOOST_TEST_REQUIRE(!rulesets.empty(), "no *.rules in " << directory);
+  if (ready && !ready(*tools, work.path())) return;
+  const std::vector<Ruleset> rulesets = HandWritten(directory, kind);
+  BOOST_TEST_REQUIRE(!rulesets.empty(), "no " << KindName(kind) << " rulesets in " << directory);
   CompareGroup(*tools, work, group, rulesets, false);
 }
 
@@ -411,6 +420,45 @@ Observation PathHarnessExpectation(const Probe& p, bool ipv6) {
 
 }  // namespace
 
+// PortsFor on nft text (no kernel needed): each way a ruleset names a port
+// is probed, with the neighbours of range bounds; numbers that are no
+// ports (priorities, addresses, comments, marks) are not.
+BOOST_AUTO_TEST_CASE(ports_named_by_nft_rulesets_are_probed) {
+  const std::string text =
+      "# tcp dport 4444 in a comment\n"
+      "define ssh_alt = 2222\n"
+      "define backend = 10.77.9.2\n"
+      "table inet f {\n"
+      "  set web { type inet_service; flags interval; elements = { 7000, 7100-7110 } }\n"
+      "  set pairs {\n    type ipv4_addr . inet_service\n    elements = { 10.77.1.5 . 2200 }\n  }\n"
+      "  set marks { type mark; elements = { 4000 } }\n"
+      "  map verdicts { type inet_service : verdict; elements = { 5353 : accept } }\n"
+      "  chain c {\n    type filter hook input priority filter + 10; policy drop;\n"
+      "    tcp dport 21 accept\n    tcp dport { 31, 40-50 } accept\n"
+      "    udp dport != 61 drop\n    tcp sport 71 accept ; th dport < 1024 accept\n"
+      "    tcp dport vmap { 23 : drop, 81:accept }\n    tcp dport $ssh_alt meta mark 4001 accept\n"
+      "    ip saddr . tcp dport { 10.77.1.5 . 91 } accept comment \"dport 4445\"\n"
+      "    tcp dport . ip saddr { 92 . 10.77.1.5 } accept\n"
+      "    ip6 saddr . tcp dport { 2001:db8:7::7 . 93 } accept\n  }\n"
+      "  chain n {\n    type nat hook prerouting priority -150;\n"
+      "    tcp dport 8081 redirect to :8181\n    tcp dport 8082 dnat ip to $backend:8282\n"
+      "    tcp dport 8083 dnat ip to 10.77.9.2:8383-8385\n"
+      "    tcp dport 8084 dnat ip6 to [fd77:9::2]:8484\n"
+      "    meta l4proto tcp dnat ip to tcp dport map { 8085 : 10.77.9.2 . 8585 }\n  }\n"
+      "}\n"
+      "add element inet f web { 7200 }\n";
+  const std::vector<int> ports = PortsFor(text, RulesetKind::kNftables);
+  const std::set<int> found(ports.begin(), ports.end());
+  for (const int port : {21, 31, 39, 40, 45, 50, 51, 61, 71, 1023, 1024, 1025, 23, 81, 2222, 91,
+                         92, 7000, 7099, 7100, 7105, 7110, 7111, 7200, 2200, 5353, 8081, 8181,
+                         8082, 8282, 8083, 8383, 8384, 8385, 8484, 8085, 8585, 93}) {
+    BOOST_TEST(found.count(port) == 1, "port " << port << " is probed");
+  }
+  for (const int port : {4444, 4445, 4000, 4001, 150, 10, 77, 9, 2, 2001}) {
+    BOOST_TEST(found.count(port) == 0, "port " << port << " is not probed");
+  }
+}
+
 // The measurement itself: with a ruleset that accepts, rejects or drops
 // everything, every probe from every client address (and over lo) must come
 // out that way, for both families and both protocols.
@@ -482,12 +530,14 @@ BOOST_AUTO_TEST_CASE(harness_measures_forwarding_and_handshakes) {
 
 BOOST_AUTO_TEST_CASE(hand_written_filter_rulesets_agree_with_the_kernel) {
   RunHandWritten("hand-written-filter",
-                 fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets");
+                 fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets",
+                 RulesetKind::kIptables);
 }
 
 BOOST_AUTO_TEST_CASE(hand_written_path_rulesets_agree_with_the_kernel) {
   RunHandWritten("hand-written-path",
-                 fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "path");
+                 fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "path",
+                 RulesetKind::kIptables);
 }
 
 // What iptables-restore refuses when loading (not --test): -o in INPUT and
