@@ -171,7 +171,13 @@ Tokens Value(const Tokens& element) {
 
 void MatchWords(const Tokens& words, NamedPorts& ports) {
   for (const std::string& word : words) {
-    if (const auto range = PortRange(word)) ports.MatchRange(range->first, range->second);
+    const auto range = PortRange(word);
+    if (!range) continue;
+    if (range->first == range->second) {
+      ports.Match(range->first);
+    } else {
+      ports.MatchRange(range->first, range->second);
+    }
   }
 }
 
