@@ -58,6 +58,31 @@ std::string OutcomesFile(const Ruleset& ruleset) {
   return ruleset.name + (ruleset.ipv6 ? ".ipv6" : ".ipv4") + ".outcomes.tsv";
 }
 
+// What the kernel did with each probe when ghostport gave no answers: the
+// outcomes file without ghostport's columns filled in, and a summary
+// ("measured 98 probes: 56 delivered/input, 42 silent").
+std::string KernelOnly(const std::vector<Probe>& probes, const std::vector<KernelOutcome>& outcomes,
+                       const fs::path& table_file) {
+  std::string table = "probe\tkernel\tclient\tghostport\tagrees\n";
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const auto observed = Observe(probes[i], outcomes[i]);
+    const auto* kernel = std::get_if<Observation>(&observed);
+    ++seen[kernel != nullptr ? ShortName(*kernel) : "unmeasured"];
+    table += Describe(probes[i]) + "\t" +
+             (kernel != nullptr ? Describe(*kernel) : std::get<std::string>(observed)) + "\t" +
+             outcomes[i].client + "\t-\t-\n";
+  }
+  WriteFile(table_file, table);
+  std::string summary = "the kernel measured " + std::to_string(probes.size()) + " probes (";
+  const char* separator = "";
+  for (const auto& [name, count] : seen) {
+    summary += separator + std::to_string(count) + " " + name;
+    separator = ", ";
+  }
+  return summary + "; " + table_file.filename().string() + ")";
+}
+
 }  // namespace
 
 void GroupTally::Add(const GroupTally& other) {
@@ -111,14 +136,21 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
       PortsFor(ruleset.text, KindOf(ruleset.path).value_or(RulesetKind::kIptables));
   const std::vector<Probe> probes = MakeProbes(ports, ruleset.ipv6);
   const auto asked = AskGhostport(ruleset.path, probes, ruleset.ipv6, scratch);
-  if (const auto* error = std::get_if<std::string>(&asked)) return fail(*error);
-  const Answers& answers = std::get<Answers>(asked);
+  const auto* ghostport_error = std::get_if<std::string>(&asked);
 
   if (const std::string error = lab.Load(ruleset.path, ruleset.ipv6, scratch); !error.empty()) {
-    return fail("the kernel refused the ruleset: " + error);
+    return fail("the kernel refused the ruleset: " + error +
+                (ghostport_error != nullptr ? "; and ghostport: " + *ghostport_error : ""));
   }
   Listeners listeners(lab, ports, scratch);
   std::vector<KernelOutcome> outcomes = Measure(lab, listeners, probes, kClientTimeoutMs, scratch);
+  if (ghostport_error != nullptr) {
+    listeners.server.Stop();
+    listeners.backend.Stop();
+    return fail(KernelOnly(probes, outcomes, scratch / OutcomesFile(ruleset)) +
+                "; ghostport gave no answers: " + *ghostport_error);
+  }
+  const Answers& answers = std::get<Answers>(asked);
   std::vector<std::variant<Observation, std::string>> observed;
   std::vector<std::variant<Observation, std::string>> expected;
   for (std::size_t i = 0; i < probes.size(); ++i) {
