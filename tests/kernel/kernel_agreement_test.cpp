@@ -1,10 +1,11 @@
 // Kernel agreement: ghostport's probe answers must match what the Linux
-// kernel actually does with the same iptables ruleset, over the whole
-// netfilter path a new inbound connection meets.
+// kernel actually does with the same iptables (or nftables) ruleset, over
+// the whole netfilter path a new inbound connection meets.
 //
 // Three network namespaces (lab.h): a client with several source addresses,
 // the server that loads the ruleset (every table: raw, mangle, nat, filter,
-// security, with iptables-restore or ip6tables-restore) and forwards, and a
+// security, with iptables-restore or ip6tables-restore; nft -f for nft
+// text) and forwards, and a
 // backend behind it for DNAT. packet_server listens on every probed port on
 // the server and on the backend; packet_client sends every probe at once
 // from the client (over veth) and from the server itself (over lo). What the
@@ -22,8 +23,12 @@
 //
 // Groups: the harness's own check (no ghostport), hand-written filter-only
 // rulesets (tests/kernel/rulesets/*.rules), hand-written whole-path rulesets
-// (tests/kernel/rulesets/path/*.rules), seeded filter-only rulesets and
-// seeded whole-path rulesets. The seed is printed; GHOSTPORT_KERNEL_SEED=N
+// (tests/kernel/rulesets/path/*.rules), hand-written nftables rulesets
+// (tests/kernel/rulesets/nft/*.nft, loaded with nft -f; SKIPPED while
+// ghostport has no nftables front end, GHOSTPORT_KERNEL_FORCE_NFT=1 runs
+// them anyway), seeded filter-only rulesets and seeded whole-path rulesets.
+// What differs by file kind (how it is loaded, which families it is probed
+// over) is one table, ruleset_kind.h. The seed is printed; GHOSTPORT_KERNEL_SEED=N
 // (or =random) overrides it, GHOSTPORT_KERNEL_RULESETS=N the number of
 // filter-only rulesets, GHOSTPORT_KERNEL_PATH_RULESETS=N the number of
 // whole-path ones; GHOSTPORT_KERNEL_LABS=N (1-4, default 4) how many labs a
@@ -148,8 +153,8 @@ bool RequireGhostport() {
   return false;
 }
 
-// The nft group runs when nft is there (in CI it must be) and ghostport
-// reads nft text: until its nftables front end lands, `ghostport probe
+// The nft group runs when ghostport reads nft text and nft is there (in CI
+// it must be): until its nftables front end lands, `ghostport probe
 // --input-format nft` on a trivial ruleset says the front end "is not
 // available", and the group says SKIPPED, unless GHOSTPORT_KERNEL_FORCE_NFT=1
 // (to see the kernel's side of the group alone).
@@ -158,27 +163,29 @@ constexpr const char* kTrivialNft =
     "  }\n}\n";
 
 bool NftGroupReady(const Tools& tools, const fs::path& scratch) {
-  if (const std::string missing = MissingTools(tools, RulesetKind::kNftables); !missing.empty()) {
-    const std::string reason = "the nft group needs " + missing + " (the nftables package)";
-    if (InCi()) BOOST_FAIL("CI runs as root, so the nft group must run: " + reason);
-    std::cout << "SKIPPED: " << reason << std::endl;
-    return false;
-  }
   const fs::path trivial = scratch / "front-end-check.nft";
   WriteFile(trivial, kTrivialNft);
   const RunResult probed = Run({GhostportBinary(), "probe", trivial.string(), "--input-format",
                                 "nft", "--port", "22", "--to", kServerV4});
-  if (probed.err.find("front end is not available") == std::string::npos) return true;
-  const char* force = std::getenv("GHOSTPORT_KERNEL_FORCE_NFT");
-  if (force != nullptr && std::string(force) == "1") {
+  if (probed.err.find("front end is not available") != std::string::npos) {
+    const char* force = std::getenv("GHOSTPORT_KERNEL_FORCE_NFT");
+    if (force == nullptr || std::string(force) != "1") {
+      std::cout << "SKIPPED: ghostport has no nftables front end yet" << std::endl;
+      BOOST_TEST_MESSAGE("SKIPPED: ghostport has no nftables front end yet");
+      return false;
+    }
     std::cout << "GHOSTPORT_KERNEL_FORCE_NFT=1: running the nft group although ghostport has no "
                  "nftables front end yet (every ruleset fails; the kernel's side is measured)"
               << std::endl;
-    return true;
   }
-  std::cout << "SKIPPED: ghostport has no nftables front end yet" << std::endl;
-  BOOST_TEST_MESSAGE("SKIPPED: ghostport has no nftables front end yet");
-  return false;
+  if (const std::string missing = MissingTools(tools, RulesetKind::kNftables); !missing.empty()) {
+    const std::string reason = "the nft group needs " + missing + " (the nftables package)";
+    if (InCi()) BOOST_FAIL("CI runs as root, so the nft group must run: " + reason);
+    std::cout << "SKIPPED: " << reason << std::endl;
+    BOOST_TEST_MESSAGE("SKIPPED: " + reason);
+    return false;
+  }
+  return true;
 }
 
 // A scratch directory for one test case; removed unless something failed.
