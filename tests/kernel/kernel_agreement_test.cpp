@@ -358,13 +358,15 @@ Observation DeliveredAt(const std::string& path, const std::string& address, int
 
 Observation Plain(Reach reach) { return {reach, "", "", 0}; }
 
-// Loads `text`, sends the probes (packet_server listening on their ports and
-// on `extra_ports`), and counts the probes whose observation is not the
-// expected one, printing each.
+// Loads `text` (iptables-save text, or nft text for `nft`), sends the
+// probes (packet_server listening on their ports and on `extra_ports`), and
+// counts the probes whose observation is not the expected one, printing
+// each.
 int CheckHarness(const Lab& lab, const fs::path& scratch, const std::string& name,
                  const std::string& text, bool ipv6, const std::vector<int>& ports,
-                 const std::vector<int>& extra_ports, const Expectation& expect) {
-  const fs::path file = scratch / "harness.rules";
+                 const std::vector<int>& extra_ports, const Expectation& expect,
+                 RulesetKind kind = RulesetKind::kIptables) {
+  const fs::path file = scratch / (kind == RulesetKind::kNftables ? "harness.nft" : "harness.rules");
   WriteFile(file, text);
   const std::string error = lab.Load(file, ipv6, scratch);
   if (!error.empty()) throw std::runtime_error("harness ruleset " + name + " refused: " + error);
@@ -526,6 +528,53 @@ BOOST_AUTO_TEST_CASE(harness_measures_accept_reject_and_drop) {
                                ipv6, {22, 9000}, {}, expect);
     }
   }
+  if (failures > 0) work.Keep();
+  BOOST_TEST(failures == 0, "the namespace harness mismeasured " << failures << " probes");
+}
+
+// nft text, loaded with nft -f, measured in both families from an inet
+// table: accept, reject and drop by port. Loading it replaces an iptables
+// ruleset (an all-drop) completely, and an iptables ruleset loaded after it
+// replaces it completely (every kind's flush runs before every ruleset).
+constexpr const char* kNftHarness =
+    "table inet harness {\n"
+    "  chain input {\n"
+    "    type filter hook input priority filter; policy accept;\n"
+    "    ct state established,related accept\n"
+    "    tcp dport 9005 reject with tcp reset\n"
+    "    udp dport 9005 reject\n"
+    "    meta l4proto { tcp, udp } th dport 9009 drop\n"
+    "  }\n"
+    "}\n";
+
+BOOST_AUTO_TEST_CASE(harness_loads_nft_rulesets) {
+  const auto tools = RequireEnvironment();
+  if (!tools) return;
+  if (const std::string missing = MissingTools(*tools, RulesetKind::kNftables); !missing.empty()) {
+    if (InCi()) BOOST_FAIL("CI runs as root, so the nft harness must run: it needs " + missing);
+    std::cout << "SKIPPED: the nft harness needs " << missing << std::endl;
+    return;
+  }
+  WorkDir work;
+  const Lab lab(*tools);
+  const fs::path drop_all = work.path() / "drop-all.rules";
+  WriteFile(drop_all, "*filter\n:INPUT DROP [0:0]\nCOMMIT\n");
+  const std::string refused = lab.Load(drop_all, false, work.path());
+  BOOST_TEST_REQUIRE(refused.empty(), refused);
+  int failures = 0;
+  for (const bool ipv6 : {false, true}) {
+    failures += CheckHarness(
+        lab, work.path(), "nft-accept-reject-drop", kNftHarness, ipv6, {22, 9005, 9009}, {},
+        [](const Probe& p) {
+          if (p.port == 9005) return Plain(Reach::kRejected);
+          if (p.port == 9009) return Plain(Reach::kSilent);
+          return DeliveredAt("input", p.destination, p.port);
+        },
+        RulesetKind::kNftables);
+  }
+  failures += CheckHarness(lab, work.path(), "iptables-after-nft",
+                           "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", false, {9005, 9009}, {},
+                           [](const Probe& p) { return DeliveredAt("input", p.destination, p.port); });
   if (failures > 0) work.Keep();
   BOOST_TEST(failures == 0, "the namespace harness mismeasured " << failures << " probes");
 }
