@@ -59,10 +59,10 @@ std::string OutcomesFile(const Ruleset& ruleset) {
 }
 
 // What the kernel did with each probe when ghostport gave no answers: the
-// outcomes file without ghostport's columns filled in, and a summary
-// ("measured 98 probes: 56 delivered/input, 42 silent").
-std::string KernelOnly(const std::vector<Probe>& probes, const std::vector<KernelOutcome>& outcomes,
-                       const fs::path& table_file) {
+// outcomes file without ghostport's columns filled in, and a summary ("the
+// kernel measured 98 probes (56 delivered/input, 42 silent; NAME.outcomes.tsv)").
+std::string KernelOnly(const std::vector<Probe>& probes,
+                       const std::vector<KernelOutcome>& outcomes, const fs::path& table_file) {
   std::string table = "probe\tkernel\tclient\tghostport\tagrees\n";
   std::map<std::string, int> seen;
   for (std::size_t i = 0; i < probes.size(); ++i) {
