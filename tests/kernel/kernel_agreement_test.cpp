@@ -333,6 +333,47 @@ Observation PathHarnessExpectation(const Probe& p, bool ipv6) {
   }
 }
 
+// nft text, loaded with nft -f, measured in both families from an inet
+// table: accept, reject and drop by port. Loading it replaces the iptables
+// ruleset before it (an all-drop) completely, and an iptables ruleset
+// loaded after it replaces it completely (every kind's flush runs before
+// every ruleset). It needs no nft front end in ghostport.
+constexpr const char* kNftHarness =
+    "table inet harness {\n"
+    "  chain input {\n"
+    "    type filter hook input priority filter; policy accept;\n"
+    "    ct state established,related accept\n"
+    "    tcp dport 9005 reject with tcp reset\n"
+    "    udp dport 9005 reject\n"
+    "    meta l4proto { tcp, udp } th dport 9009 drop\n"
+    "  }\n"
+    "}\n";
+
+int CheckNftHarness(const Tools& tools, const Lab& lab, const fs::path& scratch) {
+  if (const std::string missing = MissingTools(tools, RulesetKind::kNftables); !missing.empty()) {
+    if (InCi()) BOOST_FAIL("CI runs as root, so the nft harness must run: it needs " + missing);
+    std::cout << "SKIPPED: the nft harness needs " << missing << std::endl;
+    return 0;
+  }
+  int failures = 0;
+  for (const bool ipv6 : {false, true}) {
+    failures += CheckHarness(
+        lab, scratch, "nft-accept-reject-drop", kNftHarness, ipv6, {22, 9005, 9009}, {},
+        [](const Probe& p) {
+          if (p.port == 9005) return Plain(Reach::kRejected);
+          if (p.port == 9009) return Plain(Reach::kSilent);
+          return DeliveredAt("input", p.destination, p.port);
+        },
+        RulesetKind::kNftables);
+  }
+  const char* accept_all = "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n";
+  failures += CheckHarness(lab, scratch, "iptables-after-nft", accept_all, false, {9005, 9009}, {},
+                           [](const Probe& p) {
+                             return DeliveredAt("input", p.destination, p.port);
+                           });
+  return failures;
+}
+
 }  // namespace
 
 // PortsFor on nft text (no kernel needed): each way a ruleset names a port
@@ -376,7 +417,8 @@ BOOST_AUTO_TEST_CASE(ports_named_by_nft_rulesets_are_probed) {
 
 // The measurement itself: with a ruleset that accepts, rejects or drops
 // everything, every probe from every client address (and over lo) must come
-// out that way, for both families and both protocols.
+// out that way, for both families and both protocols; and the same with nft
+// text (CheckNftHarness).
 BOOST_AUTO_TEST_CASE(harness_measures_accept_reject_and_drop) {
   const auto tools = RequireEnvironment();
   if (!tools) return;
@@ -401,53 +443,8 @@ BOOST_AUTO_TEST_CASE(harness_measures_accept_reject_and_drop) {
                                ipv6, {22, 9000}, {}, expect);
     }
   }
-  if (failures > 0) work.Keep();
-  BOOST_TEST(failures == 0, "the namespace harness mismeasured " << failures << " probes");
-}
-
-// nft text, loaded with nft -f, measured in both families from an inet
-// table: accept, reject and drop by port. Loading it replaces an iptables
-// ruleset (an all-drop) completely, and an iptables ruleset loaded after it
-// replaces it completely (every kind's flush runs before every ruleset).
-constexpr const char* kNftHarness =
-    "table inet harness {\n"
-    "  chain input {\n"
-    "    type filter hook input priority filter; policy accept;\n"
-    "    ct state established,related accept\n"
-    "    tcp dport 9005 reject with tcp reset\n"
-    "    udp dport 9005 reject\n"
-    "    meta l4proto { tcp, udp } th dport 9009 drop\n"
-    "  }\n"
-    "}\n";
-
-BOOST_AUTO_TEST_CASE(harness_loads_nft_rulesets) {
-  const auto tools = RequireEnvironment();
-  if (!tools) return;
-  if (const std::string missing = MissingTools(*tools, RulesetKind::kNftables); !missing.empty()) {
-    if (InCi()) BOOST_FAIL("CI runs as root, so the nft harness must run: it needs " + missing);
-    std::cout << "SKIPPED: the nft harness needs " << missing << std::endl;
-    return;
-  }
-  WorkDir work;
-  const Lab lab(*tools);
-  const fs::path drop_all = work.path() / "drop-all.rules";
-  WriteFile(drop_all, "*filter\n:INPUT DROP [0:0]\nCOMMIT\n");
-  const std::string refused = lab.Load(drop_all, false, work.path());
-  BOOST_TEST_REQUIRE(refused.empty(), refused);
-  int failures = 0;
-  for (const bool ipv6 : {false, true}) {
-    failures += CheckHarness(
-        lab, work.path(), "nft-accept-reject-drop", kNftHarness, ipv6, {22, 9005, 9009}, {},
-        [](const Probe& p) {
-          if (p.port == 9005) return Plain(Reach::kRejected);
-          if (p.port == 9009) return Plain(Reach::kSilent);
-          return DeliveredAt("input", p.destination, p.port);
-        },
-        RulesetKind::kNftables);
-  }
-  failures += CheckHarness(lab, work.path(), "iptables-after-nft",
-                           "*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n", false, {9005, 9009}, {},
-                           [](const Probe& p) { return DeliveredAt("input", p.destination, p.port); });
+  // After the iptables all-drop: nft text, and iptables again after it.
+  failures += CheckNftHarness(*tools, lab, work.path());
   if (failures > 0) work.Keep();
   BOOST_TEST(failures == 0, "the namespace harness mismeasured " << failures << " probes");
 }
