@@ -132,8 +132,7 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
         return "ruleset " + ruleset.name + ": " + why;
   };
 
-  const std::vector<int> ports =
-      PortsFor(ruleset.text, KindOf(ruleset.path).value_or(RulesetKind::kIptables));
+  const std::vector<int> ports = PortsFor(ruleset.text, KindOrIptables(ruleset.path));
   const std::vector<Probe> probes = MakeProbes(ports, ruleset.ipv6);
   const auto asked = AskGhostport(ruleset.path, probes, ruleset.ipv6, scratch);
   const auto* ghostport_error = std::get_if<std::string>(&asked);

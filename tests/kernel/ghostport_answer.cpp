@@ -78,8 +78,7 @@ std::variant<Answers, std::string> AskGhostport(const fs::path& ruleset,
   std::vector<std::string> argv = {
       GhostportBinary(), "probe", ruleset.string(),           "--batch", batch.string(),
       "--format",        "json",  "--to", ipv6 ? kServerV6 : kServerV4};
-  for (const std::string& argument :
-       GhostportFormatArguments(KindOf(ruleset).value_or(RulesetKind::kIptables))) {
+  for (const std::string& argument : GhostportFormatArguments(KindOrIptables(ruleset))) {
     argv.push_back(argument);
   }
   for (const ServerRoute& route : kServerRoutes) {

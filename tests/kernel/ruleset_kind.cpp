@@ -106,8 +106,12 @@ std::optional<RulesetKind> KindOf(const fs::path& ruleset) {
   return std::nullopt;
 }
 
+RulesetKind KindOrIptables(const fs::path& ruleset) {
+  return KindOf(ruleset).value_or(RulesetKind::kIptables);
+}
+
 LoadStep LoadCommand(const Tools& tools, const fs::path& ruleset, bool ipv6) {
-  return RowOf(KindOf(ruleset).value_or(RulesetKind::kIptables)).load(tools, ruleset, ipv6);
+  return RowOf(KindOrIptables(ruleset)).load(tools, ruleset, ipv6);
 }
 
 std::vector<LoadStep> FlushCommands(const Tools& tools, const fs::path& scratch) {
@@ -125,7 +129,7 @@ std::string MissingTools(const Tools& tools, RulesetKind kind) {
 }
 
 std::vector<bool> FamiliesOf(const fs::path& ruleset, const std::string& text) {
-  return RowOf(KindOf(ruleset).value_or(RulesetKind::kIptables)).families(ruleset, text);
+  return RowOf(KindOrIptables(ruleset)).families(ruleset, text);
 }
 
 std::vector<std::string> GhostportFormatArguments(RulesetKind kind) {

@@ -16,6 +16,7 @@
 // the kernel's nf_tables, so a table one of them made is emptied by the other.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ enum class RulesetKind { kIptables, kNftables };
 
 // The kind a file's name says (its extension); nullopt for any other file.
 std::optional<RulesetKind> KindOf(const fs::path& ruleset);
+
+// The kind a ruleset file is read as: KindOf, and iptables text for a name
+// of no kind.
+RulesetKind KindOrIptables(const fs::path& ruleset);
 
 // One command of the server's: argv, and the file fed on stdin ("" = none).
 struct LoadStep {
