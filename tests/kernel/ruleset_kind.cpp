@@ -84,10 +84,13 @@ struct KindRow {
   std::vector<bool> (*families)(const fs::path&, const std::string& text);
 };
 
+// In flush order: iptables first, so that `nft flush ruleset` deletes the
+// tables iptables-nft leaves behind.
 constexpr KindRow kKinds[] = {
-    {RulesetKind::kIptables, "iptables", ".rules", nullptr, nullptr, nullptr, LoadIptables, FlushIptables,
-     IptablesFamilies},
-    {RulesetKind::kNftables, "nft", ".nft", "nft", "nft", &Tools::nft, LoadNft, FlushNft, NftFamilies},
+    {RulesetKind::kIptables, "iptables", ".rules", nullptr, nullptr, nullptr, LoadIptables,
+     FlushIptables, IptablesFamilies},
+    {RulesetKind::kNftables, "nft", ".nft", "nft", "nft", &Tools::nft, LoadNft, FlushNft,
+     NftFamilies},
 };
 
 const KindRow& RowOf(RulesetKind kind) {
