@@ -9,6 +9,7 @@
 #include "tests/kernel/judgement.h"
 #include "tests/kernel/measurement.h"
 #include "tests/kernel/probes.h"
+#include "tests/kernel/ruleset_kind.h"
 
 namespace ghostport::kernel_test {
 
@@ -50,14 +51,39 @@ bool Doubtful(const std::variant<Observation, std::string>& observed,
   return kernel == nullptr || want == nullptr || !SameObservation(*kernel, *want);
 }
 
-}  // namespace
-
-bool IsIpv6Ruleset(const std::string& text) {
-  for (const std::string& line : SplitLines(text)) {
-    if (line.rfind("#", 0) == 0 && line.find("ip6tables-save") != std::string::npos) return true;
-  }
-  return false;
+// NAME.outcomes.tsv; NAME.ipv4.outcomes.tsv and NAME.ipv6.outcomes.tsv for
+// a file probed over both families.
+std::string OutcomesFile(const Ruleset& ruleset) {
+  if (!ruleset.twin) return ruleset.name + ".outcomes.tsv";
+  return ruleset.name + (ruleset.ipv6 ? ".ipv6" : ".ipv4") + ".outcomes.tsv";
 }
+
+// What the kernel did with each probe when ghostport gave no answers: the
+// outcomes file without ghostport's columns filled in, and a summary ("the
+// kernel measured 98 probes (56 delivered/input, 42 silent; NAME.outcomes.tsv)").
+std::string KernelOnly(const std::vector<Probe>& probes,
+                       const std::vector<KernelOutcome>& outcomes, const fs::path& table_file) {
+  std::string table = "probe\tkernel\tclient\tghostport\tagrees\n";
+  std::map<std::string, int> seen;
+  for (std::size_t i = 0; i < probes.size(); ++i) {
+    const auto observed = Observe(probes[i], outcomes[i]);
+    const auto* kernel = std::get_if<Observation>(&observed);
+    ++seen[kernel != nullptr ? ShortName(*kernel) : "unmeasured"];
+    table += Describe(probes[i]) + "\t" +
+             (kernel != nullptr ? Describe(*kernel) : std::get<std::string>(observed)) + "\t" +
+             outcomes[i].client + "\t-\t-\n";
+  }
+  WriteFile(table_file, table);
+  std::string summary = "the kernel measured " + std::to_string(probes.size()) + " probes (";
+  const char* separator = "";
+  for (const auto& [name, count] : seen) {
+    summary += separator + std::to_string(count) + " " + name;
+    separator = ", ";
+  }
+  return summary + "; " + table_file.filename().string() + ")";
+}
+
+}  // namespace
 
 void GroupTally::Add(const GroupTally& other) {
   rulesets += other.rulesets;
@@ -106,17 +132,24 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
         return "ruleset " + ruleset.name + ": " + why;
   };
 
-  const std::vector<int> ports = PortsFor(ruleset.text);
+  const std::vector<int> ports = PortsFor(ruleset.text, KindOrIptables(ruleset.path));
   const std::vector<Probe> probes = MakeProbes(ports, ruleset.ipv6);
   const auto asked = AskGhostport(ruleset.path, probes, ruleset.ipv6, scratch);
-  if (const auto* error = std::get_if<std::string>(&asked)) return fail(*error);
-  const Answers& answers = std::get<Answers>(asked);
+  const auto* ghostport_error = std::get_if<std::string>(&asked);
 
   if (const std::string error = lab.Load(ruleset.path, ruleset.ipv6, scratch); !error.empty()) {
-    return fail("the kernel refused the ruleset: " + error);
+    return fail("the kernel refused the ruleset: " + error +
+                (ghostport_error != nullptr ? "; and ghostport: " + *ghostport_error : ""));
   }
   Listeners listeners(lab, ports, scratch);
   std::vector<KernelOutcome> outcomes = Measure(lab, listeners, probes, kClientTimeoutMs, scratch);
+  if (ghostport_error != nullptr) {
+    listeners.server.Stop();
+    listeners.backend.Stop();
+    return fail(KernelOnly(probes, outcomes, scratch / OutcomesFile(ruleset)) +
+                "; ghostport gave no answers: " + *ghostport_error);
+  }
+  const Answers& answers = std::get<Answers>(asked);
   std::vector<std::variant<Observation, std::string>> observed;
   std::vector<std::variant<Observation, std::string>> expected;
   for (std::size_t i = 0; i < probes.size(); ++i) {
@@ -211,7 +244,7 @@ std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::pat
     }
     report.push_back("  DISAGREE " + line);
   }
-  WriteFile(scratch / (ruleset.name + ".outcomes.tsv"), table);
+  WriteFile(scratch / OutcomesFile(ruleset), table);
   tally.probes += static_cast<int>(probes.size());
   tally.conditional += static_cast<int>(conditional.size());
   tally.counted += counted;

@@ -15,10 +15,8 @@ struct Ruleset {
   fs::path path;
   std::string text;
   bool ipv6 = false;
+  bool twin = false;  // the file is probed over both families: its outcomes file names this one
 };
-
-// True when the ruleset is an ip6tables-save dump (its header comment says so).
-bool IsIpv6Ruleset(const std::string& text);
 
 struct GroupTally {
   std::string group;
@@ -41,8 +39,10 @@ struct GroupTally {
 
 // Probes one ruleset through the kernel and through ghostport, writes a
 // summary line and every disagreement (and every conditional probe) to
-// `out`, and adds to the tally. `scratch` is the lab's own directory.
-// Returns "" when every counted probe agrees, else why not.
+// `out`, and adds to the tally. `scratch` is the lab's own directory. A
+// ruleset ghostport cannot answer for is still measured, so its outcomes
+// file says what the kernel did. Returns "" when every counted probe
+// agrees, else why not.
 std::string CompareRuleset(const Lab& lab, const Ruleset& ruleset, const fs::path& scratch,
                            bool print_ruleset_on_failure, GroupTally& tally, std::ostream& out);
 

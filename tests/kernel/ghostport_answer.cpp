@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/kernel/lab.h"
+#include "tests/kernel/ruleset_kind.h"
 
 namespace ghostport::kernel_test {
 
@@ -77,6 +78,9 @@ std::variant<Answers, std::string> AskGhostport(const fs::path& ruleset,
   std::vector<std::string> argv = {
       GhostportBinary(), "probe", ruleset.string(),           "--batch", batch.string(),
       "--format",        "json",  "--to", ipv6 ? kServerV6 : kServerV4};
+  for (const std::string& argument : GhostportFormatArguments(KindOrIptables(ruleset))) {
+    argv.push_back(argument);
+  }
   for (const ServerRoute& route : kServerRoutes) {
     argv.push_back("--route");
     argv.push_back(std::string(route.prefix) + "=" + route.dev);

@@ -1,5 +1,6 @@
 // ghostport's side of a comparison: `ghostport probe RULESET --batch TSV
-// --format json --to ADDR` over the same probes, one JSON object per probe.
+// --format json --to ADDR` (and `--input-format nft` for a *.nft file,
+// ruleset_kind.h) over the same probes, one JSON object per probe.
 //
 // Fields read (the engine v2 contract): verdict (the first packet),
 // connects, handshake (TCP, when the first packet is accepted), path,

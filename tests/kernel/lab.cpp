@@ -17,6 +17,8 @@
 #include <functional>
 #include <stdexcept>
 
+#include "tests/kernel/ruleset_kind.h"
+
 namespace ghostport::kernel_test {
 
 namespace {
@@ -29,17 +31,6 @@ constexpr const char* kServerMac = "02:77:00:00:00:01";
 constexpr const char* kClientMac = "02:77:00:00:00:02";
 constexpr const char* kForwardMac = "02:77:00:00:00:03";
 constexpr const char* kBackendMac = "02:77:00:00:00:04";
-
-// Empty tables for every iptables table, so a ruleset never inherits the
-// previous one's nat, mangle or raw rules.
-constexpr const char* kEmptyTables =
-    "*raw\n:PREROUTING ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
-    "*mangle\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n"
-    ":OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n"
-    "*nat\n:PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n"
-    ":POSTROUTING ACCEPT [0:0]\nCOMMIT\n"
-    "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n"
-    "*security\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n";
 
 // /run/netns paths of every lab namespace, for the signal handler: an
 // interrupted run (ctest timeout, Ctrl-C) still unmounts them, and they die
@@ -219,20 +210,23 @@ std::vector<std::string> Lab::In(Host host, const std::vector<std::string>& argv
 }
 
 std::string Lab::Load(const fs::path& ruleset, bool ipv6, const fs::path& scratch) const {
-  const fs::path empty = scratch / "flush.rules";
-  WriteFile(empty, kEmptyTables);
-  for (const std::string& restore : {tools_.iptables_restore, tools_.ip6tables_restore}) {
-    const RunResult flushed = Run(In(Host::kServer, {restore}), empty.string());
-    if (flushed.status != 0) return restore + " (flush) failed: " + flushed.err;
+  auto run = [this](const LoadStep& step, const std::string& what) -> std::string {
+    const RunResult result = Run(In(Host::kServer, step.argv), step.input);
+    if (result.status == 0) return "";
+    return fs::path(step.argv.front()).filename().string() + what + " failed: " + result.err;
+  };
+  for (const LoadStep& step : FlushCommands(tools_, scratch)) {
+    if (std::string error = run(step, " (flush)"); !error.empty()) return error;
   }
-  if (!tools_.nft.empty()) {
-    // iptables-nft leaves the emptied tables (and their hooks) behind.
-    const RunResult deleted = Run(In(Host::kServer, {tools_.nft, "flush", "ruleset"}));
-    if (deleted.status != 0) return "nft flush ruleset failed: " + deleted.err;
+  const std::optional<RulesetKind> kind = KindOf(ruleset);
+  if (kind) {
+    if (const std::string missing = MissingTools(tools_, *kind); !missing.empty()) {
+      return ruleset.filename().string() + " needs " + missing + ", which is not installed";
+    }
   }
-  const std::string& restore = ipv6 ? tools_.ip6tables_restore : tools_.iptables_restore;
-  const RunResult loaded = Run(In(Host::kServer, {restore}), ruleset.string());
-  if (loaded.status != 0) return fs::path(restore).filename().string() + " failed: " + loaded.err;
+  if (std::string error = run(LoadCommand(tools_, ruleset, ipv6), ""); !error.empty()) {
+    return error;
+  }
   if (const int rc = InNamespace(Namespace(Host::kServer), FlushConntrackHere); rc != 0) {
     return "cannot flush the server's conntrack table over ctnetlink (step " +
            std::to_string(rc) + ")";

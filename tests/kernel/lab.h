@@ -88,11 +88,12 @@ class Lab {
   // "ip netns exec NS argv..."
   std::vector<std::string> In(Host host, const std::vector<std::string>& argv) const;
 
-  // Empties every table of both families on the server (and deletes the
-  // nftables tables), loads the ruleset into the family it is for, then
-  // flushes the server's connection tracking table, so no connection of an
-  // earlier ruleset (with its NAT binding) is still there. Returns an error
-  // text, or "" on success.
+  // Empties the server of every kind of ruleset (every iptables table of
+  // both families, every nftables table), loads the ruleset as its kind says
+  // (ruleset_kind.h: iptables-restore or ip6tables-restore, as `ipv6` says,
+  // for *.rules; nft -f for *.nft), then flushes the server's connection
+  // tracking table, so no connection of an earlier ruleset (with its NAT
+  // binding) is still there. Returns an error text, or "" on success.
   std::string Load(const fs::path& ruleset, bool ipv6, const fs::path& scratch) const;
 
  private:

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "tests/kernel/lab.h"
+#include "tests/kernel/nft_ports.h"
 
 namespace ghostport::kernel_test {
 
@@ -33,17 +34,36 @@ bool IsTranslationOption(const std::string& word) {
   return word.rfind("--to", 0) == 0 && word.rfind("--to-s", 0) != 0;
 }
 
-// The port part of a --to-destination/--to-ports value: "10.77.9.2:80",
-// "[fd77:9::2]:80-90", "8080", "8080-8090"; "" when it names no port.
-std::string TranslationPorts(const std::string& value) {
-  if (!value.empty() && value[0] == '[') {
-    const std::size_t close = value.find("]:");
-    return close == std::string::npos ? "" : value.substr(close + 2);
+// --dport/--dports/--sport/--sports lists (with ranges LOW:HIGH, either
+// end left out) and the ports of --to-destination/--to-ports/--to.
+void FindIptablesPorts(const std::string& ruleset_text, NamedPorts& named) {
+  auto number = [](const std::string& text, long fallback) {
+    return text.empty() ? fallback : std::stol(text);
+  };
+  std::istringstream words(ruleset_text);
+  std::string previous;
+  for (std::string word; words >> word; previous = word) {
+    try {
+      if (IsMatchPortOption(previous)) {
+        std::istringstream items(word);
+        for (std::string item; std::getline(items, item, ',');) {
+          const std::size_t colon = item.find(':');
+          if (colon == std::string::npos) {
+            named.Match(std::stol(item));
+            continue;
+          }
+          named.MatchRange(number(item.substr(0, colon), 0),
+                           number(item.substr(colon + 1), 65535));
+        }
+      } else if (IsTranslationOption(previous)) {
+        if (const auto range = PortRange(TranslationPorts(word))) {
+          named.Target(range->first, range->second);
+        }
+      }
+    } catch (const std::exception&) {
+      // not a number: iptables-restore will complain about it
+    }
   }
-  const std::size_t colons = static_cast<std::size_t>(std::count(value.begin(), value.end(), ':'));
-  if (colons == 1) return value.substr(value.find(':') + 1);
-  if (colons > 1) return "";  // a bare IPv6 address
-  return value.find('.') == std::string::npos ? value : "";  // a port, or a bare IPv4 address
 }
 
 }  // namespace
@@ -80,54 +100,64 @@ std::vector<Probe> MakeProbes(const std::vector<int>& ports, bool ipv6) {
   return probes;
 }
 
-std::vector<int> PortsFor(const std::string& ruleset_text) {
-  std::set<int> probed(kPortPool.begin(), kPortPool.end());
-  probed.insert(kExtraPorts.begin(), kExtraPorts.end());
-  std::set<int> targets;
-  auto add = [](std::set<int>& ports, long port) {
-    if (port >= 1 && port <= 65535) ports.insert(static_cast<int>(port));
-  };
-  auto number = [](const std::string& text, long fallback) {
-    return text.empty() ? fallback : std::stol(text);
-  };
-  std::istringstream words(ruleset_text);
-  std::string previous;
-  for (std::string word; words >> word; previous = word) {
-    try {
-      if (IsMatchPortOption(previous)) {
-        std::istringstream items(word);
-        for (std::string item; std::getline(items, item, ',');) {
-          const std::size_t colon = item.find(':');
-          if (colon == std::string::npos) {
-            add(probed, std::stol(item));
-            continue;
-          }
-          const long low = number(item.substr(0, colon), 0);
-          const long high = number(item.substr(colon + 1), 65535);
-          for (const long port : {low - 1, low, (low + high) / 2, high, high + 1}) {
-            add(probed, port);
-          }
-        }
-      } else if (IsTranslationOption(previous)) {
-        const std::string ports = TranslationPorts(word);
-        if (ports.empty()) continue;
-        const std::size_t dash = ports.find('-');
-        const long low = std::stol(ports.substr(0, dash));
-        const long high = dash == std::string::npos ? low : std::stol(ports.substr(dash + 1));
-        if (high - low <= kMaxListenedRange) {
-          for (long port = low; port <= high; ++port) add(targets, port);
-        } else {
-          for (const long port : {low, (low + high) / 2, high}) add(targets, port);
-        }
-      }
-    } catch (const std::exception&) {
-      // not a number: iptables-restore will complain about it
-    }
+void NamedPorts::Add(long port) {
+  if (port >= 1 && port <= 65535) ports_.insert(static_cast<int>(port));
+}
+
+void NamedPorts::Match(long port) { Add(port); }
+
+void NamedPorts::MatchRange(long low, long high) {
+  for (const long port : {low - 1, low, (low + high) / 2, high, high + 1}) Add(port);
+}
+
+void NamedPorts::MatchBound(long port) {
+  for (const long p : {port - 1, port, port + 1}) Add(p);
+}
+
+void NamedPorts::Target(long low, long high) {
+  if (high - low <= kMaxListenedRange) {
+    for (long port = low; port <= high; ++port) Add(port);
+  } else {
+    for (const long port : {low, (low + high) / 2, high}) Add(port);
   }
-  // Translation targets are probed directly too (a REDIRECT to 8080 next to
-  // an INPUT rule for 8080).
-  probed.insert(targets.begin(), targets.end());
-  return {probed.begin(), probed.end()};
+}
+
+std::vector<int> NamedPorts::All() const { return {ports_.begin(), ports_.end()}; }
+
+std::string TranslationPorts(const std::string& value) {
+  if (!value.empty() && value[0] == '[') {
+    const std::size_t close = value.find("]:");
+    return close == std::string::npos ? "" : value.substr(close + 2);
+  }
+  const std::size_t colons = static_cast<std::size_t>(std::count(value.begin(), value.end(), ':'));
+  if (colons == 1) return value.substr(value.find(':') + 1);
+  if (colons > 1) return "";  // a bare IPv6 address
+  return value.find('.') == std::string::npos ? value : "";  // a port, or a bare IPv4 address
+}
+
+std::optional<std::pair<long, long>> PortRange(const std::string& text) {
+  const std::size_t dash = text.find('-');
+  const std::string low = text.substr(0, dash);
+  const std::string high = dash == std::string::npos ? low : text.substr(dash + 1);
+  auto digits = [](const std::string& part) {
+    return !part.empty() && part.size() <= 5 &&
+           part.find_first_not_of("0123456789") == std::string::npos;
+  };
+  if (!digits(low) || !digits(high)) return std::nullopt;
+  return std::make_pair(std::stol(low), std::stol(high));
+}
+
+std::vector<int> PortsFor(const std::string& ruleset_text, RulesetKind kind) {
+  NamedPorts named;
+  for (const int port : kPortPool) named.Match(port);
+  for (const int port : kExtraPorts) named.Match(port);
+  using Scanner = void (*)(const std::string&, NamedPorts&);
+  constexpr std::pair<RulesetKind, Scanner> kScanners[] = {
+      {RulesetKind::kIptables, FindIptablesPorts}, {RulesetKind::kNftables, FindNftPorts}};
+  for (const auto& [scanned, scanner] : kScanners) {
+    if (scanned == kind) scanner(ruleset_text, named);
+  }
+  return named.All();
 }
 
 }  // namespace ghostport::kernel_test

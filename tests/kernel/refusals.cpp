@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "tests/kernel/process.h"
+#include "tests/kernel/ruleset_kind.h"
 
 namespace ghostport::kernel_test {
 
@@ -38,10 +39,11 @@ std::vector<RefusalOutcome> CompareRefusals(const Tools& tools, const std::strin
     RefusalOutcome o;
     o.name = file.filename().string();
     o.expected_refused = SaysRefused(text);
-    const bool ipv6 = text.find("ip6tables-save") != std::string::npos;
+    const LoadStep load = LoadCommand(tools, file, FamiliesOf(file, text).front());
+    std::vector<std::string> argv = {tools.ip, "netns", "exec", netns};
+    argv.insert(argv.end(), load.argv.begin(), load.argv.end());
     Run({tools.ip, "netns", "add", netns});
-    const RunResult kernel =
-        Run({tools.ip, "netns", "exec", netns, ipv6 ? tools.ip6tables_restore : tools.iptables_restore}, file.string());
+    const RunResult kernel = Run(argv, load.input);
     Run({tools.ip, "netns", "delete", netns});
     o.kernel_refused = kernel.status != 0;
     o.kernel_message = Message(kernel.err);
