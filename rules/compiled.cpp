@@ -183,6 +183,7 @@ CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSp
                                                             " is not evaluated: " + table.not_evaluated_reason});
           continue;
         }
+        if (chain.hook && chain.type == ChainType::kNat) out.nat_anywhere = true;
         if (chain.hook) {
           out.hooks[static_cast<size_t>(*chain.hook)].push_back(
               Stage{Stage::kChain, ChainRef{static_cast<int>(t), static_cast<int>(c)}, chain.priority});

@@ -79,6 +79,10 @@ struct CompiledRuleset {
   // Per hook (indexed by Hook), the stages in the order the kernel runs them.
   std::array<std::vector<Stage>, 6> hooks;
   std::vector<CompiledRoute> routes;  // longest prefix first
+  // Some nat chain covers the family: netfilter then runs NAT at all four
+  // points (prerouting, input, output, postrouting), binding every new
+  // connection once per kind of translation even where no nat chain is.
+  bool nat_anywhere = false;
   std::vector<Approximation> approximations;
   std::vector<EngineError> errors;  // jump loops: nothing may be answered
 

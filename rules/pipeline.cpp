@@ -245,7 +245,11 @@ class Walker {
         }
       }
     }
-    if (has_nat && kind_ == PacketKind::kFirst) {
+    // NAT's own hooks bind a new connection wherever some nat chain of the
+    // family exists (checked on the kernel with an nft nat table that has
+    // a prerouting chain only: this host's own connection over lo is bound
+    // in output and not redirected in prerouting).
+    if ((has_nat || (c_.nat_anywhere && hook != Hook::kForward)) && kind_ == PacketKind::kFirst) {
       for (auto& b : region) {
         if (b.ct == kCtNew) b.nat_done |= NatManip(hook);
       }

@@ -445,6 +445,22 @@ BOOST_AUTO_TEST_CASE(a_translated_connection_whose_syn_ack_is_untracked_gets_no_
   BOOST_TEST((ProbeOf(rs, 6, 9005).handshake == Handshake::kReplyDropped));
 }
 
+BOOST_AUTO_TEST_CASE(a_nat_chain_anywhere_binds_this_hosts_connections_in_output) {
+  // An nft nat table with a prerouting chain only: netfilter's NAT hooks are
+  // all registered, so this host's own connection is bound (untranslated)
+  // in output and the redirect in prerouting is not met over lo (seen on
+  // the kernel: tests/kernel/rulesets/nft/nat_forwarding.nft).
+  RuleSpec redirect = Tcp(9006, VerdictKind::kRedirect);
+  redirect.nat.ports = PortSet::Single(8080);
+  Ruleset rs = Filter(VerdictKind::kAccept)
+                   .Table("nat")
+                   .NatChain("prerouting", Hook::kPrerouting, -100)
+                   .Add("prerouting", redirect)
+                   .Build();
+  BOOST_TEST(!ProbeOf(rs, 6, 9006, "lo").translation.has_value());
+  BOOST_TEST(ProbeOf(rs, 6, 9006, "eth0").translation.has_value());
+}
+
 BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
   Ruleset rs = Builder()
                    .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
