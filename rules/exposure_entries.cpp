@@ -111,6 +111,59 @@ void EmitGroup(const GroupKey& k, const std::vector<Item>& items, std::vector<Ex
   }
 }
 
+// Whether what reaches a chain's rules is their own match: a base chain,
+// or a user chain every jump to which holds for every packet but for its
+// interfaces (`-A INPUT -j ufw-user-input`, `-A FORWARD -o docker0 -j
+// DOCKER`), from a chain that is so too. A rule behind `--dport 8080 -j
+// proxy` sees only port 8080 whatever its own match says: its entries are
+// never widened or joined to that match.
+class ReachedAsWritten {
+ public:
+  explicit ReachedAsWritten(const Ruleset& rs) : rs_(rs) {
+    for (std::size_t t = 0; t < rs.tables.size(); ++t) {
+      const Table& table = rs.tables[t];
+      for (std::size_t c = 0; c < table.chains.size(); ++c) {
+        for (const Rule& r : table.chains[c].rules) {
+          const bool jump = r.verdict.kind == VerdictKind::kJump || r.verdict.kind == VerdictKind::kGoto;
+          if (!jump || r.verdict.target < 0) continue;
+          callers_[{static_cast<int>(t), r.verdict.target}].push_back({static_cast<int>(c), Transparent(r)});
+        }
+      }
+    }
+  }
+  bool operator()(int table, int chain) { return Check(table, chain, 0); }
+
+ private:
+  static bool Transparent(const Rule& r) {
+    if (!r.conditions.empty() || r.cubes.empty()) return false;
+    return std::all_of(r.cubes.begin(), r.cubes.end(), [](const Cube& c) {
+      return c.protocols.IsAll() && c.sports.IsAll() && c.dports.IsAll() && c.saddr.IsAll() && c.daddr.IsAll() &&
+             c.ct_states == kCtAll && c.ct_nat == 0 && !c.tcp_flags && !c.src_type && !c.dst_type && c.sets.empty() &&
+             !c.later_fragments_only;
+    });
+  }
+  bool Check(int table, int chain, int depth) {
+    const Chain& c = rs_.tables[static_cast<std::size_t>(table)].chains[static_cast<std::size_t>(chain)];
+    if (c.IsBase()) return true;
+    auto memo = known_.find({table, chain});
+    if (memo != known_.end()) return memo->second;
+    if (depth > 16) return false;
+    known_[{table, chain}] = false;  // a loop reaches nothing as written
+    bool ok = false;
+    auto it = callers_.find({table, chain});
+    if (it != callers_.end()) {
+      ok = std::all_of(it->second.begin(), it->second.end(), [&](const std::pair<int, bool>& caller) {
+        return caller.second && Check(table, caller.first, depth + 1);
+      });
+    }
+    known_[{table, chain}] = ok;
+    return ok;
+  }
+  const Ruleset& rs_;
+  std::map<std::pair<int, int>, std::vector<std::pair<int, bool>>> callers_;  // chain -> (caller, transparent)
+  std::map<std::pair<int, int>, bool> known_;
+};
+
 // The destination ports a rule's own match names for a protocol.
 PortSet RulePorts(const Rule& rule, Family family, std::uint8_t protocol) {
   PortSet out;
@@ -128,7 +181,7 @@ PortSet RulePorts(const Rule& rule, Family family, std::uint8_t protocol) {
 // rule opens (each packet in an entry is accepted, by the rule or before
 // it), and a rule that accepts everything reads as one entry, not one per
 // hole. Only unconditional openings that connect, without translation.
-void FillHoles(std::map<GroupKey, std::vector<Item>>& groups, const Ruleset& ruleset) {
+void FillHoles(std::map<GroupKey, std::vector<Item>>& groups, const Ruleset& ruleset, ReachedAsWritten& as_written) {
   auto plain = [](const GroupKey& k) {
     return !k.conditional && !k.translation && k.protocol >= 0 && k.sports.IsAll() && k.daddr.IsAll() &&
            (k.handshake == Handshake::kComplete || k.handshake == Handshake::kNotApplicable);
@@ -154,7 +207,7 @@ void FillHoles(std::map<GroupKey, std::vector<Item>>& groups, const Ruleset& rul
   if (universal.empty()) return;
   for (auto& [k, items] : groups) {
     const RuleRef* r = DecidingRule(k.opening);
-    if (!plain(k) || r == nullptr) continue;
+    if (!plain(k) || r == nullptr || !as_written(r->table, r->chain)) continue;
     auto u = universal.find({k.family, k.protocol});
     if (u == universal.end()) continue;
     PortSet covered;
@@ -307,7 +360,7 @@ std::vector<FieldCube> WrittenMatch(const Exposure& exposure, Family family, int
 // rule or none (reports show a rule's protocols together). A conditional or
 // translated opening is joined only where its own entries make up its whole
 // match: what fills a hole would not open as it does.
-void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
+void JoinRuleEntries(Groups& groups, const Exposure& exposure, ReachedAsWritten& as_written) {
   const InterfaceSpace& ifaces = exposure.interfaces;
   std::map<std::pair<Family, int>, AcceptedIndex> accepted;
   std::map<std::pair<Family, RuleRef>, std::vector<Members>> by_rule;
@@ -319,7 +372,7 @@ void JoinRuleEntries(Groups& groups, const Exposure& exposure) {
       for (const Item& it : g->second) index.Add(CubeOf(k, it, ifaces));
     }
     const RuleRef* r = DecidingRule(k.opening);
-    if (r == nullptr) continue;
+    if (r == nullptr || !as_written(r->table, r->chain)) continue;
     // Loopback entries are reported apart, and often open differently (the
     // reply comes back in through the input chain): never joined with others.
     auto& classes = by_rule[{k.family, *r}];
@@ -433,8 +486,9 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
     }
   }
   if (exposure.ruleset != nullptr) {
-    FillHoles(groups, *exposure.ruleset);
-    JoinRuleEntries(groups, exposure);
+    ReachedAsWritten as_written(*exposure.ruleset);
+    FillHoles(groups, *exposure.ruleset, as_written);
+    JoinRuleEntries(groups, exposure, as_written);
   }
   std::vector<ExposureEntry> out;
   for (const auto& [k, items] : groups) EmitGroup(k, items, out);

@@ -1094,7 +1094,7 @@ class Reader {
       const std::string table_name = Name();
       TableSyntax* table = NeedTable(family, table_name, what);
       if (table == nullptr) return SkipStatement();
-      if (what.Is("table")) {
+      if (what.Is("table")) {  // the rules of every chain; sets keep their elements (nft 1.0.6)
         for (auto& c : table->chains) c.rules.clear();
         return ExpectEnd();
       }

@@ -24,6 +24,8 @@ constexpr std::string_view kOptionFields[] = {"kind", "length", "size", "value",
                                               "tsval", "tsecr", "type", "flags", "subtype", "addr", "ptr"};
 
 constexpr std::string_view kVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto", "queue", "reject"};
+// The verdicts a map may hold (nft refuses reject and queue there).
+constexpr std::string_view kMapVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto"};
 constexpr std::string_view kOps[] = {"==", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge", "!"};
 constexpr std::string_view kBinops[] = {"&", "|", "^", "<<", ">>", "and", "or", "xor", "lshift", "rshift"};
 
@@ -341,7 +343,7 @@ class Parser {
     if (More() && Cur().kind == Token::Kind::kWord) {
       const std::string& w = Cur().text;
       const std::size_t colon = w.rfind(':');
-      if (colon != std::string::npos && colon > 0 && In(kVerdicts, w.substr(colon + 1))) {
+      if (colon != std::string::npos && colon > 0 && In(kMapVerdicts, w.substr(colon + 1))) {
         Expr key = ValueOf(Cur());
         key.text = w.substr(0, colon);
         Expr verdict;
@@ -383,7 +385,7 @@ class Parser {
     m.kind = Expr::Kind::kMapping;
     m.location = key.location;
     m.items.push_back(std::move(key));
-    if (More() && Cur().kind == Token::Kind::kWord && In(kVerdicts, Cur().text)) {
+    if (More() && Cur().kind == Token::Kind::kWord && In(kMapVerdicts, Cur().text)) {
       m.items.push_back(VerdictValue());
     } else {
       std::optional<Expr> value = Concat();

@@ -66,6 +66,7 @@ BOOST_AUTO_TEST_CASE(examples_match_their_golden_reports) {
       {"audit --fail-on never examples/iptables/oracle-host.rules", "oracle-host.txt"},
       {"audit --fail-on never examples/iptables/elasticsearch-host.rules", "elasticsearch-host.txt"},
       {"audit --fail-on never --format json examples/iptables/elasticsearch-host.rules", "elasticsearch-host.json"},
+      {"audit --fail-on never examples/nftables/web-host.nft", "nft-web-host.txt"},
   };
   for (const auto& [args, golden] : reports) {
     BOOST_TEST_CONTEXT(args) {
@@ -189,6 +190,25 @@ BOOST_AUTO_TEST_CASE(multiport_ports_opens_every_port_to_a_chosen_source_port) {
   BOOST_REQUIRE_MESSAGE(s != nullptr, sports["findings"].dump());
   BOOST_TEST((*s)["message"].get<std::string>().find("whose source port is 53") != std::string::npos);
   BOOST_TEST((*s)["explanation"].get<std::string>().find("multiport") == std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_nft_ruleset_listed_as_text_and_as_json_gives_the_same_findings) {
+  // nft -a list ruleset and nft -j list ruleset of the same loaded ruleset:
+  // the rule identity is the handle, so even the fingerprints agree.
+  auto run = [](const std::string& file) {
+    auto r = RunGhostport("audit --fail-on never --format json " + file);
+    BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+    std::vector<std::string> out;
+    const json doc = json::parse(r.out);
+    for (const auto& f : doc["findings"]) {
+      out.push_back(f["class"].get<std::string>() + " " + f["severity"].get<std::string>() + " " + f["ports"].dump() +
+                    " " + f["fingerprint"].get<std::string>());
+    }
+    return out;
+  };
+  const auto listed = run("examples/nftables/web-host.listed.nft");
+  BOOST_TEST(!listed.empty());
+  BOOST_TEST(listed == run("examples/nftables/web-host.json"), boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(inputs_carry_their_sha256) {

@@ -17,19 +17,22 @@ struct Example {
   const char* inputs;
 };
 const Example kExamples[] = {
-    {"web-host", "examples/iptables/web-host.rules"},
-    {"web-host-both-families", "examples/iptables/web-host.rules examples/iptables/web-host6.rules"},
-    {"router", "examples/iptables/router.rules"},
-    {"legacy-app", "examples/iptables/legacy-app.rules"},
+    {"iptables/web-host", "examples/iptables/web-host.rules"},
+    {"iptables/web-host-both-families", "examples/iptables/web-host.rules examples/iptables/web-host6.rules"},
+    {"iptables/router", "examples/iptables/router.rules"},
+    {"iptables/legacy-app", "examples/iptables/legacy-app.rules"},
     // Generated chains, read as their generators mean them.
-    {"docker-host", "examples/iptables/generated/docker-host.rules"},
-    {"docker-legacy-host", "examples/iptables/generated/docker-legacy-host.rules"},
-    {"ufw-host", "examples/iptables/generated/ufw-host.rules"},
-    {"ufw-user", "examples/iptables/generated/ufw-user.rules examples/iptables/generated/ufw-user6.rules"},
-    {"fail2ban-host", "examples/iptables/generated/fail2ban-host.rules"},
-    {"tailscale-host", "examples/iptables/generated/tailscale-host.rules"},
-    {"kube-node", "examples/iptables/generated/kube-node.rules"},
-    {"firewalld-host", "examples/iptables/generated/firewalld-host.rules"},
+    {"iptables/docker-host", "examples/iptables/generated/docker-host.rules"},
+    {"iptables/docker-legacy-host", "examples/iptables/generated/docker-legacy-host.rules"},
+    {"iptables/ufw-host", "examples/iptables/generated/ufw-host.rules"},
+    {"iptables/ufw-user", "examples/iptables/generated/ufw-user.rules examples/iptables/generated/ufw-user6.rules"},
+    {"iptables/fail2ban-host", "examples/iptables/generated/fail2ban-host.rules"},
+    {"iptables/tailscale-host", "examples/iptables/generated/tailscale-host.rules"},
+    {"iptables/kube-node", "examples/iptables/generated/kube-node.rules"},
+    {"iptables/firewalld-host", "examples/iptables/generated/firewalld-host.rules"},
+    // nftables: the configuration as kept in git, and the JSON nft lists for it.
+    {"nftables/web-host", "examples/nftables/web-host.nft"},
+    {"nftables/web-host-json", "examples/nftables/web-host.json"},
 };
 
 }  // namespace
@@ -41,10 +44,10 @@ BOOST_AUTO_TEST_CASE(examples_match_their_golden_text_and_json) {
     BOOST_TEST_CONTEXT(name) {
       auto text = RunGhostport(std::string("ports ") + input);
       BOOST_TEST(text.exit_code == 0, text.err);
-      CheckGolden(std::string("tests/golden/iptables/") + name + ".ports.txt", text.out);
+      CheckGolden(std::string("tests/golden/") + name + ".ports.txt", text.out);
       auto json = RunGhostport(std::string("ports --format json ") + input);
       BOOST_TEST(json.exit_code == 0, json.err);
-      CheckGolden(std::string("tests/golden/iptables/") + name + ".ports.json", json.out);
+      CheckGolden(std::string("tests/golden/") + name + ".ports.json", json.out);
     }
   }
 }

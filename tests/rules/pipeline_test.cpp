@@ -461,6 +461,26 @@ BOOST_AUTO_TEST_CASE(a_nat_chain_anywhere_binds_this_hosts_connections_in_output
   BOOST_TEST(ProbeOf(rs, 6, 9006, "eth0").translation.has_value());
 }
 
+BOOST_AUTO_TEST_CASE(a_rule_behind_a_narrow_jump_is_not_read_as_its_own_match) {
+  // `--dport 8080 -j proxy` then `-A proxy -s LAN -j ACCEPT`: the proxy rule
+  // sees port 8080 only; port 80 from the LAN is opened by the port-80
+  // accept, and never reported as the proxy rule's.
+  RuleSpec to_proxy = Tcp(8080, VerdictKind::kJump);
+  to_proxy.target = "proxy";
+  RuleSpec lan;
+  lan.saddr = "10.20.0.0/16";
+  Ruleset rs = Filter(VerdictKind::kDrop).UserChain("proxy").Add("INPUT", Tcp(80)).Add("INPUT", to_proxy).Add("proxy", lan).Build();
+  const int input = rs.tables[0].FindChain("INPUT");
+  for (const ExposureEntry& e : EntriesFor(rs, 6, 80)) {
+    const RuleRef* r = DecidingRule(e.opening);
+    BOOST_REQUIRE(r != nullptr);
+    BOOST_TEST(r->chain == input);
+  }
+  std::vector<ExposureEntry> proxy = EntriesFor(rs, 6, 8080);
+  BOOST_REQUIRE_EQUAL(proxy.size(), 1u);
+  BOOST_TEST((proxy[0].from == 8080 && proxy[0].to == 8080));
+}
+
 BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
   Ruleset rs = Builder()
                    .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
