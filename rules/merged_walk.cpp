@@ -145,10 +145,51 @@ std::vector<Box> JoinGroup(const std::vector<Box>& boxes, const std::vector<std:
   return out;
 }
 
+// The boxes a group was joined from, found by destination port: a piece is
+// cut back only to the members whose ports meet its own (30,000 one-port
+// accepts joined into one cube: each piece met every member).
 struct Origin {
   std::vector<Box> members;
   bool alone = false;
+  std::vector<std::pair<std::uint16_t, std::size_t>> by_low_port;  // (lowest port, member), sorted
+  std::vector<std::size_t> wide;                                   // members spanning many ports
+
+  void Index() {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const auto& iv = members[i].fields.dports.intervals();
+      if (iv.empty()) continue;
+      if (iv.back().hi - iv.front().lo > kNarrow) {
+        wide.push_back(i);
+      } else {
+        by_low_port.emplace_back(iv.front().lo, i);
+      }
+    }
+    std::sort(by_low_port.begin(), by_low_port.end());
+  }
+  // Members whose port hulls meet one of the piece's port intervals, in
+  // member order.
+  std::vector<std::size_t> Meeting(const PortSet& dports) const {
+    std::vector<std::size_t> out = wide;
+    for (const auto& iv : dports.intervals()) {
+      const std::uint16_t from = iv.lo > kNarrow ? static_cast<std::uint16_t>(iv.lo - kNarrow) : 0;
+      auto it = std::lower_bound(by_low_port.begin(), by_low_port.end(), std::make_pair(from, std::size_t{0}));
+      for (; it != by_low_port.end() && it->first <= iv.hi; ++it) {
+        if (members[it->second].fields.dports.intervals().back().hi >= iv.lo) out.push_back(it->second);
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+  static constexpr std::uint16_t kNarrow = 1024;
 };
+
+// Whether a member's header fields meet a piece's (the piece's interfaces
+// are the member's too: the walks keep them per group).
+bool HeaderMeets(const FieldCube& m, const FieldCube& piece) {
+  return m.protocols.Intersects(piece.protocols) && m.dports.Intersects(piece.dports) &&
+         m.sports.Intersects(piece.sports) && m.saddr.Intersects(piece.saddr) && m.daddr.Intersects(piece.daddr);
+}
 
 // A piece of the walk's result, once for each member it holds part of.
 template <class Emit>
@@ -159,14 +200,15 @@ void CutBack(Box piece, const Origin& origin, Emit&& emit) {
     emit(std::move(piece));
     return;
   }
-  for (const Box& m : origin.members) {
-    FieldCube header = m.fields;
-    header.iif = piece.fields.iif;
-    header.oif = piece.fields.oif;
-    auto common = Intersect(header, piece.fields);
-    if (!common) continue;
+  for (std::size_t i : origin.Meeting(piece.fields.dports)) {
+    const Box& m = origin.members[i];
+    if (!HeaderMeets(m.fields, piece.fields)) continue;
     Box b = piece;
-    b.fields = std::move(*common);
+    b.fields.protocols = m.fields.protocols.Intersect(piece.fields.protocols);
+    b.fields.sports = m.fields.sports.Intersect(piece.fields.sports);
+    b.fields.dports = m.fields.dports.Intersect(piece.fields.dports);
+    b.fields.saddr = m.fields.saddr.Intersect(piece.fields.saddr);
+    b.fields.daddr = m.fields.daddr.Intersect(piece.fields.daddr);
     b.accepted_by = m.accepted_by;
     b.origin = 0;
     emit(std::move(b));
@@ -214,6 +256,7 @@ WalkResult WalkMerged(const CompiledRuleset& compiled, std::vector<Box> boxes, P
     }
     Origin o;
     for (std::size_t i : g) o.members.push_back(std::move(together[i]));
+    o.Index();
     origins.push_back(std::move(o));
   }
 
