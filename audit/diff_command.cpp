@@ -45,15 +45,40 @@ std::optional<Side> Load(const std::string& path, const DiffOptions& options, co
   return side;
 }
 
-// Findings of `a` whose fingerprint `b` does not have.
-std::vector<const Finding*> Missing(const FindingsReport& a, const FindingsReport& b) {
+// What identifies a finding across the two sides: its fingerprint for a
+// change; for drift what it says, since the sides name rules differently.
+std::string Identity(const Finding& f, DiffMode mode) {
+  if (mode == DiffMode::kChange) return f.fingerprint;
+  std::string id = std::string(FindingClassName(f.klass)) + "|" + f.proto + "|" + std::to_string(static_cast<int>(f.scope)) + "|";
+  for (const auto& [a, b] : f.ports) id += std::to_string(a) + "-" + std::to_string(b) + ",";
+  return id;
+}
+
+// Findings of `a` that `b` does not have.
+std::vector<const Finding*> Missing(const FindingsReport& a, const FindingsReport& b, DiffMode mode) {
   std::set<std::string> in_b;
-  for (const Finding& f : b.findings) in_b.insert(f.fingerprint);
+  for (const Finding& f : b.findings) in_b.insert(Identity(f, mode));
   std::vector<const Finding*> out;
   for (const Finding& f : a.findings) {
-    if (!in_b.count(f.fingerprint)) out.push_back(&f);
+    if (!in_b.count(Identity(f, mode))) out.push_back(&f);
   }
   return out;
+}
+
+// The words each mode uses.
+struct Words {
+  const char* command;
+  const char* opened;    // text headings
+  const char* closed;
+  const char* introduced;
+  const char* resolved;
+};
+
+const Words& WordsFor(DiffMode mode) {
+  static const Words kChange{"diff", "opens", "closes", "findings introduced", "findings resolved"};
+  static const Words kDrift{"drift", "open only in the second", "open only in the first",
+                            "findings only in the second", "findings only in the first"};
+  return mode == DiffMode::kChange ? kChange : kDrift;
 }
 
 std::string PortsText(const ExposureChange& c) {
@@ -87,25 +112,28 @@ void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector
                const std::vector<const Finding*>& resolved, const Tally& tally, const std::string& policy_file,
                std::ostream& out) {
   SourceRenderer sources;
-  out << "ghostport diff " << EscapeForTerminal(o.before) << " -> " << EscapeForTerminal(o.after) << "\n";
-  out << "opens (" << diff.opened.size() << "):\n";
+  const Words& w = WordsFor(o.mode);
+  out << "ghostport " << w.command << " " << EscapeForTerminal(o.before) << " -> " << EscapeForTerminal(o.after) << "\n";
+  out << w.opened << " (" << diff.opened.size() << "):\n";
   for (const ExposureChange& c : diff.opened) {
     out << "  + " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
         << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
         << "\n";
   }
-  out << "closes (" << diff.closed.size() << "):\n";
+  out << w.closed << " (" << diff.closed.size() << "):\n";
   for (const ExposureChange& c : diff.closed) {
     out << "  - " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
         << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
         << "\n";
   }
-  out << "findings introduced (" << introduced.size() << "):\n";
+  out << w.introduced << " (" << introduced.size() << "):\n";
   for (const Finding* f : introduced) WriteFindingText(*f, policy_file, o.colour, out);
-  out << "findings resolved (" << resolved.size() << "):\n";
+  out << w.resolved << " (" << resolved.size() << "):\n";
   for (const Finding* f : resolved) WriteFindingText(*f, policy_file, o.colour, out);
-  out << diff.opened.size() << " opening(s) added, " << diff.closed.size() << " removed; " << introduced.size()
-      << " finding(s) introduced" << TallyText(tally) << ", " << resolved.size() << " resolved; fail-on "
+  out << diff.opened.size() << (o.mode == DiffMode::kDrift ? " opening(s) only in the second, " : " opening(s) added, ")
+      << diff.closed.size() << (o.mode == DiffMode::kDrift ? " only in the first; " : " removed; ") << introduced.size()
+      << (o.mode == DiffMode::kDrift ? " finding(s) only in the second" : " finding(s) introduced") << TallyText(tally)
+      << ", " << resolved.size() << (o.mode == DiffMode::kDrift ? " only in the first" : " resolved") << "; fail-on "
       << (o.fail_on ? SeverityName(*o.fail_on) : "never") << (tally.failed ? ": FAILED" : ": passed") << "\n";
 }
 
@@ -138,6 +166,7 @@ void WriteJson(const DiffOptions& o, const Side& before, const Side& after, cons
   SourceRenderer sources;
   ordered_json doc;
   doc["tool"] = {{"name", "ghostport"}, {"version", GHOSTPORT_VERSION}};
+  doc["command"] = WordsFor(o.mode).command;
   doc["before"] = InputsJson(before);
   doc["after"] = InputsJson(after);
   doc["opened"] = ChangesJson(diff.opened, sources);
@@ -164,9 +193,12 @@ void WriteJson(const DiffOptions& o, const Side& before, const Side& after, cons
 void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,
                    const std::vector<const Finding*>& resolved, const Tally& tally, std::ostream& out) {
   SourceRenderer sources;
-  out << "### ghostport diff: " << (tally.failed ? "❌ " : "✅ ") << diff.opened.size() << " opening(s) added, "
-      << diff.closed.size() << " removed; " << introduced.size() << " finding(s) introduced" << TallyText(tally)
-      << ", " << resolved.size() << " resolved\n\n";
+  const bool drift = o.mode == DiffMode::kDrift;
+  out << "### ghostport " << WordsFor(o.mode).command << ": " << (tally.failed ? "❌ " : "✅ ") << diff.opened.size()
+      << (drift ? " opening(s) only in the second, " : " opening(s) added, ") << diff.closed.size()
+      << (drift ? " only in the first; " : " removed; ") << introduced.size()
+      << (drift ? " finding(s) only in the second" : " finding(s) introduced") << TallyText(tally) << ", "
+      << resolved.size() << (drift ? " only in the first\n\n" : " resolved\n\n");
   out << EscapeForMarkdown(o.before) << " → " << EscapeForMarkdown(o.after) << ", fail-on "
       << (o.fail_on ? SeverityName(*o.fail_on) : "never") << "\n\n";
   auto changes = [&](const char* title, const char* sign, const std::vector<ExposureChange>& list) {
@@ -179,8 +211,8 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
     }
     out << "\n";
   };
-  changes("Opened", "+", diff.opened);
-  changes("Closed", "−", diff.closed);
+  changes(drift ? "Open only in the second" : "Opened", "+", diff.opened);
+  changes(drift ? "Open only in the first" : "Closed", "−", diff.closed);
   auto findings = [&](const char* title, const std::vector<const Finding*>& list) {
     if (list.empty()) return;
     out << "#### " << title << "\n\n| severity | class | location | message |\n|---|---|---|---|\n";
@@ -191,8 +223,8 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
     }
     out << "\n";
   };
-  findings("Findings introduced", introduced);
-  findings("Findings resolved", resolved);
+  findings(drift ? "Findings only in the second" : "Findings introduced", introduced);
+  findings(drift ? "Findings only in the first" : "Findings resolved", resolved);
 }
 
 }  // namespace
@@ -209,8 +241,8 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   if (!before || !after) return 2;
 
   const ExposureDiff diff = DiffExposures(before->exposure, before->entries, after->exposure, after->entries);
-  const std::vector<const Finding*> introduced = Missing(after->findings, before->findings);
-  const std::vector<const Finding*> resolved = Missing(before->findings, after->findings);
+  const std::vector<const Finding*> introduced = Missing(after->findings, before->findings, options.mode);
+  const std::vector<const Finding*> resolved = Missing(before->findings, after->findings, options.mode);
   const Tally tally = Count(introduced, options.fail_on);
   const std::string policy_file = policy ? policy->file : "";
 

@@ -3,6 +3,14 @@
 // resolves (by fingerprint: a finding whose rule, class or ports changed is
 // resolved in its old form and introduced in its new one). Exit 1 when the
 // change introduces a finding at or above --fail-on.
+//
+// `ghostport drift A B`: the same comparison between two inputs meant to be
+// one ruleset — a config file and what the kernel runs, in any two formats
+// (nft text and `nft -j` JSON, iptables-save and nft): what is open only in
+// B and only in A. Findings are matched by what they say (class, protocol,
+// ports, scope), not by fingerprint: the two inputs name their rules
+// differently (lines, handles). Exit 1 when B has a finding at or above
+// --fail-on that A does not.
 #pragma once
 
 #include <iosfwd>
@@ -14,6 +22,7 @@
 namespace ghostport::audit {
 
 enum class DiffFormat { kText, kJson, kMarkdown };
+enum class DiffMode { kChange, kDrift };
 
 struct DiffOptions {
   std::string before;
@@ -22,6 +31,7 @@ struct DiffOptions {
   std::string policy_file;   // empty: none
   std::string output_file;   // empty: standard output
   DiffFormat format = DiffFormat::kText;
+  DiffMode mode = DiffMode::kChange;
   std::optional<Severity> fail_on = Severity::kHigh;
   bool colour = false;
 };

@@ -98,15 +98,28 @@ int main(int argc, char** argv) {
 
   ghostport::audit::DiffOptions diff_opts;
   std::string diff_fail_on = "high";
-  CLI::App* diff = app.add_subcommand("diff", "what a change opens and closes, and the findings it adds and resolves");
-  diff->add_option("BEFORE", diff_opts.before, "the ruleset before the change")->required();
-  diff->add_option("AFTER", diff_opts.after, "the ruleset after the change")->required();
-  diff->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
-  diff->add_option("--policy", diff_opts.policy_file, "policy file (assignments, severity overrides, waivers)");
-  diff->add_option("--fail-on", diff_fail_on, "exit 1 when the change adds a finding at or above this (default high)")
-      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
-  diff->add_option("--input-format", diff_opts.input_format, "input format of both files instead of detection");
-  diff->add_option("-o,--output", diff_opts.output_file, "write the report to FILE instead of standard output");
+  // diff and drift take the same options; one of them runs.
+  auto comparison = [&](const char* name, const char* what, const char* first, const char* second,
+                        const char* fail_what) {
+    CLI::App* c = app.add_subcommand(name, what);
+    c->add_option(name == std::string("diff") ? "BEFORE" : "A", diff_opts.before, first)->required();
+    c->add_option(name == std::string("diff") ? "AFTER" : "B", diff_opts.after, second)->required();
+    c->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+    c->add_option("--policy", diff_opts.policy_file, "policy file (assignments, severity overrides, waivers)");
+    c->add_option("--fail-on", diff_fail_on, fail_what)
+        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+    c->add_option("--input-format", diff_opts.input_format, "input format of both files instead of detection");
+    c->add_option("-o,--output", diff_opts.output_file, "write the report to FILE instead of standard output");
+    return c;
+  };
+  CLI::App* diff = comparison("diff", "what a change opens and closes, and the findings it adds and resolves",
+                              "the ruleset before the change", "the ruleset after the change",
+                              "exit 1 when the change adds a finding at or above this (default high)");
+  CLI::App* drift = comparison("drift",
+                               "how two inputs of one ruleset differ (a config and what runs, in any formats): "
+                               "what is open only in one of them",
+                               "the ruleset as configured (a file)", "the ruleset as it runs (another input)",
+                               "exit 1 when B has a finding at or above this that A has not (default high)");
 
   ghostport::audit::ExplainRequest explain_req;
   CLI::App* explain = app.add_subcommand(
@@ -134,7 +147,8 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  if (diff->parsed()) {
+  if (diff->parsed() || drift->parsed()) {
+    diff_opts.mode = drift->parsed() ? ghostport::audit::DiffMode::kDrift : ghostport::audit::DiffMode::kChange;
     diff_opts.format = format == "json"       ? ghostport::audit::DiffFormat::kJson
                        : format == "markdown" ? ghostport::audit::DiffFormat::kMarkdown
                                               : ghostport::audit::DiffFormat::kText;

@@ -13,6 +13,7 @@ declare -gA _ghostport_options=(
   [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --route --help"
   [audit]="--format --output --baseline --policy --fail-on --input-format --route --help"
   [diff]="--format --output --policy --fail-on --input-format --help"
+  [drift]="--format --output --policy --fail-on --input-format --help"
   [explain]="--policy --format --help"
   [catalog stats]="--format --help"
   [catalog lint]="--knowledge --help"
@@ -24,6 +25,7 @@ declare -gA _ghostport_formats=(
   [probe]="text json"
   [audit]="text json sarif junit markdown html"
   [diff]="text json markdown"
+  [drift]="text json markdown"
   [explain]="text json"
   [catalog stats]="text json"
 )
@@ -38,7 +40,7 @@ declare -gA _ghostport_values=(
 
 # Options that take a file, and whether the command's positionals are files.
 _ghostport_file_options=" --batch --policy --baseline --knowledge --output -o "
-_ghostport_file_positionals=" ports probe audit diff "
+_ghostport_file_positionals=" ports probe audit diff drift "
 # Options whose value is free text: nothing to offer.
 _ghostport_free_options=" --port --sport --from --to "
 
@@ -88,7 +90,7 @@ _ghostport() {
 
   case $command in
     "")
-      _ghostport_words "ports probe audit diff explain catalog --help --version" "$cur"
+      _ghostport_words "ports probe audit diff drift explain catalog --help --version" "$cur"
       return
       ;;
     catalog)

@@ -1,9 +1,11 @@
-// `ghostport diff` on two versions of one ruleset, and `audit --baseline`.
+// `ghostport diff` on two versions of one ruleset, `ghostport drift` between
+// two inputs of one ruleset, and `audit --baseline`.
 #define BOOST_TEST_MODULE diff
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "tests/audit/run_command.h"
@@ -125,6 +127,41 @@ BOOST_AUTO_TEST_CASE(only_findings_missing_from_the_baseline_are_reported) {
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(bad.err.find("not a ghostport audit JSON report") != std::string::npos, bad.err);
   std::filesystem::remove(base);
+}
+
+BOOST_AUTO_TEST_CASE(drift_between_formats_of_one_ruleset_is_none) {
+  // The config as kept in git and the JSON nft lists once it is loaded.
+  auto r = RunGhostport("drift --format json examples/nftables/web-host.nft examples/nftables/web-host.json");
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const json doc = json::parse(r.out);
+  BOOST_TEST(doc["command"] == "drift");
+  BOOST_TEST(doc["opened"].empty());
+  BOOST_TEST(doc["closed"].empty());
+  BOOST_TEST(doc["introduced"].empty());
+  BOOST_TEST(doc["resolved"].empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_hot_fix_never_written_back_is_drift) {
+  // What runs opens 3394 where the config opens 3393, and keeps SSH open to all.
+  std::string running = ghostport::testing::ReadFile(std::string(GHOSTPORT_SOURCE_DIR) + "/examples/nftables/web-host.listed.nft");
+  running.replace(running.find("tcp dport 3393"), 14, "tcp dport 3394");
+  running.replace(running.find("ip saddr @admins tcp dport 22"), 29, "tcp dport 22");
+  const std::string path = TempPath("running.nft");
+  WriteFile(path, running);
+  auto r = RunGhostport("drift --format json --fail-on medium examples/nftables/web-host.nft '" + path + "'");
+  BOOST_TEST(r.exit_code == 1, r.err);
+  const json doc = json::parse(r.out);
+  std::set<std::string> opened, closed;
+  for (const auto& c : doc["opened"]) opened.insert(c["proto"].get<std::string>() + " " + std::to_string(c["from"].get<int>()));
+  for (const auto& c : doc["closed"]) closed.insert(c["proto"].get<std::string>() + " " + std::to_string(c["from"].get<int>()));
+  BOOST_TEST(opened.count("tcp 3394") == 1u);
+  BOOST_TEST(opened.count("tcp 22") == 1u);
+  BOOST_TEST(closed.count("tcp 3393") == 1u);
+  BOOST_TEST(!doc["introduced"].empty());
+  // Text says which side holds what.
+  auto text = RunGhostport("drift examples/nftables/web-host.nft '" + path + "'");
+  BOOST_TEST(text.out.find("open only in the second") != std::string::npos, text.out);
+  std::filesystem::remove(path);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
