@@ -164,6 +164,16 @@ class ReachedAsWritten {
   std::map<std::pair<int, int>, bool> known_;
 };
 
+// A box's guards, each once (the SYN, the SYN-ACK and the ACK may each pass
+// the same conditional rule), in the order first met.
+std::vector<Guard> UniqueGuards(const std::vector<Guard>& guards) {
+  std::vector<Guard> out;
+  for (const Guard& g : guards) {
+    if (std::find(out.begin(), out.end(), g) == out.end()) out.push_back(g);
+  }
+  return out;
+}
+
 // How many blocks an address set is held as (its shared base, when lazy).
 std::size_t Blocks(const AddressSet& a) {
   const AddressSet::Values* v = a.IsLazy() ? nullptr : a.EagerValues();
@@ -495,7 +505,7 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
                    b.handshake,
                    b.handshake_blocked_by,
                    b.conditional,
-                   b.guards};
+                   UniqueGuards(b.guards)};
         groups[std::move(k)].push_back(Item{std::move(ports), f.saddr});
       };
       for (auto p : PortProtocols()) {
