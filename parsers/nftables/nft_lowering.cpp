@@ -328,24 +328,29 @@ class TableLowering : public nft::MatchContext {
       if (r.handle) out.id = "handle " + std::to_string(*r.handle);
       chain.rules.push_back(std::move(out));
     };
-    bool ended = false;
+    // ended: nothing after this statement reaches the packet; terminal: nft
+    // refuses a statement after it (a verdict, NAT).
+    bool ended = false, terminal = false;
     for (std::size_t i = 0; i < r.statements.size(); ++i) {
       const Statement& s = r.statements[i];
-      if (ended) {
-        Warn(r.location, "\"" + nft::Render(s) + "\" follows the rule's verdict and has no effect");
+      if (terminal) {
+        Error(r.location, "statement after terminal statement has no effect: \"" + nft::Render(s) + "\" (nft refuses it)");
         break;
       }
+      if (ended) break;
       if (const auto* m = std::get_if<nft::Match>(&s)) {
         nft::ApplyMatch(m->left, m->op, m->right, state, *this);
       } else if (const auto* v = std::get_if<nft::VerdictStmt>(&s)) {
+        if (v->kind == "reject" && !RejectDependency(*v, state, r)) return;
         emit(VerdictOf(*v, r), state);
-        ended = true;
+        ended = terminal = v->kind != "continue";
       } else if (const auto* v = std::get_if<nft::VmapStmt>(&s)) {
-        Vmap(*v, state, emit);
-        ended = true;
+        // The rule goes on only for the keys that map to continue.
+        state = Vmap(*v, state, emit);
+        ended = state.cubes.empty();
       } else if (const auto* n = std::get_if<nft::NatStmt>(&s)) {
         Nat(*n, state, emit);
-        ended = true;
+        ended = terminal = true;
       } else {
         const auto& o = std::get<nft::OtherStmt>(s);
         if (o.keyword == "notrack") {
@@ -356,10 +361,14 @@ class TableLowering : public nft::MatchContext {
         } else if (o.keyword.starts_with("set ") && StatesPerElement(o.text)) {
           // add @meter { ip saddr limit rate 10/second }: fails when over the limit
           state.conditions.push_back({o.text, "a limit or quota per set element is not modelled: the rule may not hold", r.location});
-        } else if (In(kPassThrough, o.keyword)) {
-          // counted, logged, marked: the packet's fate is not decided here
+        } else if (In(kPassThrough, o.keyword) || o.keyword.starts_with("flow")) {
+          // counted, logged, marked, offloaded: the packet's fate is not decided here
         } else if (In(kMayNotHold, o.keyword)) {
           state.conditions.push_back({o.text, o.keyword + " statements are not modelled: the rule may not hold", r.location});
+        } else if (o.keyword == "tproxy") {
+          // The packet goes to a transparent proxy's socket when the rule
+          // then accepts it: where it lands is not modelled.
+          state.conditions.push_back({o.text, "tproxy: the packet goes to a transparent proxy's socket", r.location});
         } else if (o.keyword == "xt" && o.text.find("match") != std::string::npos) {
           state.conditions.push_back({o.text, "an iptables extension nft cannot show", r.location});
         } else {
@@ -378,6 +387,31 @@ class TableLowering : public nft::MatchContext {
       v.text = "(no verdict)";
       emit(v, state);
     }
+  }
+
+  // What a reject's kind implies, as nft adds it to the rule: `with icmp`
+  // holds for IPv4 only (meta nfproto ipv4), `with icmpv6` for IPv6 only,
+  // `with tcp reset` for tcp only (meta l4proto tcp). A rule that then
+  // matches nothing contradicts itself: nft refuses it.
+  bool RejectDependency(const nft::VerdictStmt& v, nft::RuleState& state, const RuleSyntax& r) {
+    std::istringstream in(v.text);
+    std::vector<std::string> w;
+    for (std::string x; in >> x;) w.push_back(x);
+    const bool with = w.size() >= 3 && w[1] == "with";
+    const std::string kind = with ? w[2] : "";
+    const bool had = !state.cubes.empty();
+    if (kind == "icmp" || kind == "icmpv6") {
+      const Family f = kind == "icmp" ? Family::kIpv4 : Family::kIpv6;
+      std::erase_if(state.cubes, [&](const rules::Cube& c) { return c.family != f; });
+    } else if (kind == "tcp") {
+      for (rules::Cube& c : state.cubes) c.protocols = c.protocols.Intersect(rules::ProtocolSet::Single(6));
+      std::erase_if(state.cubes, [](const rules::Cube& c) { return c.protocols.empty(); });
+    }
+    if (had && state.cubes.empty()) {
+      Error(r.location, "\"" + v.text + "\" cannot hold for what the rule matches (nft refuses it)");
+      return false;
+    }
+    return true;
   }
 
   rules::Verdict VerdictOf(const nft::VerdictStmt& v, const RuleSyntax& r) {
@@ -422,10 +456,14 @@ class TableLowering : public nft::MatchContext {
     return nullptr;
   }
 
+  // One rule per element; what is left is the state of the keys that map to
+  // continue (the rule's later statements apply to those only).
   template <class Emit>
-  void Vmap(const nft::VmapStmt& v, const nft::RuleState& state, Emit&& emit) {
+  nft::RuleState Vmap(const nft::VmapStmt& v, const nft::RuleState& state, Emit&& emit) {
+    nft::RuleState rest;
+    rest.conditions = state.conditions;
     const std::vector<Expr>* elements = MapElements(v.map, true);
-    if (elements == nullptr) return;
+    if (elements == nullptr) return rest;
     const RuleSyntax* rule = current_rule_;
     for (const Expr* e : CatchAllLast(*elements)) {
       if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 || e->items[1].kind != Expr::Kind::kVerdict) {
@@ -434,8 +472,13 @@ class TableLowering : public nft::MatchContext {
       }
       nft::RuleState one = state;
       ApplyElementKey(v.key, e->items[0], one);
+      if (e->items[1].text == "continue") {
+        for (auto& c : one.cubes) rest.cubes.push_back(std::move(c));
+        continue;
+      }
       emit(VerdictOf(e->items[1], rule ? *rule : RuleSyntax{}), one);
     }
+    return rest;
   }
 
   static bool IsCatchAll(const Expr& key) { return key.kind == Expr::Kind::kValue && !key.quoted && key.text == "*"; }
@@ -461,8 +504,31 @@ class TableLowering : public nft::MatchContext {
     nft::ApplyKey(key, element_key, state, *this);
   }
 
+  // dnat/snat to an address in an inet table: the family is the one the
+  // rule's matches leave (`ip saddr X snat to A`), or the one written (`dnat
+  // ip to A`); nft refuses a rule that leaves both, or an address of the
+  // other family.
+  bool NatFamily(const nft::NatStmt& n, const nft::RuleState& state, const RuleSyntax& r) {
+    if (syntax_.family != "inet" || !n.family.empty() || !n.address || state.cubes.empty()) return true;
+    const Family f = state.cubes.front().family;
+    if (std::any_of(state.cubes.begin(), state.cubes.end(), [&](const rules::Cube& c) { return c.family != f; })) {
+      Error(r.location, n.kind + " in an inet table needs its family: " + n.kind + " ip to ... or " + n.kind +
+                            " ip6 to ... (nft refuses it)");
+      return false;
+    }
+    if (n.address->kind == Expr::Kind::kMapLookup || n.address->kind == Expr::Kind::kSelector) return true;
+    std::string error;
+    if (!nft::NatAddresses(*n.address, f, error)) {
+      Error(n.address->location, "\"" + nft::Render(*n.address) + "\" is no " + rules::FamilyName(f) +
+                                     " address, and the rule matches " + rules::FamilyName(f) + " packets only");
+      return false;
+    }
+    return true;
+  }
+
   template <class Emit>
   void Nat(const nft::NatStmt& n, nft::RuleState state, Emit&& emit) {
+    if (current_rule_ != nullptr && !NatFamily(n, state, *current_rule_)) return;
     rules::Verdict v;
     v.text = n.text;
     if (n.kind == "snat" || n.kind == "masquerade") {

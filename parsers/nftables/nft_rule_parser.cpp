@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 
 namespace ghostport::parsers::nft {
 
@@ -697,6 +698,12 @@ class Parser {
       pos_ = std::min(pos_, end_);
       return true;
     }
+    if (w == "synproxy" && NextWord("name")) {
+      ++pos_;
+      ObjectReference();
+      out.emplace_back(OtherStmt{"synproxy", "", TextOf(start, pos_)});
+      return true;
+    }
     if (w == "synproxy") {
       ++pos_;
       while (Word("mss") || Word("wscale")) pos_ += 2;
@@ -859,10 +866,24 @@ class Parser {
         }
       }
     } else if (v.kind == "queue") {
+      // queue [flags bypass,fanout] [num N | to N | to EXPR [map {...}]]
       while (Word("flags") || Word("num") || Word("to")) {
-        const bool flags = Word("flags");
-        pos_ += 2;
-        while (flags && Sym(",")) pos_ += 2;
+        if (Word("flags")) {
+          pos_ += 2;
+          while (Sym(",")) pos_ += 2;
+        } else if (Word("to") && WordAt(pos_ + 1) && !std::isdigit(static_cast<unsigned char>(t_[pos_ + 1].text[0]))) {
+          ++pos_;
+          if (Selector()) {
+            if (Word("map")) {
+              ++pos_;
+              Primary();
+            }
+          } else if (More()) {
+            ++pos_;
+          }
+        } else {
+          pos_ += 2;
+        }
       }
       while (Word("bypass") || Word("fanout")) ++pos_;
     }

@@ -181,6 +181,30 @@ BOOST_AUTO_TEST_CASE(families_and_tables_not_evaluated_say_so) {
   BOOST_TEST(r.ruleset.ignored.size() == 1u);  // the bridge rule, with its reason
 }
 
+BOOST_AUTO_TEST_CASE(a_reject_holds_only_for_what_its_kind_implies) {
+  // `reject with icmp` is IPv4's (nft adds meta nfproto ipv4): in an inet
+  // chain with policy accept, IPv6 passes it and is accepted.
+  const ParseResult r = NftOk(InetInput("    tcp dport 23 reject with icmp type admin-prohibited\n", "accept"));
+  BOOST_TEST(!Connects(r.ruleset, kTcp, 23, "203.0.113.9"));
+  BOOST_TEST(Connects(r.ruleset, kTcp, 23, "2001:db8::9", "eth0", Family::kIpv6));
+  // `with tcp reset` holds for tcp only: udp goes on.
+  const ParseResult t = NftOk(InetInput("    th dport 5000 reject with tcp reset\n", "accept"));
+  BOOST_TEST(!Connects(t.ruleset, kTcp, 5000, "203.0.113.9"));
+  BOOST_TEST(Connects(t.ruleset, kUdp, 5000, "203.0.113.9"));
+  // What contradicts itself nft refuses.
+  BOOST_TEST(NftErrors(InetInput("    meta l4proto udp reject with tcp reset\n")).find("cannot hold") != std::string::npos);
+  BOOST_TEST(NftErrors(InetInput("    snat to 192.0.2.1\n")).find("needs its family") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(statements_after_a_verdict_map_apply_to_its_continue_keys) {
+  const ParseResult r = NftOk(InetInput("    tcp dport vmap { 22 : accept, 80 : continue, 81 : drop } tcp dport 80 accept\n"));
+  BOOST_TEST(Connects(r.ruleset, kTcp, 22, "203.0.113.9"));
+  BOOST_TEST(Connects(r.ruleset, kTcp, 80, "203.0.113.9"));
+  BOOST_TEST(!Connects(r.ruleset, kTcp, 81, "203.0.113.9"));
+  BOOST_TEST(NftErrors(InetInput("    tcp dport 22 accept counter\n")).find("statement after terminal statement") !=
+             std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(bad_values_and_jumps_are_errors) {
   BOOST_TEST(NftErrors(InetInput("    tcp dport nosuchservice accept\n")) ==
              NftDiag(4, 15, "unknown port or service \"nosuchservice\"", "    tcp dport nosuchservice accept"));
