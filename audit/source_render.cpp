@@ -93,9 +93,14 @@ RenderedSources SourceRenderer::RenderValues(rules::Family f, const rules::Addre
     r.summary = "any";
     return r;
   }
+  // Whichever takes fewer blocks to write: "any except 255.255.255.255" is
+  // one interval either way, but 1 block against 32.
   rules::AddressSet::Values complement = values.Complement(rules::MaxAddress(f));
-  if (complement.intervals().size() < values.intervals().size()) return RenderExcept(f, complement);
-  r.cidrs = ToStrings(rules::MinimalCidrCover(f, values));
+  const std::size_t ci = complement.intervals().size(), vi = values.intervals().size();
+  if (ci < vi) return RenderExcept(f, complement);
+  std::vector<rules::Cidr> blocks = rules::MinimalCidrCover(f, values);
+  if (ci == vi && rules::MinimalCidrCover(f, complement).size() < blocks.size()) return RenderExcept(f, complement);
+  r.cidrs = ToStrings(blocks);
   r.summary = r.cidrs.empty() ? "none" : JoinSummary(r.cidrs, 3);
   return r;
 }
