@@ -43,7 +43,9 @@ std::string ProtoKey(const ExposureEntry& e) {
 std::map<Key, std::vector<Span>> Index(const rules::Exposure& ex, const std::vector<ExposureEntry>& entries) {
   std::map<Key, std::vector<Span>> out;
   for (const ExposureEntry& e : entries) {
-    if (ex.interfaces.IsLoopbackOnly(e.interfaces)) continue;
+    // Open means a connection can be made: a port whose handshake cannot
+    // complete is closed here, as findings judge it.
+    if (ex.interfaces.IsLoopbackOnly(e.interfaces) || !rules::Connects(e)) continue;
     Key key{static_cast<int>(e.family), ProtoKey(e), JoinSummary(ex.interfaces.Describe(e.interfaces), 8)};
     out[key].push_back({e.from, e.to, &e.sources});
   }

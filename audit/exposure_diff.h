@@ -4,7 +4,8 @@
 // shows only the new ports or sources as opened. Conditional flags, source
 // ports and destination addresses are not compared (the findings diff says
 // when a rule's conditions change, through its fingerprint); loopback-only
-// openings are left out, as in the audit.
+// openings and openings no connection can be made to (a SYN-ACK or ACK
+// refused) are left out, as in the audit.
 #pragma once
 
 #include <string>

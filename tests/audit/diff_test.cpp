@@ -164,4 +164,22 @@ BOOST_AUTO_TEST_CASE(a_hot_fix_never_written_back_is_drift) {
   std::filesystem::remove(path);
 }
 
+BOOST_AUTO_TEST_CASE(a_change_that_breaks_the_handshake_closes_the_port) {
+  // OUTPUT DROP added: the SYN still gets in, no connection can be made.
+  const std::string before = TempPath("hs-before.rules"), after = TempPath("hs-after.rules");
+  WriteFile(before, FilterTable("-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+                                "-A INPUT -p tcp --dport 22 -j ACCEPT\n"));
+  WriteFile(after, "*filter\n:INPUT DROP [0:0]\n:FORWARD DROP [0:0]\n:OUTPUT DROP [0:0]\n"
+                   "-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT\n"
+                   "-A INPUT -p tcp --dport 22 -j ACCEPT\nCOMMIT\n");
+  auto r = RunGhostport("diff --format json '" + before + "' '" + after + "'");
+  BOOST_TEST(r.exit_code == 0, r.err);
+  const json doc = json::parse(r.out);
+  BOOST_REQUIRE_EQUAL(doc["closed"].size(), 1u);
+  BOOST_TEST(doc["closed"][0]["from"] == 22);
+  BOOST_TEST(doc["opened"].empty());
+  std::filesystem::remove(before);
+  std::filesystem::remove(after);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
