@@ -173,7 +173,8 @@ class TableLowering : public nft::MatchContext {
   }
 
   std::optional<int> NamedSet(const std::string& name, const std::vector<rules::SetField>& fields,
-                              const rules::SourceLocation& at, std::string& reason) override {
+                              const std::vector<rules::SetKeyType>& expected, const rules::SourceLocation& at,
+                              std::string& reason) override {
     const SetSyntax* set = FindSet(name);
     if (set == nullptr) {
       Error(at, "no set named \"" + name + "\" in table " + syntax_.family + " " + syntax_.name);
@@ -184,6 +185,11 @@ class TableLowering : public nft::MatchContext {
     if (key.size() != fields.size()) {
       Error(at, "set " + name + " has a key of " + std::to_string(key.size()) + " parts; the match reads " +
                     std::to_string(fields.size()));
+      return std::nullopt;
+    }
+    if (key != expected) {
+      Error(at, "set " + name + " does not hold what the match reads (" + KeyText(key) + ", not " +
+                    KeyText(expected) + "): nft refuses it");
       return std::nullopt;
     }
     auto it = set_index_.find(name);
@@ -249,6 +255,13 @@ class TableLowering : public nft::MatchContext {
       if (s.name == name) return &s;
     }
     return nullptr;
+  }
+
+  static std::string KeyText(const std::vector<rules::SetKeyType>& key) {
+    static constexpr const char* kNames[] = {"ipv4_addr", "ipv6_addr", "inet_service", "inet_proto", "ifname"};
+    std::string out;
+    for (rules::SetKeyType t : key) out += (out.empty() ? "" : " . ") + std::string(kNames[static_cast<int>(t)]);
+    return out;
   }
 
   bool KeyOf(const SetSyntax& set, std::vector<rules::SetKeyType>& key, std::string& reason) const {
@@ -365,6 +378,9 @@ class TableLowering : public nft::MatchContext {
           // counted, logged, marked, offloaded: the packet's fate is not decided here
         } else if (In(kMayNotHold, o.keyword)) {
           state.conditions.push_back({o.text, o.keyword + " statements are not modelled: the rule may not hold", r.location});
+        } else if (o.keyword == "tproxy" && !OnlyPortProtocols(state)) {
+          Error(r.location, "tproxy needs the rule to match tcp or udp first (nft refuses it)");
+          return;
         } else if (o.keyword == "tproxy") {
           // The packet goes to a transparent proxy's socket when the rule
           // then accepts it: where it lands is not modelled.
@@ -400,6 +416,20 @@ class TableLowering : public nft::MatchContext {
     const bool with = w.size() >= 3 && w[1] == "with";
     const std::string kind = with ? w[2] : "";
     const bool had = !state.cubes.empty();
+    // The codes each kind takes (a number is any code).
+    const std::string code = w.size() >= 4 ? (w[3] == "type" && w.size() >= 5 ? w[4] : w[3]) : "";
+    static const std::map<std::string, std::vector<std::string>> kCodes = {
+        {"icmp", {"host-unreachable", "net-unreachable", "prot-unreachable", "port-unreachable", "net-prohibited",
+                  "host-prohibited", "admin-prohibited"}},
+        {"icmpv6", {"no-route", "admin-prohibited", "addr-unreachable", "port-unreachable", "policy-fail", "reject-route"}},
+        {"icmpx", {"host-unreachable", "no-route", "admin-prohibited", "port-unreachable"}},
+    };
+    auto codes = kCodes.find(kind);
+    if (codes != kCodes.end() && !code.empty() && !std::isdigit(static_cast<unsigned char>(code[0])) &&
+        std::find(codes->second.begin(), codes->second.end(), code) == codes->second.end()) {
+      Error(r.location, "\"" + code + "\" is not a " + kind + " reject code (nft refuses it)");
+      return false;
+    }
     if (kind == "icmp" || kind == "icmpv6") {
       const Family f = kind == "icmp" ? Family::kIpv4 : Family::kIpv6;
       std::erase_if(state.cubes, [&](const rules::Cube& c) { return c.family != f; });
@@ -580,6 +610,20 @@ class TableLowering : public nft::MatchContext {
     EmitNat(v, n.address, n.port, state, emit);
   }
 
+  // Whether every cube holds protocols with ports only (a port translation
+  // needs one).
+  static bool OnlyPortProtocols(const nft::RuleState& state) {
+    static const rules::ProtocolSet kPortful = rules::ProtocolSet::FromIntervals(
+        {{6, 6}, {17, 17}, {33, 33}, {132, 132}, {136, 136}});
+    return std::all_of(state.cubes.begin(), state.cubes.end(), [](const rules::Cube& c) {
+      // `meta l4proto @protos`: the set names the protocols (nft checks its type)
+      const bool by_set = std::any_of(c.sets.begin(), c.sets.end(), [](const rules::SetMatch& m) {
+        return !m.negated && std::find(m.fields.begin(), m.fields.end(), rules::SetField::kProtocol) != m.fields.end();
+      });
+      return by_set || c.protocols.Subtract(kPortful).empty();
+    });
+  }
+
   // One translation, per family of the rule's cubes (an address is of one).
   template <class Emit>
   void EmitNat(rules::Verdict v, const std::optional<Expr>& address, const std::optional<Expr>& port,
@@ -591,6 +635,11 @@ class TableLowering : public nft::MatchContext {
       return emit(v, state);
     }
     std::string error;
+    if (port && !OnlyPortProtocols(state)) {
+      Error(current_rule_ != nullptr ? current_rule_->location : port->location,
+            "\"" + v.text + "\" translates a port, so the rule must match a transport protocol first (meta l4proto tcp, tcp dport ...): nft refuses it");
+      return;
+    }
     if (port) {
       std::optional<rules::PortSet> ports = nft::NatPorts(*port, error);
       if (!ports) return Error(port->location, error);

@@ -302,6 +302,59 @@ std::optional<std::uint8_t> CtStateOf(std::string_view s) {
   return bits;
 }
 
+// The values nft takes for selectors the model has no field for: what is
+// not among them nft refuses, so it is an error here too.
+struct ValueRule {
+  std::string_view protocol;
+  std::string_view field;
+  std::string_view names;  // comma-separated symbols (empty: numbers only)
+  std::uint64_t max;       // numbers up to this (0: no numbers)
+};
+
+constexpr ValueRule kValueRules[] = {
+    {"ct", "direction", "original,reply", 1},
+    {"ct", "zone", "", 0xffff},
+    {"ct", "label", "", 127},
+    {"meta", "pkttype", "host,unicast,broadcast,multicast,other", 0},
+    {"meta", "day", "Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday", 6},
+    {"vlan", "id", "", 4095},
+    {"vlan", "dei", "", 1},
+    {"vlan", "pcp", "", 7},
+    {"ip", "hdrlength", "", 15},
+    {"ip", "ttl", "", 255},
+    {"ip6", "hoplimit", "", 255},
+};
+
+bool CheckConditionValue(const Expr& left, const Expr& right, MatchContext& ctx) {
+  if (left.kind != Expr::Kind::kSelector) return true;
+  for (const ValueRule& rule : kValueRules) {
+    if (rule.protocol != left.protocol || rule.field != left.field) continue;
+    for (const Expr* v : ValuesOf(right)) {
+      if (v->kind != Expr::Kind::kValue) continue;  // ranges and prefixes: left to the kernel
+      bool ok = false;
+      std::string_view names = rule.names;
+      while (!names.empty() && !ok) {
+        const std::size_t comma = names.find(',');
+        ok = names.substr(0, comma) == v->text;
+        names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+      }
+      if (!ok && rule.max > 0) {
+        // a number, or a range of them
+        const std::size_t dash = v->text.find('-', 1);
+        const std::string lo = v->text.substr(0, dash);
+        const std::string hi = dash == std::string::npos ? lo : v->text.substr(dash + 1);
+        auto a = Number(lo, 0xffffffffffffffffull), b = Number(hi, 0xffffffffffffffffull);
+        ok = a && b && *a <= rule.max && *b <= rule.max;
+      }
+      if (!ok) {
+        ctx.Error(v->location, "\"" + Render(*v) + "\" is not a value of " + Render(left) + " (nft refuses it)");
+        return false;
+      }
+    }
+  }
+  return true;
+}
+
 void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op, const Expr& right, RuleState& state,
                 MatchContext& ctx) {
   Restrict(row, state);
@@ -374,6 +427,7 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
       for (const Expr* v : ValuesOf(right)) {
         if (v->kind != Expr::Kind::kValue) return fail("\"" + Render(*v) + "\" is not an interface name");
         std::string name = v->text;
+        if (name.empty() || name.size() > 15) return fail("an interface name is 1-15 characters, not \"" + name + "\"");
         const bool prefix = !name.empty() && name.back() == '*';  // "eth*": nft's wildcard, quoted or not
         if (prefix) name.pop_back();
         m.names.push_back({name, prefix});
@@ -492,6 +546,10 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
       break;
     }
     case FieldKind::kCondition:
+      if (!CheckConditionValue(left, right, ctx)) {
+        state.cubes.clear();
+        return;
+      }
       AddCondition(state, left, op, right, Render(left) + " is not modelled");
       break;
   }
@@ -513,6 +571,7 @@ std::vector<const Expr*> Components(const Expr& left) {
 
 void SetRefMatch(const Expr& left, const std::string& op, const Expr& right, RuleState& state, MatchContext& ctx) {
   std::vector<rules::SetField> fields;
+  std::vector<rules::SetKeyType> key;
   for (const Expr* c : Components(left)) {
     std::optional<rules::SetField> f = SetFieldOf(*c);
     if (!f) {
@@ -520,9 +579,10 @@ void SetRefMatch(const Expr& left, const std::string& op, const Expr& right, Rul
       return;
     }
     fields.push_back(*f);
+    key.push_back(*SetKeyTypeOf(*c));
   }
   std::string reason;
-  std::optional<int> index = ctx.NamedSet(right.text, fields, right.location, reason);
+  std::optional<int> index = ctx.NamedSet(right.text, fields, key, right.location, reason);
   if (!index) {
     state.cubes.clear();
     return;
@@ -709,6 +769,10 @@ void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, Rule
   if (left.kind == Expr::Kind::kBinop && !left.items.empty()) selector = &left.items[0];
   const SelectorRow* row = RowOf(*selector);
   if (row == nullptr) {
+    if (!CheckConditionValue(*selector, right, ctx)) {
+      state.cubes.clear();
+      return;
+    }
     AddCondition(state, left, op, right, Render(*selector) + " is not modelled");
     return;
   }

@@ -33,8 +33,11 @@ class MatchContext {
   // The index in Ruleset::sets of the table's set `name` for a match on
   // `fields` (nullopt: no such set, reported); `reason` says why it cannot
   // be used when the index is -1 (a key type the model lacks).
+  // `key` is what the match's selectors read; a set of other types is an
+  // error (nft refuses the rule).
   virtual std::optional<int> NamedSet(const std::string& name, const std::vector<rules::SetField>& fields,
-                                      const rules::SourceLocation& at, std::string& reason) = 0;
+                                      const std::vector<rules::SetKeyType>& key, const rules::SourceLocation& at,
+                                      std::string& reason) = 0;
   // A set made for an anonymous concatenated set that is negated.
   virtual int AnonymousSet(const std::vector<rules::SetKeyType>& key, std::vector<rules::SetElement> elements,
                            const rules::SourceLocation& at) = 0;

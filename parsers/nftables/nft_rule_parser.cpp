@@ -757,6 +757,10 @@ class Parser {
     }
     if (Word("set")) {  // meta mark set 1, ct mark set meta mark, ip dscp set cs1
       ++pos_;
+      if (Sym("{")) {
+        Error(pos_, "a set statement takes one value, not a set (nft refuses it)");
+        return false;
+      }
       SetValue();
       const std::string kind = selector.protocol == "meta" || selector.protocol == "ct" ? selector.protocol : "payload";
       out.emplace_back(OtherStmt{kind + " set", "", TextOf(start, pos_)});
@@ -882,7 +886,20 @@ class Parser {
             ++pos_;
           }
         } else {
-          pos_ += 2;
+          ++pos_;  // num, to
+          if (More() && Cur().kind == Token::Kind::kWord) {
+            const std::string& n = Cur().text;
+            const std::size_t dash = n.find('-');
+            for (const std::string& part : {n.substr(0, dash), dash == std::string::npos ? std::string() : n.substr(dash + 1)}) {
+              if (part.empty()) continue;
+              const bool number = std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
+              if (!number || part.size() > 5 || std::stoul(part) > 65535) {
+                Error(pos_, "queue number \"" + n + "\" is not 0-65535 (nft refuses it)");
+                return false;
+              }
+            }
+            ++pos_;
+          }
         }
       }
       while (Word("bypass") || Word("fanout")) ++pos_;

@@ -196,6 +196,27 @@ BOOST_AUTO_TEST_CASE(a_reject_holds_only_for_what_its_kind_implies) {
   BOOST_TEST(NftErrors(InetInput("    snat to 192.0.2.1\n")).find("needs its family") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(what_nft_refuses_when_it_evaluates_is_refused) {
+  const std::string sets = "  set v6 { type ipv6_addr; }\n";
+  auto in_table = [&](const std::string& rule) {
+    return "table inet t {\n" + sets + "  chain c {\n    type filter hook input priority 0;\n    " + rule + "\n  }\n}\n";
+  };
+  auto refused = [&](const std::string& rule, const std::string& words) {
+    const std::string errors = NftErrors(in_table(rule));
+    BOOST_TEST(errors.find(words) != std::string::npos, rule << ": " << errors);
+  };
+  refused("ip saddr @v6 accept", "does not hold what the match reads");
+  refused("tcp dport set { 1, 2 }", "takes one value, not a set");
+  refused("redirect to :8080", "translates a port");
+  refused("reject with icmp no-route", "is not a icmp reject code");
+  refused("ct direction sideways accept", "is not a value of ct direction");
+  refused("iifname \"\" accept", "1-15 characters");
+  refused("queue num 65536", "not 0-65535");
+  NftOk(in_table("tcp dport 81 redirect to :8080"));
+  NftOk(in_table("ip6 saddr @v6 accept"));
+  NftOk(in_table("ip ttl 33-55 accept"));
+}
+
 BOOST_AUTO_TEST_CASE(statements_after_a_verdict_map_apply_to_its_continue_keys) {
   const ParseResult r = NftOk(InetInput("    tcp dport vmap { 22 : accept, 80 : continue, 81 : drop } tcp dport 80 accept\n"));
   BOOST_TEST(Connects(r.ruleset, kTcp, 22, "203.0.113.9"));
