@@ -37,6 +37,7 @@ std::uint8_t TcpFlagsOf(PacketKind kind) {
     case PacketKind::kFirst: return kTcpSyn;
     case PacketKind::kReply: return kTcpSyn | kTcpAck;
     case PacketKind::kAck: return kTcpAck;
+    case PacketKind::kRetry: return kTcpSyn;
   }
   return 0;
 }
@@ -215,7 +216,7 @@ class Walker {
           for (auto& b : region) AssignConntrack(b);
           break;
         case Stage::kNatPoint:
-          if (kind_ == PacketKind::kAck) {
+          if (kind_ == PacketKind::kAck || kind_ == PacketKind::kRetry) {
             for (auto& b : region) {
               if ((b.nat_done & kNatDst) == 0) Retranslate(b);
               b.nat_done |= kNatDst;
@@ -846,14 +847,40 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
     b.handshake_blocked_by.reset();
     acks.push_back(AsSent(std::move(b), *compiled.interfaces));
   }
+  std::vector<Box> retries;
   for (auto& r : reply.refused) {
     Box b = std::move(r.box);
+    // Lost after conntrack saw it (a filter OUTPUT drop), the SYN-ACK marked
+    // the connection's reply seen: the client's retried SYN is ESTABLISHED.
+    const bool seen = b.ct == kCtEstablished;
     b.fields = Mirror(b.fields);
     b.walk.clear();
     b.ct = kCtNew;
     b.handshake = Blocked(r.verdict, true);
     b.handshake_blocked_by = r.by;
-    out.accepted.push_back(std::move(b));
+    if (seen) {
+      retries.push_back(AsSent(std::move(b), *compiled.interfaces));
+    } else {
+      out.accepted.push_back(std::move(b));
+    }
+  }
+  if (!retries.empty()) {
+    // A rule that rejects the retried SYN answers the client, which is then
+    // refused instead of timing out; otherwise it is lost as the first was.
+    WalkResult retry = WalkMerged(compiled, std::move(retries), PacketKind::kRetry, reply_options, notes);
+    for (auto& b : retry.accepted) {
+      b.walk.clear();
+      b.ct = kCtNew;
+      out.accepted.push_back(std::move(b));
+    }
+    for (auto& r : retry.refused) {
+      const bool answered = r.verdict == VerdictKind::kReject && RejectAnswerLeaves(compiled, r, notes);
+      Box b = std::move(r.box);
+      b.walk.clear();
+      b.ct = kCtNew;
+      if (answered) b.handshake = Handshake::kRetryRejected;
+      out.accepted.push_back(std::move(b));
+    }
   }
   WalkResult ack = WalkMerged(compiled, std::move(acks), PacketKind::kAck, reply_options, notes);
   for (auto& b : ack.accepted) {

@@ -43,7 +43,9 @@ namespace ghostport::rules {
 // Connections over lo are sent by this host: every packet of them passes
 // output and postrouting (conntrack and nat act there), then prerouting and
 // input on lo (nat chains do not run again).
-enum class PacketKind : std::uint8_t { kFirst, kReply, kAck, kRejectResponse };
+// kRetry: the client's SYN sent again after its SYN-ACK was lost once
+// conntrack had seen it (ESTABLISHED, the connection's translation).
+enum class PacketKind : std::uint8_t { kFirst, kReply, kAck, kRejectResponse, kRetry };
 
 // A part of a region that was dropped or rejected, and by what.
 struct Refusal {

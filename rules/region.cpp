@@ -15,6 +15,7 @@ const char* HandshakeName(Handshake h) {
     case Handshake::kReplyRejected: return "reply-rejected";
     case Handshake::kAckDropped: return "ack-dropped";
     case Handshake::kAckRejected: return "ack-rejected";
+    case Handshake::kRetryRejected: return "retry-rejected";
   }
   return "?";
 }

@@ -78,6 +78,9 @@ enum class Handshake : std::uint8_t {
   kReplyRejected,
   kAckDropped,     // the client's ACK (ESTABLISHED) is dropped
   kAckRejected,
+  // The SYN-ACK is lost after conntrack saw it, and the client's retried
+  // SYN (ESTABLISHED now) is rejected: the client is refused.
+  kRetryRejected,
 };
 const char* HandshakeName(Handshake h);
 

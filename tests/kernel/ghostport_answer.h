@@ -31,7 +31,7 @@ struct Translation {
 struct Answer {
   std::string verdict;  // accept | drop | reject
   std::optional<bool> connects;
-  std::optional<std::string> handshake;  // complete | reply-dropped | reply-rejected | ack-dropped | ack-rejected
+  std::optional<std::string> handshake;  // complete | reply-dropped | reply-rejected | ack-dropped | ack-rejected | retry-rejected
   std::optional<std::string> path;       // input | forward
   std::optional<Translation> translated;
   bool conditional = false;

@@ -72,6 +72,7 @@ std::variant<Observation, std::string> Expect(const Probe& probe, const Answer& 
     if (handshake == "reply-dropped" || handshake == "reply-rejected") {
       return Observation{Reach::kSilent, "", "", 0};
     }
+    if (handshake == "retry-rejected") return Observation{Reach::kRejected, "", "", 0};
     if (handshake == "ack-dropped") return Observation{Reach::kAckDropped, "", "", 0};
     if (handshake == "ack-rejected") return Observation{Reach::kAckRejected, "", "", 0};
     if (handshake != "complete") return "unknown handshake '" + handshake + "'";
@@ -106,7 +107,9 @@ Judgement Judge(const Probe& probe, const Observation& kernel, const Answer& ans
   Judgement judgement;
   const std::string handshake = answer.handshake.value_or("complete");
   switch (kernel.reach) {
-    case Reach::kRejected: judgement.verdict_agrees = answer.verdict == "reject"; break;
+    case Reach::kRejected:
+      judgement.verdict_agrees = answer.verdict == "reject" || (answer.verdict == "accept" && handshake == "retry-rejected");
+      break;
     case Reach::kSilent:
       judgement.verdict_agrees =
           answer.verdict == "drop" ||

@@ -4,7 +4,9 @@
 //
 // What can be observed, and how each answer field maps onto it:
 //   rejected      the client got a RST or an ICMP error for its first packet
-//                 (verdict reject)
+//                 (verdict reject), or for its retried SYN (verdict accept,
+//                 handshake retry-rejected: the SYN-ACK was lost after
+//                 conntrack saw it, so the retry was ESTABLISHED)
 //   silent        no answer and nothing received (verdict drop; for TCP also
 //                 verdict accept with handshake reply-dropped or
 //                 reply-rejected: the client cannot tell a lost SYN-ACK from

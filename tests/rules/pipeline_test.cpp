@@ -481,6 +481,36 @@ BOOST_AUTO_TEST_CASE(a_rule_behind_a_narrow_jump_is_not_read_as_its_own_match) {
   BOOST_TEST((proxy[0].from == 8080 && proxy[0].to == 8080));
 }
 
+BOOST_AUTO_TEST_CASE(a_syn_ack_lost_after_conntrack_makes_the_retried_syn_established) {
+  // OUTPUT drops the SYN-ACK after conntrack saw it; the client's retried
+  // SYN is ESTABLISHED then, and a rule rejecting ESTABLISHED packets
+  // answers it: the client is refused (seen on the kernel: path seed
+  // 2148407260, rulesets 4, 158 and 173).
+  RuleSpec out_9010 = Tcp(0, VerdictKind::kDrop);
+  out_9010.dports = PortSet::All();
+  out_9010.sports = PortSet::Single(9010);
+  auto with = [&](bool reject_established, int output_priority) {
+    Builder b = Filter(VerdictKind::kAccept);
+    if (reject_established) b.Add("INPUT", State(kCtEstablished, VerdictKind::kReject));
+    b.Add("INPUT", Tcp(9010));
+    if (output_priority == 0) {
+      b.BaseChain("OUTPUT", Hook::kOutput, 0, VerdictKind::kAccept).Add("OUTPUT", out_9010);
+    } else {
+      b.Table("raw").BaseChain("OUTPUT", Hook::kOutput, output_priority, VerdictKind::kAccept).Add("OUTPUT", out_9010);
+    }
+    return b.Build();
+  };
+  ProbeResult refused = ProbeOf(with(true, 0), 6, 9010);
+  BOOST_TEST((refused.handshake == Handshake::kRetryRejected));
+  BOOST_TEST(!refused.connects);
+  BOOST_TEST((ProbeOf(with(false, 0), 6, 9010).handshake == Handshake::kReplyDropped));
+  // Dropped in raw, before conntrack: the retry is NEW again, as lost as the first.
+  BOOST_TEST((ProbeOf(with(true, -300), 6, 9010).handshake == Handshake::kReplyDropped));
+  std::vector<ExposureEntry> e = EntriesFor(with(true, 0), 6, 9010);
+  BOOST_REQUIRE_EQUAL(e.size(), 1u);
+  BOOST_TEST((e[0].handshake == Handshake::kRetryRejected));
+}
+
 BOOST_AUTO_TEST_CASE(every_base_chain_on_a_hook_must_let_the_packet_through) {
   Ruleset rs = Builder()
                    .BaseChain("a", Hook::kInput, -10, VerdictKind::kDrop)
