@@ -22,10 +22,6 @@ constexpr SetFlagRow kSetFlags[] = {
     {NFT_SET_EVAL, "dynamic"},
 };
 
-struct ElementsIterDeleter {
-  void operator()(nftnl_set_elems_iter* i) const { nftnl_set_elems_iter_destroy(i); }
-};
-
 // One element as the kernel has it.
 struct RawElement {
   Bytes key;
@@ -124,23 +120,28 @@ std::vector<nft::Expr> ElementsOf(nftnl_set* set, const std::vector<Component>& 
   const bool is_map = (flags & NFT_SET_MAP) != 0;
   const bool verdicts = is_map && nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE) == NFT_DATA_VERDICT;
   const std::vector<Component> data = is_map && !verdicts ? DataComponents(set) : std::vector<Component>{};
-  std::vector<RawElement> raw;
-  std::unique_ptr<nftnl_set_elems_iter, ElementsIterDeleter> it(nftnl_set_elems_iter_create(set));
-  for (nftnl_set_elem* e = it ? nftnl_set_elems_iter_cur(it.get()) : nullptr; e != nullptr;
-       e = nftnl_set_elems_iter_next(it.get())) {
+  struct Walk {
+    bool is_map, verdicts;
+    const std::vector<Component>* data;
+    std::vector<RawElement> raw;
+  } walk{is_map, verdicts, &data, {}};
+  nftnl_set_elem_foreach(set, [](nftnl_set_elem* e, void* p) -> int {
+    Walk& w = *static_cast<Walk*>(p);
     RawElement r;
     r.key = BytesOf(e, NFTNL_SET_ELEM_KEY);
     if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_KEY_END)) r.key_end = BytesOf(e, NFTNL_SET_ELEM_KEY_END);
     if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_FLAGS)) r.flags = nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_FLAGS);
-    if (verdicts && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
+    if (w.verdicts && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
       const char* chain = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN) ? nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN) : "";
       r.value = VerdictExpr(static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)), chain);
-    } else if (is_map && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
+    } else if (w.is_map && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
       const Bytes d = BytesOf(e, NFTNL_SET_ELEM_DATA);
-      r.value = ComponentsExpr(data, d, d);
+      r.value = ComponentsExpr(*w.data, d, d);
     }
-    raw.push_back(std::move(r));
-  }
+    w.raw.push_back(std::move(r));
+    return 0;
+  }, &walk);
+  const std::vector<RawElement>& raw = walk.raw;
   std::vector<nft::Expr> out;
   std::vector<nft::Expr> catchall;
   const bool interval_markers = (flags & NFT_SET_INTERVAL) != 0 && key.size() == 1;
