@@ -1,5 +1,6 @@
 #include "parsers/netlink/netlink_expressions.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -13,6 +14,9 @@
 #include "parsers/netlink/netlink_selectors.h"
 #include "parsers/netlink/netlink_sets.h"
 #include "parsers/netlink/netlink_values.h"
+
+// Loaded values are built with the fields that matter; payload positions default.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 namespace ghostport::parsers::netlink {
 
@@ -147,6 +151,22 @@ class Machine {
   // A comparison of a register with `data`.
   void Compare(const Register& r, const std::string& op, const Bytes& data) {
     const Loaded& l = *r.loaded;
+    if (l.selector.protocol == "payload" && l.base && !r.mask && op == "==") {
+      // A merged load of adjacent fields: one match per field.
+      const std::vector<Loaded> pieces = SplitPayload(*l.base, l.offset, l.length, payload_);
+      if (pieces.size() > 1) {
+        std::size_t at = 0;
+        for (const Loaded& piece : pieces) {
+          Register one;
+          one.loaded = piece;
+          const auto from = static_cast<std::ptrdiff_t>(std::min(at, data.size()));
+          const auto to = static_cast<std::ptrdiff_t>(std::min(at + piece.length, data.size()));
+          Compare(one, op, Bytes(data.begin() + from, data.begin() + to));
+          at += piece.length;
+        }
+        return;
+      }
+    }
     nft::Match m;
     m.op = op == "==" ? "" : op;
     m.left = l.selector;
@@ -545,7 +565,21 @@ void Objref(const nftnl_expr* e, Machine& m) {
       {NFT_OBJECT_SYNPROXY, "synproxy", "synproxy"},
   };
   if (Has(e, NFTNL_EXPR_OBJREF_SET_NAME)) {
-    return m.Other("objref map", "object map @" + Str(e, NFTNL_EXPR_OBJREF_SET_NAME));
+    // `quota name ip saddr map @q`: the map's object type says which.
+    const std::string set = Str(e, NFTNL_EXPR_OBJREF_SET_NAME);
+    nftnl_set* s = m.ctx_.find_set ? m.ctx_.find_set(set) : nullptr;
+    const std::uint32_t type = s != nullptr ? nftnl_set_get_u32(s, NFTNL_SET_OBJ_TYPE) : 0;
+    const std::vector<Loaded> key =
+        m.Key(U32(e, NFTNL_EXPR_OBJREF_SET_SREG), s != nullptr ? nftnl_set_get_u32(s, NFTNL_SET_KEY_LEN) : 4);
+    const std::string map = (key.empty() ? std::string("(register)") : nft::Render(Machine::KeyExpr(key))) + " map " +
+                            nft::Render(m.SetExpr(set, key));
+    for (const ObjectRow& o : kObjects) {
+      if (o.type == type) {
+        const std::string word(o.word);
+        return m.Other(std::string(o.keyword), word.ends_with(" set") ? word + " " + map : word + " name " + map);
+      }
+    }
+    return m.Other("unknown", "object map " + map);
   }
   const std::uint32_t type = U32(e, NFTNL_EXPR_OBJREF_IMM_TYPE);
   const std::string name = Str(e, NFTNL_EXPR_OBJREF_IMM_NAME);

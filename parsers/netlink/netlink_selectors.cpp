@@ -2,6 +2,9 @@
 
 #include <linux/netfilter/nf_tables.h>
 
+// Loaded values are built with the fields that matter; payload positions default.
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 namespace ghostport::parsers::netlink {
 
 namespace {
@@ -183,6 +186,8 @@ Loaded Raw(std::string_view base, std::uint32_t offset, std::uint32_t length) {
           ValueKind::kRaw, length, length};
 }
 
+Loaded NamedPayload(std::uint32_t base, std::uint32_t offset, std::uint32_t length, const PayloadContext& ctx);
+
 }  // namespace
 
 nft::Expr Selector(std::string protocol, std::string field) {
@@ -194,6 +199,32 @@ nft::Expr Selector(std::string protocol, std::string field) {
 }
 
 Loaded PayloadSelector(std::uint32_t base, std::uint32_t offset, std::uint32_t length, const PayloadContext& ctx) {
+  Loaded l = NamedPayload(base, offset, length, ctx);
+  l.base = base;
+  l.offset = offset;
+  return l;
+}
+
+std::vector<Loaded> SplitPayload(std::uint32_t base, std::uint32_t offset, std::uint32_t length,
+                                 const PayloadContext& ctx) {
+  std::vector<Loaded> out;
+  std::uint32_t at = offset;
+  const std::uint32_t end = offset + length;
+  while (at < end) {
+    std::optional<Loaded> best;
+    for (std::uint32_t len = end - at; len > 0 && !best; --len) {
+      Loaded l = PayloadSelector(base, at, len, ctx);
+      if (l.selector.protocol != "payload" && l.length == l.full_length) best = std::move(l);
+    }
+    if (!best) return {};
+    at += best->length;
+    out.push_back(std::move(*best));
+  }
+  return out;
+}
+
+namespace {
+Loaded NamedPayload(std::uint32_t base, std::uint32_t offset, std::uint32_t length, const PayloadContext& ctx) {
   switch (base) {
     case NFT_PAYLOAD_LL_HEADER:
       for (const FieldRow& r : kLinkFields) {
@@ -221,6 +252,8 @@ Loaded PayloadSelector(std::uint32_t base, std::uint32_t offset, std::uint32_t l
       return Raw("ih", offset, length);
   }
 }
+
+}  // namespace
 
 Loaded MetaSelector(std::uint32_t key, std::uint32_t length) { return KeySelector(kMetaKeys, "meta", key, length); }
 

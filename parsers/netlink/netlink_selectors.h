@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "parsers/netlink/netlink_values.h"
 #include "parsers/nftables/nft_syntax.h"
@@ -21,6 +22,9 @@ struct Loaded {
   ValueKind kind = ValueKind::kRaw;
   std::uint32_t length = 0;  // bytes loaded
   std::uint32_t full_length = 0;  // the field's length (an address's 4 or 16)
+  // Payload loads: where they read (for splitting a merged load).
+  std::optional<std::uint32_t> base;
+  std::uint32_t offset = 0;
 };
 
 // The protocols established by the rule's earlier matches (`meta nfproto
@@ -33,6 +37,11 @@ struct PayloadContext {
 // A payload load as nft names it: `ip saddr`, `tcp dport`, `th dport`,
 // `ether type`; a field the table lacks as a raw `@nh,96,32`.
 Loaded PayloadSelector(std::uint32_t base, std::uint32_t offset, std::uint32_t length, const PayloadContext& ctx);
+
+// A merged payload load (nft loads `udp sport 68 udp dport 67` as one 4-byte
+// load) as the fields that tile it, in order; empty when no fields do.
+std::vector<Loaded> SplitPayload(std::uint32_t base, std::uint32_t offset, std::uint32_t length,
+                                 const PayloadContext& ctx);
 
 // A meta key (NFT_META_*) as nft names it: `meta l4proto`, `iifname`, ...
 Loaded MetaSelector(std::uint32_t key, std::uint32_t length);

@@ -248,6 +248,14 @@ std::optional<int> PrefixLength(const Bytes& mask) {
 
 nft::Expr IntervalExpr(ValueKind kind, const Bytes& lo, const Bytes& hi) {
   if (lo == hi) return ValueExpr(kind, lo);
+  if (kind == ValueKind::kIfname && lo.size() == hi.size()) {
+    // `"eth*"` in an interval set: the prefix, then NULs to 0xff bytes.
+    std::size_t common = 0;
+    while (common < lo.size() && lo[common] == hi[common] && lo[common] != 0) ++common;
+    bool wildcard = true;
+    for (std::size_t i = common; i < lo.size(); ++i) wildcard = wildcard && lo[i] == 0 && hi[i] == 0xff;
+    if (wildcard) return Value(std::string(lo.begin(), lo.begin() + static_cast<std::ptrdiff_t>(common)) + "*", true);
+  }
   if (IsAddressKind(kind) && lo.size() == hi.size()) {
     // A block: lo's host bits zero, hi's one, over the same length.
     Bytes mask(lo.size());

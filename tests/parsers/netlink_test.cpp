@@ -373,6 +373,20 @@ BOOST_AUTO_TEST_CASE(nat_reads_its_address_and_port_from_the_immediates_before) 
   BOOST_TEST(r.Text("inet") == "dnat ip to 10.0.0.5:8080\n");
 }
 
+BOOST_AUTO_TEST_CASE(a_merged_load_of_adjacent_fields_is_one_match_per_field) {
+  // nft loads `udp sport 68 udp dport 67` as 4 bytes from the transport header.
+  RuleBuilder r;
+  const std::uint8_t ports[4] = {0, 68, 0, 67};
+  r.Meta(NFT_META_L4PROTO).CmpU8(NFT_CMP_EQ, 17).Payload(NFT_PAYLOAD_TRANSPORT_HEADER, 0, 4).Cmp(NFT_CMP_EQ, ports, 4);
+  BOOST_TEST(r.Text() == "meta l4proto 17\nudp sport 68\nudp dport 67\n");
+}
+
+BOOST_AUTO_TEST_CASE(an_interface_wildcard_in_an_interval_set_is_its_prefix) {
+  Bytes lo(16, 0), hi(16, 0xff);
+  for (std::size_t i = 0; i < 3; ++i) lo[i] = hi[i] = static_cast<std::uint8_t>("eth"[i]);
+  BOOST_TEST(nft::Render(IntervalExpr(ValueKind::kIfname, lo, hi)) == "\"eth*\"");
+}
+
 BOOST_AUTO_TEST_CASE(statements_that_do_not_compare_keep_nft_keywords) {
   RuleBuilder r;
   r.Named("counter").Named("notrack");
