@@ -64,8 +64,9 @@ class Dumper {
     const std::uint32_t seq = ++seq_;
     nlmsghdr* nlh = nftnl_nlmsg_build_hdr(buf.data(), static_cast<std::uint16_t>(type), family, NLM_F_DUMP, seq);
     if (build) build(nlh);
+    errno = 0;
     if (std::optional<std::string> refused = SendDumpRequest(socket_, nlh)) {
-      return DumpFailure{resource, *refused, errno};
+      return DumpFailure{resource, *refused, errno};  // errno 0: refused, not sent
     }
     parse_ = &parse;
     for (;;) {

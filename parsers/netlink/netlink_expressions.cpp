@@ -301,7 +301,7 @@ void Meta(const nftnl_expr* e, Machine& m) {
   constexpr std::uint32_t kOneByte[] = {NFT_META_NFPROTO, NFT_META_L4PROTO, NFT_META_PKTTYPE, NFT_META_SECPATH,
                                         NFT_META_TIME_DAY};
   const std::uint32_t key = U32(e, NFTNL_EXPR_META_KEY);
-  for (std::uint32_t k : kOneByte) l.length = l.full_length = k == key ? 1 : l.length;
+  if (std::find(std::begin(kOneByte), std::end(kOneByte), key) != std::end(kOneByte)) l.length = l.full_length = 1;
   if (l.kind == ValueKind::kIfname) l.length = l.full_length = 16;
   if (key == NFT_META_PROTOCOL || key == NFT_META_IIFTYPE || key == NFT_META_OIFTYPE) l.length = l.full_length = 2;
   if (key == NFT_META_TIME_NS) l.length = l.full_length = 8;
