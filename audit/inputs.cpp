@@ -14,6 +14,7 @@
 #include "audit/sha256.h"
 #include "parsers/bundle.h"
 #include "parsers/diagnostic.h"
+#include "parsers/netlink/netlink_live.h"
 
 #include <sys/stat.h>
 
@@ -114,6 +115,26 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
     err << "ghostport: no report: the input has errors\n";
     return std::nullopt;
   }
+  return out;
+}
+
+std::optional<LoadedInputs> LoadLiveInput(std::ostream& err) {
+  parsers::LiveReadResult read = parsers::ReadLiveNft({});
+  if (const auto* f = std::get_if<parsers::netlink::DumpFailure>(&read)) {
+    err << parsers::kLiveFileName << ": error: cannot read the running kernel's ruleset: " << f->resource << ": "
+        << f->reason << "\n";
+    return std::nullopt;
+  }
+  parsers::ParseResult& r = std::get<parsers::ParseResult>(read);
+  for (const auto& d : r.diagnostics) err << parsers::Render(d);
+  if (r.HasErrors()) {
+    err << "ghostport: no report: the input has errors\n";
+    return std::nullopt;
+  }
+  LoadedInputs out;
+  out.ruleset = std::move(r.ruleset);
+  out.ruleset.inputs = {parsers::kLiveFileName};
+  out.inputs.push_back({parsers::kLiveFileName, parsers::InputFormat::kNft, 0, "", ""});
   return out;
 }
 

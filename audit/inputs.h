@@ -36,4 +36,9 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
                                        const std::string& format_override, std::ostream& err,
                                        bool digest = false);
 
+// The running kernel's nftables ruleset (parsers/netlink), as one input
+// named "<live>". On a failure to read it (no CAP_NET_ADMIN, no nf_tables)
+// or errors in it, prints them to `err` and returns nullopt (exit 2).
+std::optional<LoadedInputs> LoadLiveInput(std::ostream& err);
+
 }  // namespace ghostport::audit

@@ -47,11 +47,14 @@ int main(int argc, char** argv) {
   std::vector<std::string> route_specs;
   std::string input_format;
   std::string format = "text";
+  bool live = false;
   auto add_inputs = [&](CLI::App* sub, bool many) {
     auto* opt = sub->add_option("INPUT", inputs, many ? "ruleset files (several describe one host); - for stdin"
-                                                      : "ruleset file; - for stdin")
-                    ->required();
-    if (!many) opt->expected(1);
+                                                      : "ruleset file; - for stdin");
+    if (!many) opt->expected(0, 1);
+    sub->add_flag("--live", live,
+                  "read the running kernel's nftables ruleset over netlink (read-only; needs CAP_NET_ADMIN) "
+                  "instead of a file");
     std::string names;
     for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
     sub->add_option("--input-format", input_format,
@@ -165,7 +168,16 @@ int main(int argc, char** argv) {
   if (catalog_lint->parsed()) return ghostport::audit::RunCatalogLint(knowledge_file, std::cout, std::cerr);
 
   if (ports->parsed() || probe->parsed() || audit->parsed()) {
-    if (probe->parsed() && !probe_req.batch_file.empty() && probe_req.batch_file == "-" && inputs[0] == "-") {
+    // --live or files, one of the two.
+    if (live && !inputs.empty()) {
+      std::cerr << "error: --live reads the running kernel; give no INPUT with it\n";
+      return 2;
+    }
+    if (!live && inputs.empty()) {
+      std::cerr << "error: INPUT is required (a ruleset file, - for stdin, or --live)\n";
+      return 2;
+    }
+    if (probe->parsed() && !probe_req.batch_file.empty() && probe_req.batch_file == "-" && !live && inputs[0] == "-") {
       std::cerr << "error: the ruleset and the batch cannot both come from standard input\n";
       return 2;
     }
@@ -176,7 +188,8 @@ int main(int argc, char** argv) {
     // static holds the pointer, so it stays reachable to the end and
     // LeakSanitizer does not take it for a leak.
     static auto* const loaded = new std::optional<ghostport::audit::LoadedInputs>(
-        ghostport::audit::LoadInputs(inputs, input_format, std::cerr, /*digest=*/audit->parsed()));
+        live ? ghostport::audit::LoadLiveInput(std::cerr)
+             : ghostport::audit::LoadInputs(inputs, input_format, std::cerr, /*digest=*/audit->parsed()));
     if (!*loaded) return 2;
     (*loaded)->ruleset.routes = std::move(*routes);
     if (ports->parsed()) return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr);

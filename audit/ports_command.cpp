@@ -40,6 +40,7 @@ std::string PortsLabel(const ExposureEntry& e) {
 std::string Where(const rules::Ruleset& rs, const rules::Decision& r) {
   const rules::SourceLocation& loc = rules::LocationOf(rs, r);
   if (loc.file.empty()) return "(implicit)";
+  if (loc.line == 0) return loc.file;  // no source line: the live kernel's `live:inet filter/input#5`
   return loc.file + ":" + std::to_string(loc.line);
 }
 

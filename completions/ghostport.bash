@@ -9,9 +9,9 @@
 
 # Options per command ("catalog stats" is one command here).
 declare -gA _ghostport_options=(
-  [ports]="--format --input-format --route --help"
-  [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --route --help"
-  [audit]="--format --output --baseline --policy --fail-on --input-format --route --help"
+  [ports]="--format --input-format --live --route --help"
+  [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --live --route --help"
+  [audit]="--format --output --baseline --policy --fail-on --input-format --live --route --help"
   [diff]="--format --output --policy --fail-on --input-format --help"
   [drift]="--format --output --policy --fail-on --input-format --help"
   [explain]="--policy --format --help"

@@ -647,7 +647,10 @@ class Parser {
       if (pos_ + 1 < end_ && t_[pos_ + 1].kind == Token::Kind::kWord && t_[pos_ + 1].text.starts_with("@")) {
         const std::string set = t_[pos_ + 1].text.substr(1);
         pos_ += 2;
-        if (Sym("{")) SkipPast("}");
+        if (Sym("{")) {  // past the element's closing brace, not to the rule's end
+          ++pos_;
+          SkipPast("}");
+        }
         out.emplace_back(OtherStmt{"set " + w, set, TextOf(start, pos_)});
         return true;
       }
@@ -669,7 +672,10 @@ class Parser {
       std::string set = More() ? Cur().text : "";
       if (More()) ++pos_;
       if (Word("size")) pos_ += 2;
-      if (Sym("{")) SkipPast("}");
+      if (Sym("{")) {
+        ++pos_;
+        SkipPast("}");
+      }
       out.emplace_back(OtherStmt{"meter", set, TextOf(start, pos_)});
       return true;
     }

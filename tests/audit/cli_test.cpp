@@ -4,6 +4,11 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
 #include "tests/audit/run_command.h"
 
 using ghostport::testing::CheckGolden;
@@ -222,6 +227,47 @@ BOOST_AUTO_TEST_CASE(json_findings_have_contract_fields_and_stable_fingerprints)
     BOOST_TEST(sdoc["findings"][i]["fingerprint"] == doc["findings"][i]["fingerprint"]);
     BOOST_TEST(sdoc["findings"][i]["location"]["line"] == doc["findings"][i]["location"]["line"].get<int>() + 1);
   }
+}
+
+// --live reads the running kernel: with a file, or with neither, it is a
+// usage error (exit 2), for each command that reads a ruleset.
+BOOST_AUTO_TEST_CASE(live_with_a_file_or_without_any_input_is_a_usage_error) {
+  for (const std::string command : {"ports", "probe --port 22", "audit"}) {
+    auto both = RunGhostport(command + " --live examples/iptables/web-host.rules");
+    BOOST_TEST(both.exit_code == 2, command);
+    BOOST_TEST(both.err == "error: --live reads the running kernel; give no INPUT with it\n", command);
+    BOOST_TEST(both.out.empty(), command);
+    auto neither = RunGhostport(command);
+    BOOST_TEST(neither.exit_code == 2, command);
+    BOOST_TEST(neither.err == "error: INPUT is required (a ruleset file, - for stdin, or --live)\n", command);
+  }
+}
+
+// Without CAP_NET_ADMIN the kernel refuses the dump: the resource and the
+// reason, exit 2, no report. As root the test drops to nobody (setpriv).
+BOOST_AUTO_TEST_CASE(live_without_cap_net_admin_names_the_reason_and_exits_2) {
+  std::string args = "ports --live";
+  if (::geteuid() == 0) {
+    if (std::system("command -v setpriv >/dev/null 2>&1") != 0) {
+      BOOST_TEST_MESSAGE("SKIPPED: root without setpriv cannot drop CAP_NET_ADMIN");
+      return;
+    }
+    const std::string cmd = std::string("cd '") + GHOSTPORT_SOURCE_DIR + "' && setpriv --reuid=65534 --regid=65534 " +
+                            "--clear-groups --inh-caps=-all '" + GHOSTPORT_BINARY_DIR + "/audit/ghostport' " + args +
+                            " >/dev/null 2>/dev/null";
+    BOOST_TEST(WEXITSTATUS(std::system(cmd.c_str())) == 2);
+    const std::string err_cmd = std::string("cd '") + GHOSTPORT_SOURCE_DIR + "' && setpriv --reuid=65534 --regid=65534 " +
+                                "--clear-groups --inh-caps=-all '" + GHOSTPORT_BINARY_DIR + "/audit/ghostport' " + args +
+                                " 2>&1 >/dev/null | grep -c 'nf_tables tables: permission denied: reading the nftables "
+                                "ruleset needs CAP_NET_ADMIN'";
+    BOOST_TEST(WEXITSTATUS(std::system(err_cmd.c_str())) == 0);
+    return;
+  }
+  auto r = RunGhostport(args);
+  BOOST_TEST(r.exit_code == 2);
+  BOOST_TEST(r.out.empty());
+  BOOST_TEST(r.err == "<live>: error: cannot read the running kernel's ruleset: nf_tables tables: permission denied: "
+                      "reading the nftables ruleset needs CAP_NET_ADMIN (run as root)\n");
 }
 
 BOOST_AUTO_TEST_SUITE_END()

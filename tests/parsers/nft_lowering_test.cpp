@@ -121,6 +121,28 @@ BOOST_AUTO_TEST_CASE(named_and_concatenated_sets) {
   BOOST_TEST(!Connects(r.ruleset, kTcp, 9001, "198.51.100.2"));
 }
 
+// Regression: the statement's `{ ... }` was skipped to the rule's end, so the
+// verdict after it was lost (the rule fell through as "no verdict").
+BOOST_AUTO_TEST_CASE(the_verdict_after_a_set_update_or_a_meter_is_kept) {
+  const ParseResult r = NftOk(
+      "table inet f {\n"
+      "  set seen { type ipv4_addr; flags dynamic, timeout; timeout 1m; }\n"
+      "  chain input {\n"
+      "    type filter hook input priority 0; policy drop;\n"
+      "    tcp dport 2222 update @seen { ip saddr } accept\n"
+      "    tcp dport 2223 add @seen { ip saddr limit rate 3/minute } accept\n"
+      "    tcp dport 2224 meter m size 128 { ip saddr limit rate 3/minute } accept\n"
+      "  }\n"
+      "}\n");
+  BOOST_TEST(Connects(r.ruleset, kTcp, 2222, "10.0.0.5"));
+  const auto& rules = r.ruleset.tables[0].chains[0].rules;
+  std::size_t accepts_with_condition = 0;
+  for (const auto& rule : rules) {
+    if (rule.verdict.kind == rules::VerdictKind::kAccept && !rule.conditions.empty()) ++accepts_with_condition;
+  }
+  BOOST_TEST(accepts_with_condition == 2u);  // 2223 and 2224: a limit per element may not hold
+}
+
 BOOST_AUTO_TEST_CASE(nat_dnat_maps_redirect_and_notrack) {
   const ParseResult r = NftOk(
       "table ip nat {\n"

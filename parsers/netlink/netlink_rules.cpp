@@ -1,0 +1,209 @@
+#include "parsers/netlink/netlink_rules.h"
+
+#include <map>
+
+#include <libnftnl/chain.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/set.h>
+#include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_arp.h>
+#include <linux/netfilter/nf_tables.h>
+
+#include "parsers/netlink/netlink_expressions.h"
+#include "parsers/netlink/netlink_sets.h"
+
+namespace ghostport::parsers::netlink {
+
+namespace {
+
+struct FamilyRow {
+  std::uint32_t family;
+  std::string_view name;
+};
+
+constexpr FamilyRow kFamilies[] = {{NFPROTO_INET, "inet"},     {NFPROTO_IPV4, "ip"},       {NFPROTO_ARP, "arp"},
+                                   {NFPROTO_NETDEV, "netdev"}, {NFPROTO_BRIDGE, "bridge"}, {NFPROTO_IPV6, "ip6"}};
+
+struct HookRow {
+  std::string_view family;  // "" : ip, ip6, inet and bridge (one numbering)
+  std::uint32_t number;
+  std::string_view name;
+};
+
+constexpr HookRow kHooks[] = {
+    {"", NF_INET_PRE_ROUTING, "prerouting"}, {"", NF_INET_LOCAL_IN, "input"},
+    {"", NF_INET_FORWARD, "forward"},        {"", NF_INET_LOCAL_OUT, "output"},
+    {"", NF_INET_POST_ROUTING, "postrouting"}, {"", NF_INET_INGRESS, "ingress"},
+    {"netdev", NF_NETDEV_INGRESS, "ingress"}, {"netdev", NF_NETDEV_EGRESS, "egress"},
+    {"arp", NF_ARP_IN, "input"},             {"arp", NF_ARP_OUT, "output"},
+    {"arp", NF_ARP_FORWARD, "forward"},
+};
+
+std::string HookName(const std::string& family, std::uint32_t number) {
+  const std::string_view own = family == "netdev" || family == "arp" ? std::string_view(family) : std::string_view();
+  for (const HookRow& h : kHooks) {
+    if (h.family == own && h.number == number) return std::string(h.name);
+  }
+  return "hook" + std::to_string(number);
+}
+
+rules::SourceLocation Live(const std::string& where) { return {"live:" + where, 0, 0}; }
+
+std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
+
+int OnRuleUdata(const nftnl_udata* attr, void* data) {
+  if (nftnl_udata_type(attr) == NFTNL_UDATA_RULE_COMMENT) {
+    const auto* p = static_cast<const char*>(nftnl_udata_get(attr));
+    std::string comment(p, nftnl_udata_len(attr));
+    while (!comment.empty() && comment.back() == '\0') comment.pop_back();
+    *static_cast<std::string*>(data) = comment;
+  }
+  return 0;
+}
+
+std::string CommentOf(nftnl_rule* r) {
+  if (!nftnl_rule_is_set(r, NFTNL_RULE_USERDATA)) return "";
+  std::uint32_t len = 0;
+  const void* data = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len);
+  std::string comment;
+  if (data != nullptr) nftnl_udata_parse(data, len, OnRuleUdata, &comment);
+  return comment;
+}
+
+// An nft-style escaped string for a rule's text.
+std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
+
+nft::ChainSyntax ChainOf(nftnl_chain* c, const std::string& family, const std::string& where) {
+  nft::ChainSyntax out;
+  out.name = Str(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
+  out.location = Live(where + "/" + out.name);
+  if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE)) out.handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
+  if (!nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) return out;
+  out.hook = HookName(family, nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM));
+  if (nftnl_chain_is_set(c, NFTNL_CHAIN_TYPE)) out.type = Str(nftnl_chain_get_str(c, NFTNL_CHAIN_TYPE));
+  if (nftnl_chain_is_set(c, NFTNL_CHAIN_PRIO)) {
+    out.priority = std::to_string(static_cast<std::int32_t>(nftnl_chain_get_s32(c, NFTNL_CHAIN_PRIO)));
+  }
+  if (nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)) {
+    out.policy = nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP ? "drop" : "accept";
+    out.policy_location = out.location;
+  }
+  if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV)) {
+    out.device = Str(nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
+  } else if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEVICES)) {
+    std::string devices;
+    for (const char* const* d = nftnl_chain_get_array(c, NFTNL_CHAIN_DEVICES); d != nullptr && *d != nullptr; ++d) {
+      devices += (devices.empty() ? "" : ", ") + std::string(*d);
+    }
+    out.device = devices;
+  }
+  return out;
+}
+
+void Locate(nft::Expr& e, const rules::SourceLocation& at) {
+  e.location = at;
+  for (nft::Expr& i : e.items) Locate(i, at);
+}
+
+// Every expression of a rule carries the rule's location.
+struct Locator {
+  const rules::SourceLocation& at;
+  void operator()(nft::Match& m) const {
+    Locate(m.left, at);
+    Locate(m.right, at);
+  }
+  void operator()(nft::VmapStmt& v) const {
+    Locate(v.key, at);
+    Locate(v.map, at);
+  }
+  void operator()(nft::NatStmt& n) const {
+    if (n.address) Locate(*n.address, at);
+    if (n.port) Locate(*n.port, at);
+  }
+  void operator()(nft::VerdictStmt&) const {}
+  void operator()(nft::OtherStmt&) const {}
+};
+
+nft::RuleSyntax RuleOf(nftnl_rule* r, const RuleContext& ctx, const std::string& where) {
+  nft::RuleSyntax out;
+  out.statements = DelinearizeRule(r, ctx);
+  if (nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) out.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
+  out.comment = CommentOf(r);
+  for (const nft::Statement& s : out.statements) out.text += (out.text.empty() ? "" : " ") + nft::Render(s);
+  if (!out.comment.empty()) out.text += (out.text.empty() ? "" : " ") + std::string("comment ") + Quoted(out.comment);
+  out.location = Live(where + (out.handle ? "#" + std::to_string(*out.handle) : std::string()));
+  for (nft::Statement& st : out.statements) std::visit(Locator{out.location}, st);
+  return out;
+}
+
+}  // namespace
+
+std::string FamilyName(std::uint32_t family) {
+  for (const FamilyRow& f : kFamilies) {
+    if (f.family == family) return std::string(f.name);
+  }
+  return "family" + std::to_string(family);
+}
+
+nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
+  nft::RulesetSyntax out;
+  // (family, table) → index in out.tables; (family, table, set) → the set.
+  std::map<std::pair<std::string, std::string>, std::size_t> tables;
+  std::map<std::tuple<std::string, std::string, std::string>, nftnl_set*> sets;
+  for (const TablePtr& t : kernel.tables) {
+    nft::TableSyntax table;
+    table.family = FamilyName(nftnl_table_get_u32(t.get(), NFTNL_TABLE_FAMILY));
+    table.name = Str(nftnl_table_get_str(t.get(), NFTNL_TABLE_NAME));
+    table.location = Live(table.family + " " + table.name);
+    if (nftnl_table_is_set(t.get(), NFTNL_TABLE_HANDLE)) table.handle = nftnl_table_get_u64(t.get(), NFTNL_TABLE_HANDLE);
+    if (nftnl_table_is_set(t.get(), NFTNL_TABLE_FLAGS) &&
+        (nftnl_table_get_u32(t.get(), NFTNL_TABLE_FLAGS) & NFT_TABLE_F_DORMANT) != 0) {
+      table.flags.push_back("dormant");
+    }
+    tables[{table.family, table.name}] = out.tables.size();
+    out.tables.push_back(std::move(table));
+  }
+  for (const SetPtr& s : kernel.sets) {
+    const std::string family = FamilyName(nftnl_set_get_u32(s.get(), NFTNL_SET_FAMILY));
+    const std::string table = Str(nftnl_set_get_str(s.get(), NFTNL_SET_TABLE));
+    const std::string name = Str(nftnl_set_get_str(s.get(), NFTNL_SET_NAME));
+    sets[{family, table, name}] = s.get();
+    auto it = tables.find({family, table});
+    if (it == tables.end() || (nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS) != 0) continue;
+    nft::SetSyntax set = SetSyntaxOf(s.get());
+    set.location = Live(family + " " + table + "/@" + name);
+    for (nft::Expr& e : set.elements) e.location = set.location;
+    out.tables[it->second].sets.push_back(std::move(set));
+  }
+  std::map<std::tuple<std::string, std::string, std::string>, std::size_t> chains;
+  for (const ChainPtr& c : kernel.chains) {
+    const std::string family = FamilyName(nftnl_chain_get_u32(c.get(), NFTNL_CHAIN_FAMILY));
+    const std::string table = Str(nftnl_chain_get_str(c.get(), NFTNL_CHAIN_TABLE));
+    auto it = tables.find({family, table});
+    if (it == tables.end()) continue;
+    nft::ChainSyntax chain = ChainOf(c.get(), family, family + " " + table);
+    chains[{family, table, chain.name}] = out.tables[it->second].chains.size();
+    out.tables[it->second].chains.push_back(std::move(chain));
+  }
+  for (const RulePtr& r : kernel.rules) {
+    const std::string family = FamilyName(nftnl_rule_get_u32(r.get(), NFTNL_RULE_FAMILY));
+    const std::string table = Str(nftnl_rule_get_str(r.get(), NFTNL_RULE_TABLE));
+    const std::string chain = Str(nftnl_rule_get_str(r.get(), NFTNL_RULE_CHAIN));
+    auto t = tables.find({family, table});
+    auto c = chains.find({family, table, chain});
+    if (t == tables.end() || c == chains.end()) continue;
+    RuleContext ctx;
+    ctx.family = family;
+    ctx.find_set = [&sets, family, table](const std::string& name) -> nftnl_set* {
+      auto s = sets.find({family, table, name});
+      return s == sets.end() ? nullptr : s->second;
+    };
+    nft::RuleSyntax rule = RuleOf(r.get(), ctx, family + " " + table + "/" + chain);
+    out.tables[t->second].chains[c->second].rules.push_back(std::move(rule));
+  }
+  return out;
+}
+
+}  // namespace ghostport::parsers::netlink

@@ -1,0 +1,230 @@
+// The live kernel reader against the text front end: each ruleset is loaded
+// with `nft -f` into a fresh network namespace, read back over netlink by
+// ReadLiveNft in that namespace (a child process joins it), and both models
+// must give the same exposure (location-free ExposureLines). Needs root;
+// without it every case says "SKIPPED: needs root" and passes.
+#define BOOST_TEST_MODULE live_reader
+#include <boost/test/unit_test.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "parsers/netlink/netlink_live.h"
+#include "parsers/nftables/nft_lowering.h"
+#include "tests/parsers/nft_exposure_lines.h"
+
+namespace ghostport::parsers {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool Root() { return ::geteuid() == 0; }
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int Shell(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
+
+// What the live reader makes of FILE loaded into a namespace: the exposure
+// lines, "error: ..." when it cannot read, or nullopt when nft refuses FILE.
+struct LiveRead {
+  bool loaded = false;
+  std::vector<std::string> lines;
+  std::string failure;
+  int warnings = 0;
+};
+
+LiveRead ReadBack(const fs::path& file) {
+  static int counter = 0;
+  const std::string ns = "gplive" + std::to_string(::getpid()) + "_" + std::to_string(++counter);
+  LiveRead out;
+  Shell("ip netns del " + ns);
+  if (Shell("ip netns add " + ns) != 0) {
+    out.failure = "ip netns add failed";
+    return out;
+  }
+  if (Shell("ip netns exec " + ns + " nft -f '" + file.string() + "'") != 0) {
+    Shell("ip netns del " + ns);
+    return out;
+  }
+  out.loaded = true;
+  int fds[2];
+  BOOST_TEST_REQUIRE(::pipe(fds) == 0);
+  const pid_t child = ::fork();
+  BOOST_TEST_REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(fds[0]);
+    std::string text;
+    LiveReadResult r = ReadLiveNft({ns});
+    if (const auto* f = std::get_if<netlink::DumpFailure>(&r)) {
+      text = "F" + f->resource + ": " + f->reason + "\n";
+    } else {
+      const ParseResult& p = std::get<ParseResult>(r);
+      for (const Diagnostic& d : p.diagnostics) text += (d.severity == Severity::kError ? "E" : "W") + Render(d);
+      for (const std::string& l : testing::ExposureLines(p.ruleset)) text += "L" + l + "\n";
+    }
+    std::size_t at = 0;
+    while (at < text.size()) {
+      const ssize_t n = ::write(fds[1], text.data() + at, text.size() - at);
+      if (n <= 0) break;
+      at += static_cast<std::size_t>(n);
+    }
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  Shell("ip netns del " + ns);
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (line[0] == 'L') out.lines.push_back(line.substr(1));
+    if (line[0] == 'F') out.failure = line.substr(1);
+    if (line[0] == 'E') out.failure += line.substr(1) + " ";
+    if (line[0] == 'W') ++out.warnings;
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) out.failure += "reader process failed";
+  return out;
+}
+
+// The lines only one side has (sorted inputs), a few of each.
+std::string Difference(const std::vector<std::string>& text, const std::vector<std::string>& live) {
+  std::vector<std::string> only_text, only_live;
+  std::set_difference(text.begin(), text.end(), live.begin(), live.end(), std::back_inserter(only_text));
+  std::set_difference(live.begin(), live.end(), text.begin(), text.end(), std::back_inserter(only_live));
+  std::string out;
+  auto add = [&out](const char* side, const std::vector<std::string>& lines) {
+    for (std::size_t i = 0; i < lines.size() && i < 3; ++i) {
+      out += std::string("\n      only ") + side + ": " + (lines[i].size() > 300 ? lines[i].substr(0, 300) + "..." : lines[i]);
+    }
+    if (lines.size() > 3) out += "\n      (" + std::to_string(lines.size() - 3) + " more only " + side + ")";
+  };
+  add("text", only_text);
+  add("live", only_live);
+  return out;
+}
+
+struct Comparison {
+  int files = 0, refused_by_nft = 0, agree = 0, empty = 0;
+  std::vector<std::string> differ;
+};
+
+Comparison Compare(const std::vector<fs::path>& files, const fs::path& base) {
+  Comparison c;
+  for (const fs::path& f : files) {
+    ++c.files;
+    const ParseResult text = ParseNftText(ReadFile(f), f.string());
+    const LiveRead live = ReadBack(f);
+    const std::string name = fs::relative(f, base).string();
+    if (!live.loaded) {
+      ++c.refused_by_nft;
+      continue;
+    }
+    if (!live.failure.empty()) {
+      c.differ.push_back(name + ": the live reader failed: " + live.failure);
+      continue;
+    }
+    if (text.HasErrors()) {
+      c.differ.push_back(name + ": the text front end refuses it");
+      continue;
+    }
+    const std::vector<std::string> lines = testing::ExposureLines(text.ruleset);
+    if (lines == live.lines) {
+      ++c.agree;
+      if (lines.empty()) ++c.empty;
+      continue;
+    }
+    c.differ.push_back(name + ":" + Difference(lines, live.lines));
+  }
+  return c;
+}
+
+std::string Summary(const std::string& what, const Comparison& c) {
+  std::ostringstream out;
+  out << what << ": " << c.files << " files, " << c.refused_by_nft << " refused by this kernel's nft, " << c.agree
+      << " with the same exposure (" << c.empty << " of them empty), " << c.differ.size() << " differing\n";
+  for (const std::string& d : c.differ) out << "  " << d << "\n";
+  return out.str();
+}
+
+std::vector<fs::path> Files(const fs::path& dir, bool dumps_only) {
+  std::vector<fs::path> out;
+  if (!fs::exists(dir)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().extension() != ".nft") continue;
+    if (dumps_only && e.path().parent_path().filename() != "dumps") continue;
+    out.push_back(e.path());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+BOOST_AUTO_TEST_SUITE(live_reader)
+
+BOOST_AUTO_TEST_CASE(kernel_agreement_rulesets_read_back_with_the_same_exposure) {
+  if (!Root()) {
+    BOOST_TEST_MESSAGE("SKIPPED: needs root");
+    return;
+  }
+  const fs::path dir = fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "nft";
+  const Comparison c = Compare(Files(dir, false), dir);
+  BOOST_TEST_MESSAGE(Summary("tests/kernel/rulesets/nft", c));
+  BOOST_TEST(c.files > 0);
+  BOOST_TEST(c.refused_by_nft == 0);
+  BOOST_TEST(c.differ.empty(), Summary("tests/kernel/rulesets/nft", c));
+}
+
+// Rulesets written for the live reader (rulesets/live/): one rule per kind
+// of kernel expression it reads back, NAT from maps.
+BOOST_AUTO_TEST_CASE(live_reader_rulesets_read_back_with_the_same_exposure) {
+  if (!Root()) {
+    BOOST_TEST_MESSAGE("SKIPPED: needs root");
+    return;
+  }
+  const fs::path dir = fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets" / "live";
+  const Comparison c = Compare(Files(dir, false), dir);
+  BOOST_TEST_MESSAGE(Summary("tests/kernel/rulesets/live", c));
+  BOOST_TEST(c.files > 0);
+  BOOST_TEST(c.refused_by_nft == 0);
+  BOOST_TEST(c.empty == 0);
+  BOOST_TEST(c.differ.empty(), Summary("tests/kernel/rulesets/live", c));
+}
+
+// The upstream shell tests' dumps that load on this kernel. Differences are
+// listed with their first differing line; the floor holds what was measured.
+constexpr int kShellDumpsAgreeing = 369;
+
+BOOST_AUTO_TEST_CASE(upstream_shell_dumps_read_back_with_the_same_exposure) {
+  if (!Root()) {
+    BOOST_TEST_MESSAGE("SKIPPED: needs root");
+    return;
+  }
+  const fs::path dir = fs::path(GHOSTPORT_SOURCE_DIR) / ".." / "shared" / "conformance" / "nftables" / "shell" / "testcases";
+  if (!fs::exists(dir)) {
+    BOOST_TEST_MESSAGE("SKIPPED: " << dir << " does not exist (../shared is not beside the project)");
+    return;
+  }
+  const Comparison c = Compare(Files(dir, true), dir);
+  BOOST_TEST_MESSAGE(Summary("shell test dumps", c));
+  BOOST_TEST(c.agree >= kShellDumpsAgreeing);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+}  // namespace
+}  // namespace ghostport::parsers
