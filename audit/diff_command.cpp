@@ -33,9 +33,10 @@ struct Side {
   FindingsReport findings;
 };
 
-std::optional<Side> Load(const std::string& path, const DiffOptions& options, const Policy* policy,
+std::optional<Side> Load(const std::string& path, bool live, const DiffOptions& options, const Policy* policy,
                          std::ostream& err) {
-  std::optional<LoadedInputs> loaded = LoadInputs({path}, options.input_format, err, /*digest=*/true);
+  std::optional<LoadedInputs> loaded =
+      live ? LoadLiveInput(err) : LoadInputs({path}, options.input_format, err, /*digest=*/true);
   if (!loaded) return std::nullopt;
   Side side{std::move(*loaded), {}, {}, {}};
   side.exposure = rules::ComputeExposure(side.inputs.ruleset);
@@ -113,7 +114,8 @@ void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector
                std::ostream& out) {
   SourceRenderer sources;
   const Words& w = WordsFor(o.mode);
-  out << "ghostport " << w.command << " " << EscapeForTerminal(o.before) << " -> " << EscapeForTerminal(o.after) << "\n";
+  out << "ghostport " << w.command << " " << EscapeForTerminal(o.before) << " -> "
+      << EscapeForTerminal(o.after_live ? std::string("the running kernel (--live)") : o.after) << "\n";
   out << w.opened << " (" << diff.opened.size() << "):\n";
   for (const ExposureChange& c : diff.opened) {
     out << "  + " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
@@ -236,8 +238,8 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
     if (!policy) return 2;
   }
   const Policy* p = policy ? &*policy : nullptr;
-  std::optional<Side> before = Load(options.before, options, p, err);
-  std::optional<Side> after = Load(options.after, options, p, err);
+  std::optional<Side> before = Load(options.before, false, options, p, err);
+  std::optional<Side> after = Load(options.after, options.after_live, options, p, err);
   if (!before || !after) return 2;
 
   const ExposureDiff diff = DiffExposures(before->exposure, before->entries, after->exposure, after->entries);

@@ -10,7 +10,8 @@
 // B and only in A. Findings are matched by what they say (class, protocol,
 // ports, scope), not by fingerprint: the two inputs name their rules
 // differently (lines, handles). Exit 1 when B has a finding at or above
-// --fail-on that A does not.
+// --fail-on that A does not. `drift FILE --live`: B is what the kernel runs
+// now (read over netlink, read-only).
 #pragma once
 
 #include <iosfwd>
@@ -32,6 +33,7 @@ struct DiffOptions {
   std::string output_file;   // empty: standard output
   DiffFormat format = DiffFormat::kText;
   DiffMode mode = DiffMode::kChange;
+  bool after_live = false;  // drift FILE --live: B is the running kernel's ruleset
   std::optional<Severity> fail_on = Severity::kHigh;
   bool colour = false;
 };

@@ -131,6 +131,15 @@ std::optional<LoadedInputs> LoadLiveInput(std::ostream& err) {
     err << "ghostport: no report: the input has errors\n";
     return std::nullopt;
   }
+  if (r.ruleset.tables.empty()) {
+    // Nothing in nf_tables: nothing filters, or the rules live in
+    // iptables-legacy, which this reader cannot see. Never "nothing is open".
+    err << parsers::kLiveFileName
+        << ": error: the running kernel holds no nftables table: either nothing filters (every port is open) or "
+           "the rules are iptables-legacy's, which nf_tables does not show (read them with iptables-save); "
+           "ghostport never reads this as \"nothing is open\"\n";
+    return std::nullopt;
+  }
   LoadedInputs out;
   out.ruleset = std::move(r.ruleset);
   out.ruleset.inputs = {parsers::kLiveFileName};

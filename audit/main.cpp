@@ -106,7 +106,8 @@ int main(int argc, char** argv) {
                         const char* fail_what) {
     CLI::App* c = app.add_subcommand(name, what);
     c->add_option(name == std::string("diff") ? "BEFORE" : "A", diff_opts.before, first)->required();
-    c->add_option(name == std::string("diff") ? "AFTER" : "B", diff_opts.after, second)->required();
+    CLI::Option* b = c->add_option(name == std::string("diff") ? "AFTER" : "B", diff_opts.after, second);
+    if (name == std::string("diff")) b->required();
     c->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
     c->add_option("--policy", diff_opts.policy_file, "policy file (assignments, severity overrides, waivers)");
     c->add_option("--fail-on", diff_fail_on, fail_what)
@@ -123,6 +124,7 @@ int main(int argc, char** argv) {
                                "what is open only in one of them",
                                "the ruleset as configured (a file)", "the ruleset as it runs (another input)",
                                "exit 1 when B has a finding at or above this that A has not (default high)");
+  drift->add_flag("--live", diff_opts.after_live, "B is the running kernel's nftables ruleset (read-only, netlink)");
 
   ghostport::audit::ExplainRequest explain_req;
   CLI::App* explain = app.add_subcommand(
@@ -150,6 +152,11 @@ int main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
+  if (drift->parsed() && diff_opts.after_live == !diff_opts.after.empty()) {
+    std::cerr << (diff_opts.after_live ? "error: drift FILE --live compares FILE with the running kernel; give no B with it\n"
+                                       : "error: drift needs B, or --live for the running kernel\n");
+    return 2;
+  }
   if (diff->parsed() || drift->parsed()) {
     diff_opts.mode = drift->parsed() ? ghostport::audit::DiffMode::kDrift : ghostport::audit::DiffMode::kChange;
     diff_opts.format = format == "json"       ? ghostport::audit::DiffFormat::kJson

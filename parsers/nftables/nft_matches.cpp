@@ -150,7 +150,7 @@ constexpr ValueRule kValueRules[] = {
     {"ct", "direction", "original,reply", 1},
     {"ct", "zone", "", 0xffff},
     {"ct", "label", "", 127},
-    {"meta", "pkttype", "host,unicast,broadcast,multicast,other", 0},
+    {"meta", "pkttype", "host,unicast,broadcast,multicast,other", 7},
     {"meta", "day", "Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday", 6},
     {"vlan", "id", "", 4095},
     {"vlan", "dei", "", 1},

@@ -224,6 +224,37 @@ BOOST_AUTO_TEST_CASE(upstream_shell_dumps_read_back_with_the_same_exposure) {
   BOOST_TEST(c.agree >= kShellDumpsAgreeing);
 }
 
+// `ghostport drift FILE --live` in a namespace running FILE: no drift; a
+// hot fix added to the running ruleset and never written back: drift, exit 1.
+BOOST_AUTO_TEST_CASE(drift_between_a_config_and_the_kernel_running_it) {
+  if (!Root()) {
+    BOOST_TEST_MESSAGE("SKIPPED: needs root");
+    return;
+  }
+  const std::string ns = "gpdrift" + std::to_string(::getpid());
+  const std::string config = std::string(GHOSTPORT_SOURCE_DIR) + "/examples/nftables/web-host.nft";
+  const std::string bin = std::string(GHOSTPORT_BINARY_DIR) + "/audit/ghostport";
+  Shell("ip netns del " + ns);
+  BOOST_REQUIRE(Shell("ip netns add " + ns) == 0);
+  BOOST_REQUIRE(Shell("ip netns exec " + ns + " nft -f '" + config + "'") == 0);
+  const std::string drift = "ip netns exec " + ns + " '" + bin + "' drift --format json --fail-on medium '" + config + "' --live";
+  auto run = [&](const std::string& command, std::string& out) {
+    const std::string path = (fs::temp_directory_path() / ("gpdrift-" + std::to_string(::getpid()))).string();
+    const int status = std::system((command + " > '" + path + "' 2>/dev/null").c_str());
+    out = ReadFile(path);
+    fs::remove(path);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::string out;
+  BOOST_TEST(run(drift, out) == 0, out);
+  BOOST_TEST(out.find("\"opened\": []") != std::string::npos, out);
+  BOOST_TEST(out.find("\"closed\": []") != std::string::npos, out);
+  BOOST_REQUIRE(Shell("ip netns exec " + ns + " nft add rule inet filter input tcp dport 3394 accept") == 0);
+  BOOST_TEST(run(drift, out) == 1, out);
+  BOOST_TEST(out.find("\"from\": 3394") != std::string::npos, out);
+  Shell("ip netns del " + ns);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
