@@ -8,6 +8,8 @@
 #include <tuple>
 
 #include "parsers/nftables/nft_json_reader.h"
+#include "parsers/nftables/nft_lexer.h"
+#include "parsers/nftables/nft_rule_parser.h"
 #include "parsers/nftables/nft_matches.h"
 #include "rules/address.h"
 
@@ -81,6 +83,22 @@ const Row* Find(const Row (&rows)[N], std::string_view name) {
 template <std::size_t N>
 bool In(const std::string_view (&list)[N], std::string_view w) {
   return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+// `quota name ip saddr map @q`: the selector that picks the object. The
+// lookup holds only for packets that selector reads (IPv4 here), as nft's
+// own dependency says; both readers render the statement this way.
+std::optional<nft::Expr> ObjectMapKey(const std::string& text) {
+  if (text.find(" name ") == std::string::npos || text.find(" map ") == std::string::npos) return std::nullopt;
+  std::vector<Diagnostic> ignored;
+  std::vector<nft::Token> tokens = nft::Lex(text, "", ignored);
+  for (std::size_t i = 0; i + 1 < tokens.size(); ++i) {
+    if (!tokens[i].Is("name")) continue;
+    std::size_t pos = i + 1;
+    std::optional<nft::Expr> key = nft::ParseSelectorAt(tokens, pos, tokens.size() - 1);
+    if (key && pos < tokens.size() && tokens[pos].Is("map")) return key;
+  }
+  return std::nullopt;
 }
 
 // A set statement whose elements carry a limit, a quota or a connection
@@ -374,6 +392,12 @@ class TableLowering : public nft::MatchContext {
         } else if (o.keyword.starts_with("set ") && StatesPerElement(o.text)) {
           // add @meter { ip saddr limit rate 10/second }: fails when over the limit
           state.conditions.push_back({o.text, "a limit or quota per set element is not modelled: the rule may not hold", r.location});
+        } else if (std::optional<nft::Expr> key = ObjectMapKey(o.text);
+                   key && (In(kPassThrough, o.keyword) || In(kMayNotHold, o.keyword))) {
+          nft::RestrictToSelectors(*key, state);
+          if (In(kMayNotHold, o.keyword)) {
+            state.conditions.push_back({o.text, o.keyword + " statements are not modelled: the rule may not hold", r.location});
+          }
         } else if (In(kPassThrough, o.keyword) || o.keyword.starts_with("flow")) {
           // counted, logged, marked, offloaded: the packet's fate is not decided here
         } else if (In(kMayNotHold, o.keyword)) {
@@ -526,7 +550,10 @@ class TableLowering : public nft::MatchContext {
   }
 
   void ApplyElementKey(const Expr& key, const Expr& element_key, nft::RuleState& state) {
-    if (IsCatchAll(element_key)) return;  // every key the elements before it do not hold
+    if (IsCatchAll(element_key)) {  // every key the elements before it do not hold, of the key's kind
+      nft::RestrictToSelectors(key, state);
+      return;
+    }
     if (element_key.kind == Expr::Kind::kSet) {  // a nested set of keys
       nft::ApplyMatch(key, "==", element_key, state, *this);
       return;

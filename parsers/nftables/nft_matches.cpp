@@ -555,6 +555,9 @@ void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, Rule
     for (const Expr* c : Components(left)) {
       std::optional<rules::SetKeyType> t = SetKeyTypeOf(*c);
       if (!t) {
+        // Unknown as a whole, but its selectors still say which packets it
+        // can hold for (`ip6 daddr . icmpv6 type`: IPv6 ICMPv6 only).
+        RestrictToSelectors(left, state);
         AddCondition(state, left, op, right, "a concatenation with " + Render(*c) + " is not modelled");
         return;
       }
@@ -617,6 +620,13 @@ void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, Rule
     return;
   }
   FieldMatch(*row, left, op, right, state, ctx);
+}
+
+void RestrictToSelectors(const Expr& key, RuleState& state) {
+  for (const Expr* c : Components(key)) {
+    const Expr* selector = c->kind == Expr::Kind::kBinop && !c->items.empty() ? &c->items[0] : c;
+    if (const SelectorRow* row = RowOf(*selector)) Restrict(*row, state);
+  }
 }
 
 void ApplyKey(const Expr& key, const Expr& value, RuleState& state, MatchContext& ctx) {

@@ -48,6 +48,10 @@ class MatchContext {
 // "<", ">", "<=", ">=").
 void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, RuleState& state, MatchContext& context);
 
+// Keeps the cubes the selectors of `key` can hold for (their families and
+// implied protocols): a map's catch-all, a lookup the model cannot read.
+void RestrictToSelectors(const Expr& key, RuleState& state);
+
 // For map keys: the cubes of `state` where `key` == `value` (value an
 // element key: a value, range, prefix, or concatenation for a concatenated
 // key).

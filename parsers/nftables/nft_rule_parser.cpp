@@ -270,6 +270,19 @@ class Parser {
         Error(pos_, "expected a value after \"" + b.op + "\"");
         return left;
       }
+      if (b.op == "/" && Sym(",")) {  // tcp flags syn / syn,ack: the mask is a list of flags
+        Expr list;
+        list.kind = Expr::Kind::kList;
+        list.location = right->location;
+        list.items.push_back(std::move(*right));
+        while (Sym(",")) {
+          ++pos_;
+          std::optional<Expr> next = Primary();
+          if (!next) break;
+          list.items.push_back(std::move(*next));
+        }
+        right = std::move(list);
+      }
       b.items.push_back(std::move(*left));
       b.items.push_back(std::move(*right));
       left = std::move(b);

@@ -239,6 +239,18 @@ BOOST_AUTO_TEST_CASE(what_nft_refuses_when_it_evaluates_is_refused) {
   NftOk(in_table("ip ttl 33-55 accept"));
 }
 
+BOOST_AUTO_TEST_CASE(a_flag_mask_written_with_a_slash_is_the_whole_list) {
+  // tcp flags syn / syn,ack then another match: a SYN holds.
+  const ParseResult r = NftOk(InetInput("    ct state established,related accept\n    tcp flags syn / syn,ack tcp dport 22 accept\n"));
+  const rules::Cube& c = r.ruleset.tables[0].chains[0].rules[1].cubes[0];
+  BOOST_REQUIRE(c.tcp_flags.has_value());
+  BOOST_TEST(c.tcp_flags->mask == (rules::kTcpSyn | rules::kTcpAck));
+  BOOST_TEST(c.tcp_flags->comp == rules::kTcpSyn);
+  BOOST_TEST(c.dports.Contains(22));
+  BOOST_TEST(Connects(r.ruleset, kTcp, 22, "203.0.113.9"));
+  BOOST_TEST(!Connects(r.ruleset, kTcp, 23, "203.0.113.9"));
+}
+
 BOOST_AUTO_TEST_CASE(statements_after_a_verdict_map_apply_to_its_continue_keys) {
   const ParseResult r = NftOk(InetInput("    tcp dport vmap { 22 : accept, 80 : continue, 81 : drop } tcp dport 80 accept\n"));
   BOOST_TEST(Connects(r.ruleset, kTcp, 22, "203.0.113.9"));
