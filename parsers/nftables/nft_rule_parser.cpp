@@ -271,17 +271,7 @@ class Parser {
         return left;
       }
       if (b.op == "/" && Sym(",")) {  // tcp flags syn / syn,ack: the mask is a list of flags
-        Expr list;
-        list.kind = Expr::Kind::kList;
-        list.location = right->location;
-        list.items.push_back(std::move(*right));
-        while (Sym(",")) {
-          ++pos_;
-          std::optional<Expr> next = Primary();
-          if (!next) break;
-          list.items.push_back(std::move(*next));
-        }
-        right = std::move(list);
+        right = Sequence(std::move(*right), Expr::Kind::kList, [&] { return Sym(","); }, [&] { return Primary(); });
       }
       b.items.push_back(std::move(*left));
       b.items.push_back(std::move(*right));
@@ -290,24 +280,31 @@ class Parser {
     return left;
   }
 
+  // first, then `next` after each separator, as one expression of `kind`.
+  template <class AtSeparator, class Next>
+  Expr Sequence(Expr first, Expr::Kind kind, AtSeparator at_separator, Next next) {
+    Expr out;
+    out.kind = kind;
+    out.location = first.location;
+    out.items.push_back(std::move(first));
+    while (at_separator()) {
+      const std::string separator = Cur().text;
+      ++pos_;
+      std::optional<Expr> item = next();
+      if (!item) {
+        Error(pos_, "expected a value after \"" + separator + "\"");
+        break;
+      }
+      out.items.push_back(std::move(*item));
+    }
+    return out;
+  }
+
   // concat: binary (. binary)*
   std::optional<Expr> Concat() {
     std::optional<Expr> first = Binary();
     if (!first || !Word(".")) return first;
-    Expr cat;
-    cat.kind = Expr::Kind::kConcat;
-    cat.location = first->location;
-    cat.items.push_back(std::move(*first));
-    while (Word(".")) {
-      ++pos_;
-      std::optional<Expr> next = Binary();
-      if (!next) {
-        Error(pos_, "expected a value after \".\"");
-        break;
-      }
-      cat.items.push_back(std::move(*next));
-    }
-    return cat;
+    return Sequence(std::move(*first), Expr::Kind::kConcat, [&] { return Word("."); }, [&] { return Binary(); });
   }
 
   // list: concat (, concat)* — only outside braces
@@ -322,20 +319,7 @@ class Parser {
       return none;
     }
     if (!top || !Sym(",")) return *first;
-    Expr list;
-    list.kind = Expr::Kind::kList;
-    list.location = first->location;
-    list.items.push_back(std::move(*first));
-    while (Sym(",")) {
-      ++pos_;
-      std::optional<Expr> next = Concat();
-      if (!next) {
-        Error(pos_, "expected a value after \",\"");
-        break;
-      }
-      list.items.push_back(std::move(*next));
-    }
-    return list;
+    return Sequence(std::move(*first), Expr::Kind::kList, [&] { return Sym(","); }, [&] { return Concat(); });
   }
 
   Expr VerdictValue() {
