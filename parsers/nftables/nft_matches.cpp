@@ -160,8 +160,29 @@ constexpr ValueRule kValueRules[] = {
     {"ip6", "hoplimit", "", 255},
 };
 
+// A raw field (`@nh,16,16`, `tcp option @255,8,8`): its values fit its bits.
+std::optional<std::uint64_t> RawFieldMax(const Expr& selector) {
+  const std::size_t at = selector.field.find('@');
+  if (at == std::string::npos) return std::nullopt;
+  const std::size_t comma = selector.field.rfind(',');
+  if (comma == std::string::npos || comma < at) return std::nullopt;
+  auto bits = Number(selector.field.substr(comma + 1), 128);
+  if (!bits || *bits == 0 || *bits >= 64) return std::nullopt;
+  return (std::uint64_t{1} << static_cast<int>(*bits)) - 1;
+}
+
 bool CheckConditionValue(const Expr& left, const Expr& right, MatchContext& ctx) {
   if (left.kind != Expr::Kind::kSelector) return true;
+  if (std::optional<std::uint64_t> max = RawFieldMax(left)) {
+    for (const Expr* v : ValuesOf(right)) {
+      if (v->kind != Expr::Kind::kValue) continue;
+      auto n = Number(v->text, 0xffffffffffffffffull);
+      if (n && *n > *max) {
+        ctx.Error(v->location, "\"" + v->text + "\" does not fit " + Render(left) + " (nft refuses it)");
+        return false;
+      }
+    }
+  }
   for (const ValueRule& rule : kValueRules) {
     if (rule.protocol != left.protocol || rule.field != left.field) continue;
     for (const Expr* v : ValuesOf(right)) {

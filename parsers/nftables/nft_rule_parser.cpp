@@ -357,8 +357,10 @@ class Parser {
       }
     }
     // `established: accept`: the colon ends the key's word.
+    // (`::dddd: drop`: an IPv6 key, its colon written against it, before a verdict)
     if (More() && Cur().kind == Token::Kind::kWord && Cur().text.size() > 1 && Cur().text.back() == ':' &&
-        Cur().text.find(':') == Cur().text.size() - 1) {
+        (Cur().text.find(':') == Cur().text.size() - 1 ||
+         (WordAt(pos_ + 1) && In(kMapVerdicts, t_[pos_ + 1].text)))) {
       Token copy = Cur();
       copy.text.pop_back();
       ++pos_;
@@ -439,6 +441,13 @@ class Parser {
       if (In(kTunnels, w) && In(kPayloadProtocols, field) && WordAt(pos_)) {
         field += " " + Cur().text;
         ++pos_;
+      }
+      if (field == "option" && WordAt(pos_) && Cur().text.starts_with("@") && pos_ + 4 < end_ &&
+          t_[pos_ + 1].Is(",") && t_[pos_ + 3].Is(",")) {
+        // a raw option: tcp option @KIND,OFFSET,LENGTH
+        field += " " + Cur().text + "," + t_[pos_ + 2].text + "," + t_[pos_ + 4].text;
+        pos_ += 5;
+        return Sel(at, w, field);
       }
       if ((field == "option" || field == "chunk") && WordAt(pos_)) {
         field += " " + Cur().text;
