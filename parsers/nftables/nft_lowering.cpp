@@ -589,6 +589,18 @@ class TableLowering : public nft::MatchContext {
     rules::Verdict v;
     v.text = n.text;
     if (n.kind == "snat" || n.kind == "masquerade") {
+      // The address must be of the family written, or of the table's.
+      if (n.address && n.address->kind != Expr::Kind::kMapLookup && n.address->kind != Expr::Kind::kSelector) {
+        const std::string family = !n.family.empty() ? n.family : syntax_.family;
+        if (family == "ip" || family == "ip6") {
+          std::string error;
+          if (!nft::NatAddresses(*n.address, family == "ip" ? Family::kIpv4 : Family::kIpv6, error)) {
+            Error(n.address->location, "\"" + nft::Render(*n.address) + "\" is no " +
+                                           (family == "ip" ? "IPv4" : "IPv6") + " address (nft refuses it)");
+            return;
+          }
+        }
+      }
       v.kind = VerdictKind::kSnat;
       emit(v, state);
       return;

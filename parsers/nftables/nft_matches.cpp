@@ -37,6 +37,10 @@ struct SelectorRow {
   FieldKind kind;
   std::optional<Family> family;
   std::array<std::uint8_t, 5> protocols{};  // implied protocols (0-terminated; all zero: none)
+  // The family only where the rule has not chosen one yet (nft adds `meta
+  // nfproto ipv4` before `icmp type` in an inet rule, not after `meta
+  // nfproto ipv6`, and takes `icmpv6 type` in an ip table).
+  bool soft_family = false;
 };
 
 constexpr SelectorRow kSelectors[] = {
@@ -66,8 +70,8 @@ constexpr SelectorRow kSelectors[] = {
     {"dccp", "*", FieldKind::kCondition, std::nullopt, {kDccp}},
     {"th", "dport", FieldKind::kDport, std::nullopt, {kTcp, kUdp, kDccp, kSctp, kUdplite}},
     {"th", "sport", FieldKind::kSport, std::nullopt, {kTcp, kUdp, kDccp, kSctp, kUdplite}},
-    {"icmp", "*", FieldKind::kCondition, Family::kIpv4, {kIcmp}},
-    {"icmpv6", "*", FieldKind::kCondition, Family::kIpv6, {kIcmpv6}},
+    {"icmp", "*", FieldKind::kCondition, Family::kIpv4, {kIcmp}, true},
+    {"icmpv6", "*", FieldKind::kCondition, Family::kIpv6, {kIcmpv6}, true},
     {"meta", "l4proto", FieldKind::kProtocol},
     {"meta", "nfproto", FieldKind::kFamily},
     {"meta", "protocol", FieldKind::kFamily},
@@ -119,9 +123,13 @@ ProtocolSet ImpliedProtocols(const SelectorRow& row) {
 // Keeps the cubes a selector can hold for: its family, its protocols.
 void Restrict(const SelectorRow& row, RuleState& state) {
   const ProtocolSet protocols = ImpliedProtocols(row);
+  const bool one_family = !state.cubes.empty() &&
+                          std::all_of(state.cubes.begin(), state.cubes.end(),
+                                      [&](const Cube& c) { return c.family == state.cubes.front().family; });
+  const bool by_family = row.family && !(row.soft_family && one_family);
   std::vector<Cube> out;
   for (Cube& c : state.cubes) {
-    if (row.family && c.family != *row.family) continue;
+    if (by_family && c.family != *row.family) continue;
     c.protocols = c.protocols.Intersect(protocols);
     if (c.protocols.empty()) continue;
     out.push_back(std::move(c));
@@ -213,7 +221,14 @@ bool CheckConditionValue(const Expr& left, const Expr& right, MatchContext& ctx)
 
 void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op, const Expr& right, RuleState& state,
                 MatchContext& ctx) {
+  const bool had = !state.cubes.empty();
   Restrict(row, state);
+  if (had && state.cubes.empty()) {
+    // `meta nfproto ipv6 ip protocol icmp`, `ip protocol udp tcp dport 22`
+    ctx.Error(left.location, "conflicting protocols: " + Render(left) +
+                                 " cannot hold after what the rule matched before it (nft refuses it)");
+    return;
+  }
   if (state.cubes.empty()) return;
   ValueError err;
   auto fail = [&](const std::string& message) {
