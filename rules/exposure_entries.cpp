@@ -1,6 +1,7 @@
 #include "rules/exposure_entries.h"
 
 #include "rules/compiled.h"
+#include "rules/port_hull_index.h"
 #include "rules/protocols.h"
 
 #include <algorithm>
@@ -318,41 +319,22 @@ class Holes {
 // list: each rule's holes met every one of them).
 class AcceptedIndex {
  public:
-  void Add(FieldCube c) { cubes_.push_back(std::move(c)); }
-  // Call once, after the last Add.
-  void Build() {
-    for (std::size_t i = 0; i < cubes_.size(); ++i) {
-      const auto& iv = cubes_[i].dports.intervals();
-      if (iv.empty()) continue;
-      if (iv.back().hi - iv.front().lo > kNarrow) {
-        wide_.push_back(i);
-      } else {
-        narrow_.emplace_back(iv.front().lo, i);
-      }
-    }
-    std::sort(narrow_.begin(), narrow_.end());
+  void Add(FieldCube c) {
+    index_.Add(c.dports);
+    cubes_.push_back(std::move(c));
   }
+  // Call once, after the last Add.
+  void Build() { index_.Build(); }
   // The openings whose port hulls meet [lo, hi], in the order added.
   std::vector<const FieldCube*> Meeting(std::uint16_t lo, std::uint16_t hi) const {
-    std::vector<std::size_t> found = wide_;
-    const std::uint32_t from = lo > kNarrow ? lo - kNarrow : 0;
-    auto it = std::lower_bound(narrow_.begin(), narrow_.end(), std::make_pair(static_cast<std::uint16_t>(from), std::size_t{0}));
-    for (; it != narrow_.end() && it->first <= hi; ++it) {
-      const auto& iv = cubes_[it->second].dports.intervals();
-      if (iv.back().hi >= lo) found.push_back(it->second);
-    }
-    std::sort(found.begin(), found.end());
     std::vector<const FieldCube*> out;
-    out.reserve(found.size());
-    for (std::size_t i : found) out.push_back(&cubes_[i]);
+    for (std::size_t i : index_.Meeting(PortSet::Range(lo, hi))) out.push_back(&cubes_[i]);
     return out;
   }
 
  private:
-  static constexpr std::uint16_t kNarrow = 1024;
   std::vector<FieldCube> cubes_;
-  std::vector<std::size_t> wide_;
-  std::vector<std::pair<std::uint16_t, std::size_t>> narrow_;
+  PortHullIndex index_;
 };
 
 // The rule's match as written, on the interfaces where it opened anything

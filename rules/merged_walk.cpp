@@ -1,5 +1,7 @@
 #include "rules/merged_walk.h"
 
+#include "rules/port_hull_index.h"
+
 #include <algorithm>
 #include <functional>
 #include <numeric>
@@ -151,37 +153,12 @@ std::vector<Box> JoinGroup(const std::vector<Box>& boxes, const std::vector<std:
 struct Origin {
   std::vector<Box> members;
   bool alone = false;
-  std::vector<std::pair<std::uint16_t, std::size_t>> by_low_port;  // (lowest port, member), sorted
-  std::vector<std::size_t> wide;                                   // members spanning many ports
+  PortHullIndex by_port;
 
   void Index() {
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const auto& iv = members[i].fields.dports.intervals();
-      if (iv.empty()) continue;
-      if (iv.back().hi - iv.front().lo > kNarrow) {
-        wide.push_back(i);
-      } else {
-        by_low_port.emplace_back(iv.front().lo, i);
-      }
-    }
-    std::sort(by_low_port.begin(), by_low_port.end());
+    for (const Box& m : members) by_port.Add(m.fields.dports);
+    by_port.Build();
   }
-  // Members whose port hulls meet one of the piece's port intervals, in
-  // member order.
-  std::vector<std::size_t> Meeting(const PortSet& dports) const {
-    std::vector<std::size_t> out = wide;
-    for (const auto& iv : dports.intervals()) {
-      const std::uint16_t from = iv.lo > kNarrow ? static_cast<std::uint16_t>(iv.lo - kNarrow) : 0;
-      auto it = std::lower_bound(by_low_port.begin(), by_low_port.end(), std::make_pair(from, std::size_t{0}));
-      for (; it != by_low_port.end() && it->first <= iv.hi; ++it) {
-        if (members[it->second].fields.dports.intervals().back().hi >= iv.lo) out.push_back(it->second);
-      }
-    }
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
-    return out;
-  }
-  static constexpr std::uint16_t kNarrow = 1024;
 };
 
 // Whether a member's header fields meet a piece's (the piece's interfaces
@@ -200,7 +177,7 @@ void CutBack(Box piece, const Origin& origin, Emit&& emit) {
     emit(std::move(piece));
     return;
   }
-  for (std::size_t i : origin.Meeting(piece.fields.dports)) {
+  for (std::size_t i : origin.by_port.Meeting(piece.fields.dports)) {
     const Box& m = origin.members[i];
     if (!HeaderMeets(m.fields, piece.fields)) continue;
     Box b = piece;
