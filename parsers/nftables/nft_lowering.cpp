@@ -519,20 +519,33 @@ class TableLowering : public nft::MatchContext {
     const std::vector<Expr>* elements = MapElements(v.map, true);
     if (elements == nullptr) return rest;
     const RuleSyntax* rule = current_rule_;
-    for (const Expr* e : CatchAllLast(*elements)) {
-      if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 || e->items[1].kind != Expr::Kind::kVerdict) {
-        Error(e->location, "a verdict map element is KEY : VERDICT, not \"" + nft::Render(*e) + "\"");
+    ForEachElement(v.key, *elements, state, true, [&](const Expr& verdict, nft::RuleState& one) {
+      if (verdict.text == "continue") {
+        for (auto& c : one.cubes) rest.cubes.push_back(std::move(c));
+        return;
+      }
+      emit(VerdictOf(verdict, rule ? *rule : RuleSyntax{}), one);
+    });
+    return rest;
+  }
+
+  // Each element of a map in lookup order, with the rule's state narrowed to
+  // the element's key, and its value; an element that is not KEY : VALUE (a
+  // verdict where `verdicts`) is an error.
+  template <class Each>
+  void ForEachElement(const Expr& key, const std::vector<Expr>& elements, const nft::RuleState& state, bool verdicts,
+                      Each&& each) {
+    for (const Expr* e : CatchAllLast(elements)) {
+      if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 ||
+          (verdicts && e->items[1].kind != Expr::Kind::kVerdict)) {
+        Error(e->location, std::string(verdicts ? "a verdict map element is KEY : VERDICT" : "a map element is KEY : VALUE") +
+                               ", not \"" + nft::Render(*e) + "\"");
         continue;
       }
       nft::RuleState one = state;
-      ApplyElementKey(v.key, e->items[0], one);
-      if (e->items[1].text == "continue") {
-        for (auto& c : one.cubes) rest.cubes.push_back(std::move(c));
-        continue;
-      }
-      emit(VerdictOf(e->items[1], rule ? *rule : RuleSyntax{}), one);
+      ApplyElementKey(key, e->items[0], one);
+      each(e->items[1], one);
     }
-    return rest;
   }
 
   static bool IsCatchAll(const Expr& key) { return key.kind == Expr::Kind::kValue && !key.quoted && key.text == "*"; }
@@ -613,37 +626,24 @@ class TableLowering : public nft::MatchContext {
     if (n.address && n.address->kind == Expr::Kind::kMapLookup && n.address->items.size() == 2) {
       const std::vector<Expr>* elements = MapElements(n.address->items[1], false);
       if (elements == nullptr) return;
-      for (const Expr* e : CatchAllLast(*elements)) {
-        if (e->kind != Expr::Kind::kMapping || e->items.size() != 2) {
-          Error(e->location, "a map element is KEY : VALUE, not \"" + nft::Render(*e) + "\"");
-          continue;
-        }
-        nft::RuleState one = state;
-        ApplyElementKey(n.address->items[0], e->items[0], one);
+      ForEachElement(n.address->items[0], *elements, state, false, [&](const Expr& value, nft::RuleState& one) {
         // The value: an address, or address . port.
-        const Expr& value = e->items[1];
         std::optional<Expr> address = value, port = n.port;
         if (value.kind == Expr::Kind::kConcat && value.items.size() == 2) {
           address = value.items[0];
           port = value.items[1];
         }
         EmitNat(v, address, port, one, emit);
-      }
+      });
       return;
     }
     if (n.port && n.port->kind == Expr::Kind::kMapLookup && n.port->items.size() == 2) {
       // redirect to :tcp dport map { 83 : 8083 }
       const std::vector<Expr>* elements = MapElements(n.port->items[1], false);
       if (elements == nullptr) return;
-      for (const Expr* e : CatchAllLast(*elements)) {
-        if (e->kind != Expr::Kind::kMapping || e->items.size() != 2) {
-          Error(e->location, "a map element is KEY : VALUE, not \"" + nft::Render(*e) + "\"");
-          continue;
-        }
-        nft::RuleState one = state;
-        ApplyElementKey(n.port->items[0], e->items[0], one);
-        EmitNat(v, n.address, e->items[1], one, emit);
-      }
+      ForEachElement(n.port->items[0], *elements, state, false, [&](const Expr& value, nft::RuleState& one) {
+        EmitNat(v, n.address, value, one, emit);
+      });
       return;
     }
     EmitNat(v, n.address, n.port, state, emit);
