@@ -138,6 +138,18 @@ class Parser {
 
  private:
   bool More() const { return pos_ < end_ && t_[pos_].kind != Token::Kind::kEnd; }
+  // A statement's target, skipped: a selector with an optional map after it
+  // (`to ip daddr map { ... }`), or one token.
+  void SkipTarget() {
+    if (Selector()) {
+      if (Word("map")) {
+        ++pos_;
+        Primary();
+      }
+    } else if (More()) {
+      ++pos_;
+    }
+  }
   const Token& Cur() const { return t_[pos_]; }
   bool Word(std::string_view w) const { return More() && Cur().kind == Token::Kind::kWord && Cur().text == w; }
   bool Sym(std::string_view s) const { return More() && Cur().kind == Token::Kind::kSymbol && Cur().text == s; }
@@ -696,14 +708,7 @@ class Parser {
       if (Word("ip") || Word("ip6")) ++pos_;
       if (Word("to")) {
         ++pos_;
-        if (Selector()) {
-          if (Word("map")) {
-            ++pos_;
-            Primary();
-          }
-        } else if (More()) {
-          ++pos_;
-        }
+        SkipTarget();
       }
       if (Word("device")) pos_ += 2;
       out.emplace_back(OtherStmt{w, "", TextOf(start, std::min(pos_, end_))});
@@ -889,14 +894,7 @@ class Parser {
           while (Sym(",")) pos_ += 2;
         } else if (Word("to") && WordAt(pos_ + 1) && !std::isdigit(static_cast<unsigned char>(t_[pos_ + 1].text[0]))) {
           ++pos_;
-          if (Selector()) {
-            if (Word("map")) {
-              ++pos_;
-              Primary();
-            }
-          } else if (More()) {
-            ++pos_;
-          }
+          SkipTarget();
         } else {
           ++pos_;  // num, to
           if (More() && Cur().kind == Token::Kind::kWord) {
