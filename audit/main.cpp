@@ -59,7 +59,7 @@ int main(int argc, char** argv) {
     for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
     sub->add_option("--input-format", input_format,
                     "input format instead of detection: " + names +
-                        " (this version reads iptables and ipset; the others say so and exit 2)");
+                        " (this version reads iptables, ipset, nft and nft-json; the others say so and exit 2)");
     sub->add_option("--route", route_specs,
                     "a route of the host, PREFIX=INTERFACE (172.17.0.0/16=docker0; repeatable): forwarded "
                     "packets to PREFIX leave through INTERFACE (without one: through any)");
