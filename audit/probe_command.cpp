@@ -167,6 +167,14 @@ class Prober {
     j["path"] = r.forward ? "forward" : "input";
     if (r.translation) j["translated"] = TranslationJson(p, *r.translation);
     j["conditional"] = r.conditional;
+    ordered_json conditions = ordered_json::array();
+    for (const rules::RuleRef& c : r.conditions) {
+      const rules::SourceLocation& cl = rules::RuleAt(rs, c).location;
+      conditions.push_back({{"file", cl.file.empty() ? ordered_json(nullptr) : ordered_json(cl.file)},
+                            {"line", cl.line},
+                            {"text", rules::Describe(rs, rules::Decision{rules::RuleDecision{c}})}});
+    }
+    j["conditions"] = conditions;
     j["family_covered"] = r.family_covered;
     ordered_json pk;
     pk["family"] = rules::FamilyName(p.family);
@@ -196,6 +204,11 @@ class Prober {
     s << " by ";
     if (!loc.file.empty()) s << loc.file << ":" << loc.line << ": ";
     s << EscapeForTerminal(rules::Describe(rs, r.decided_by)) << "\n";
+    if (const rules::RuleRef* by = rules::DecidingRule(r.decided_by);
+        by != nullptr && r.verdict == rules::VerdictKind::kDrop &&
+        rules::RuleAt(rs, *by).verdict.kind == rules::VerdictKind::kReject) {
+      s << "  a drop to the client: the reject's answer is dropped on its way back\n";
+    }
     if (r.translation) {
       ordered_json t = TranslationJson(p, *r.translation);
       s << "  " << (r.translation->kind == rules::VerdictKind::kRedirect ? "redirected to this host" : "forwarded to ")
@@ -212,6 +225,12 @@ class Prober {
         s << EscapeForTerminal(rules::Describe(rs, *r.handshake_blocked_by));
       }
       s << "\n";
+    }
+    for (const rules::RuleRef& c : r.conditions) {
+      const rules::SourceLocation& cl = rules::RuleAt(rs, c).location;
+      s << "  depends on ";
+      if (!cl.file.empty()) s << cl.file << ":" << cl.line << ": ";
+      s << EscapeForTerminal(rules::Describe(rs, rules::Decision{rules::RuleDecision{c}})) << "\n";
     }
     if (!r.family_covered) s << "  note: the input says nothing about " << rules::FamilyName(p.family) << "\n";
     for (const auto& t : r.trace) {

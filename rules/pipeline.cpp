@@ -270,7 +270,7 @@ class Walker {
   // connection are ESTABLISHED. Of an untracked connection, conntrack sees
   // the SYN-ACK as invalid and picks the ACK up as a NEW connection.
   void AssignConntrack(Box& b) {
-    // A REJECT's answer has its state from the start (RejectAnswerLeaves).
+    // A REJECT's answer has its state from the start (SplitByRejectAnswer).
     if (b.ct != kCtInvalid || kind_ == PacketKind::kRejectResponse) return;
     if (kind_ == PacketKind::kFirst) {
       b.ct = kCtNew;
@@ -759,9 +759,13 @@ Box AsSent(Box b, const InterfaceSpace& ifaces) {
 
 }  // namespace
 
-bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& r, EngineNotes& notes) {
+RejectAnswer SplitByRejectAnswer(const CompiledRuleset& compiled, const Refusal& r, EngineNotes& notes) {
+  RejectAnswer out;
   const RuleRef* ref = DecidingRule(r.by);
-  if (ref == nullptr) return true;
+  if (ref == nullptr) {
+    out.parts.push_back({r.box, true, false});
+    return out;
+  }
   const std::string& text = RuleAt(*compiled.ruleset, *ref).verdict.text;
   const bool reset = text.find("tcp-reset") != std::string::npos || text.find("tcp reset") != std::string::npos;
   Box answer = r.box;
@@ -777,11 +781,64 @@ bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& r, Engin
   answer.ct = (r.box.ct & (kCtUntracked | kCtInvalid)) != 0 ? kCtInvalid : kCtRelated;
   answer.untracked_flow = false;
   answer.guards.clear();
-  WalkResult w = Walk(compiled, {std::move(answer)}, PacketKind::kRejectResponse, WalkOptions{}, notes);
-  return !w.accepted.empty();
+  WalkOptions options;
+  options.keep_refused = true;
+  WalkResult w = Walk(compiled, {std::move(answer)}, PacketKind::kRejectResponse, options, notes);
+  auto note = [&](const Decision& d) {
+    const RuleRef* by = DecidingRule(d);
+    if (by != nullptr && std::find(out.deciding.begin(), out.deciding.end(), *by) == out.deciding.end()) {
+      out.deciding.push_back(*by);
+    }
+  };
+  // Back in the refused box's coordinates: the walk only narrows addresses,
+  // ports and interfaces; the protocol and, for a forwarded packet, the
+  // output interface are the answer's own and stay the refused box's.
+  auto back = [&](const Box& a) {
+    FieldCube f = Mirror(a.fields);
+    f.protocols = r.box.fields.protocols;
+    if (r.box.forward) f.oif = r.box.fields.oif;
+    return Intersect(f, r.box.fields);
+  };
+  std::vector<FieldCube> rest{r.box.fields};
+  for (const Box& a : w.accepted) {
+    for (const HookDecision& h : a.walk) note(h.decision);
+    std::optional<FieldCube> f = back(a);
+    if (!f) continue;
+    std::vector<FieldCube> still;
+    for (FieldCube& piece : rest) {
+      if (std::optional<FieldCube> hit = Intersect(piece, *f)) {
+        Box part = r.box;
+        part.fields = std::move(*hit);
+        out.parts.push_back({std::move(part), true, a.conditional || !a.guards.empty()});
+        SubtractInto(std::move(piece), *f, still);
+      } else {
+        still.push_back(std::move(piece));
+      }
+    }
+    rest = std::move(still);
+  }
+  for (const Refusal& lost : w.refused) note(lost.by);
+  for (FieldCube& piece : rest) {
+    Box part = r.box;
+    part.fields = std::move(piece);
+    out.parts.push_back({std::move(part), false, false});
+  }
+  return out;
 }
 
 namespace {
+
+// A refusal's packets, each with whether the client hears of it: a REJECT's
+// split where its answer is lost (SplitByRejectAnswer), a DROP's never.
+std::vector<std::pair<Box, bool>> SplitRefusal(const CompiledRuleset& compiled, Refusal r, EngineNotes& notes) {
+  std::vector<std::pair<Box, bool>> out;
+  if (r.verdict != VerdictKind::kReject) {
+    out.emplace_back(std::move(r.box), false);
+    return out;
+  }
+  for (RejectAnswerPart& p : SplitByRejectAnswer(compiled, r, notes).parts) out.emplace_back(std::move(p.box), p.leaves);
+  return out;
+}
 
 Handshake Blocked(VerdictKind verdict, bool reply) {
   if (reply) return verdict == VerdictKind::kReject ? Handshake::kReplyRejected : Handshake::kReplyDropped;
@@ -874,12 +931,12 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
       out.accepted.push_back(std::move(b));
     }
     for (auto& r : retry.refused) {
-      const bool answered = r.verdict == VerdictKind::kReject && RejectAnswerLeaves(compiled, r, notes);
-      Box b = std::move(r.box);
-      b.walk.clear();
-      b.ct = kCtNew;
-      if (answered) b.handshake = Handshake::kRetryRejected;
-      out.accepted.push_back(std::move(b));
+      for (auto& [b, answered] : SplitRefusal(compiled, std::move(r), notes)) {
+        b.walk.clear();
+        b.ct = kCtNew;
+        if (answered) b.handshake = Handshake::kRetryRejected;
+        out.accepted.push_back(std::move(b));
+      }
     }
   }
   WalkResult ack = WalkMerged(compiled, std::move(acks), PacketKind::kAck, reply_options, notes);
@@ -890,14 +947,14 @@ WalkResult WalkConnection(const CompiledRuleset& compiled, std::vector<Box> regi
     out.accepted.push_back(std::move(b));
   }
   for (auto& r : ack.refused) {
-    const VerdictKind verdict =
-        r.verdict == VerdictKind::kReject && !RejectAnswerLeaves(compiled, r, notes) ? VerdictKind::kDrop : r.verdict;
-    Box b = std::move(r.box);
-    b.walk.clear();
-    b.ct = kCtNew;
-    b.handshake = Blocked(verdict, false);
-    b.handshake_blocked_by = r.by;
-    out.accepted.push_back(std::move(b));
+    const Decision by = r.by;
+    for (auto& [b, answered] : SplitRefusal(compiled, std::move(r), notes)) {
+      b.walk.clear();
+      b.ct = kCtNew;
+      b.handshake = Blocked(answered ? VerdictKind::kReject : VerdictKind::kDrop, false);
+      b.handshake_blocked_by = by;
+      out.accepted.push_back(std::move(b));
+    }
   }
   return out;
 }

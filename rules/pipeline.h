@@ -79,9 +79,26 @@ struct WalkOptions {
 WalkResult Walk(const CompiledRuleset& compiled, std::vector<Box> region, PacketKind kind,
                 const WalkOptions& options, EngineNotes& notes);
 
-// Does the RST or ICMP error that the REJECT of `refused` sends get out (a
-// REJECT whose answer output or postrouting drops is silence to the client)?
-bool RejectAnswerLeaves(const CompiledRuleset& compiled, const Refusal& refused, EngineNotes& notes);
+// What the client hears of a REJECT: the RST or ICMP error it sends leaves
+// through output and postrouting — and, for a connection over lo, comes back
+// in through prerouting and input — where rules may drop it, and then the
+// REJECT is silence to the client, as a DROP is. Whether it gets through can
+// depend on the refused packets' own fields (the answer's destination port is
+// the client's source port), so the refused box is split: each part is one
+// whose answer leaves or one whose answer is lost, in the refused box's own
+// coordinates (the parts partition it). A part is `conditional` when its
+// answer's fate rests on an unknown condition. `deciding` names the rules
+// that let answers out or stop them, for probes to explain a split.
+struct RejectAnswerPart {
+  Box box;
+  bool leaves = true;
+  bool conditional = false;
+};
+struct RejectAnswer {
+  std::vector<RejectAnswerPart> parts;
+  std::vector<RuleRef> deciding;
+};
+RejectAnswer SplitByRejectAnswer(const CompiledRuleset& compiled, const Refusal& refused, EngineNotes& notes);
 
 // The whole connection: the first packet's walk, then for TCP the SYN-ACK's
 // and the ACK's, setting each accepted box's handshake. Refused first

@@ -1,6 +1,7 @@
 #include "rules/probe.h"
 
 #include <algorithm>
+#include <deque>
 
 #include "rules/pipeline.h"
 
@@ -62,10 +63,29 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   }
   std::vector<Outcome> outcomes;
   for (const Box& a : w.accepted) outcomes.push_back({VerdictKind::kAccept, Opening(a), &a});
+  // A REJECT whose answer is lost is a drop to the client; where that turns
+  // on a field the probe leaves open (the answer goes to the client's source
+  // port), the parts differ and the answer is conditional on the rules that
+  // let the answer out or stop it.
+  std::deque<Box> answer_parts;
+  std::vector<RuleRef> answer_rules;
+  bool answer_conditional = false;
   for (const Refusal& f : w.refused) {
-    VerdictKind v = f.verdict;
-    if (v == VerdictKind::kReject && !RejectAnswerLeaves(compiled, f, notes)) v = VerdictKind::kDrop;
-    outcomes.push_back({v, f.by, &f.box});
+    if (f.verdict != VerdictKind::kReject) {
+      outcomes.push_back({f.verdict, f.by, &f.box});
+      continue;
+    }
+    RejectAnswer split = SplitByRejectAnswer(compiled, f, notes);
+    for (RejectAnswerPart& p : split.parts) {
+      answer_conditional = answer_conditional || p.conditional;
+      answer_parts.push_back(std::move(p.box));
+      outcomes.push_back({p.leaves ? VerdictKind::kReject : VerdictKind::kDrop, f.by, &answer_parts.back()});
+    }
+    if (split.parts.size() > 1 || answer_conditional) {
+      for (const RuleRef& rule : split.deciding) {
+        if (std::find(answer_rules.begin(), answer_rules.end(), rule) == answer_rules.end()) answer_rules.push_back(rule);
+      }
+    }
   }
   if (outcomes.empty()) return r;  // cannot happen: every packet goes somewhere
   const Outcome* chosen = &outcomes[0];
@@ -91,16 +111,16 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
   r.forward = box.forward;
   r.translation = box.nat;
   r.trace = box.trace;
-  r.conditional = !all_same;
+  r.conditional = !all_same || answer_conditional;
   for (const Outcome& o : outcomes) r.conditional = r.conditional || o.box->conditional;
   if (r.conditional) {
+    auto add = [&](const RuleRef& rule) {
+      if (std::find(r.conditions.begin(), r.conditions.end(), rule) == r.conditions.end()) r.conditions.push_back(rule);
+    };
     for (const Outcome& o : outcomes) {
-      for (const Guard& g : o.box->guards) {
-        if (std::find(r.conditions.begin(), r.conditions.end(), g.rule) == r.conditions.end()) {
-          r.conditions.push_back(g.rule);
-        }
-      }
+      for (const Guard& g : o.box->guards) add(g.rule);
     }
+    for (const RuleRef& rule : answer_rules) add(rule);
   }
   return r;
 }

@@ -358,6 +358,48 @@ BOOST_AUTO_TEST_CASE(a_reject_answer_over_lo_comes_back_in_to_this_hosts_address
   BOOST_TEST((ProbeOf(rs, 17, 22, "eth0").verdict == VerdictKind::kReject));
 }
 
+BOOST_AUTO_TEST_CASE(a_reject_whose_answer_is_lost_on_the_way_back_in_is_a_drop_for_that_source_port) {
+  // Over lo the RST comes back in through INPUT to the client's source port,
+  // and INPUT lets in only tcp 9002: the client hears the reset when it
+  // connects from port 9002, and nothing from any other port (found by the
+  // kernel agreement test, seed 526568142, generated-path-138).
+  RuleSpec reset = RuleSpec{};
+  reset.protocols = {6};
+  reset.verdict = VerdictKind::kReject;
+  reset.target = "REJECT --reject-with tcp-reset";
+  Ruleset rs = Filter(VerdictKind::kDrop).Add("INPUT", Tcp(9002)).Add("INPUT", reset).Build();
+  InterfaceSpace ifaces = InterfaceSpace::FromRuleset(rs);
+  CompiledRuleset c = Compile(rs, Family::kIpv4, ifaces);
+  auto probe = [&](std::optional<std::uint16_t> sport) {
+    Packet p;
+    p.protocol = 6;
+    p.dport = 22;
+    p.sport = sport;
+    p.saddr = *ParseIpv4("127.0.0.1");
+    p.daddr = *ParseIpv4("127.0.0.1");
+    p.iif = "lo";
+    ProbeResult r = Probe(c, p);
+    BOOST_REQUIRE(r.errors.empty());
+    return r;
+  };
+  ProbeResult ephemeral = probe(40000);
+  BOOST_TEST((ephemeral.verdict == VerdictKind::kDrop));
+  BOOST_TEST(!ephemeral.conditional);
+  ProbeResult from_9002 = probe(9002);
+  BOOST_TEST((from_9002.verdict == VerdictKind::kReject));
+  BOOST_TEST(!from_9002.conditional);
+  // Any source port: the answer depends on it, and the probe says so,
+  // naming the rules that decide the answer: the accept of tcp 9002 that
+  // lets it in, and the reject that stops it on every other port.
+  ProbeResult any = probe(std::nullopt);
+  BOOST_TEST(any.conditional);
+  BOOST_TEST((any.conditions == std::vector<RuleRef>{RuleRef{0, 0, 0}, RuleRef{0, 0, 1}}));
+  // From elsewhere the reset leaves on eth0 and is heard whatever the port.
+  ProbeResult remote = ProbeOf(rs, 6, 22);
+  BOOST_TEST((remote.verdict == VerdictKind::kReject));
+  BOOST_TEST(!remote.conditional);
+}
+
 BOOST_AUTO_TEST_CASE(a_route_decides_which_forward_rules_a_forwarded_packet_meets) {
   RuleSpec dnat = Tcp(5432, VerdictKind::kDnat);
   dnat.nat.addresses = V4("172.17.0.2");
