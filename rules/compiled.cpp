@@ -155,10 +155,20 @@ CompiledRule CompileRule(const Ruleset& ruleset, const Rule& rule, Family family
   return cr;
 }
 
-CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces) {
+std::vector<std::string> Profiles(const Ruleset& ruleset) {
+  std::vector<std::string> out;
+  for (const Table& t : ruleset.tables) {
+    if (!t.profile.empty() && std::find(out.begin(), out.end(), t.profile) == out.end()) out.push_back(t.profile);
+  }
+  return out;
+}
+
+CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces,
+                        const std::string& profile) {
   CompiledRuleset out;
   out.ruleset = &ruleset;
   out.family = family;
+  out.profile = profile;
   out.interfaces = &interfaces;
   std::vector<Route> routes;
   for (const Route& r : ruleset.routes) {
@@ -175,7 +185,8 @@ CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSp
     const Table& table = ruleset.tables[t];
     CompiledTable ct;
     ct.chains.resize(table.chains.size());
-    if (TableCovers(table.family, family)) {
+    if (TableCovers(table.family, family) && table.profile == profile) {
+      for (const std::string& a : table.assumptions) out.approximations.push_back({table.location, a});
       for (size_t c = 0; c < table.chains.size(); ++c) {
         const Chain& chain = table.chains[c];
         if (chain.hook && !table.evaluated) {

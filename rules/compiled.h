@@ -74,6 +74,7 @@ struct CompiledRoute {
 struct CompiledRuleset {
   const Ruleset* ruleset = nullptr;
   Family family = Family::kIpv4;
+  std::string profile;  // the Windows profile compiled; empty for netfilter
   const InterfaceSpace* interfaces = nullptr;
   std::vector<CompiledTable> tables;  // parallel to ruleset->tables
   // Per hook (indexed by Hook), the stages in the order the kernel runs them.
@@ -93,7 +94,14 @@ struct CompiledRuleset {
 // Families the ruleset speaks for: a family no table covers is not reported.
 std::vector<Family> CoveredFamilies(const Ruleset& ruleset);
 
-CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces);
+// Windows profiles the ruleset's tables stand for, in table order; empty for
+// netfilter (no table has a profile).
+std::vector<std::string> Profiles(const Ruleset& ruleset);
+
+// Compiles the tables that cover `family` and, for Windows, stand for
+// `profile` (each profile is a scope of its own; netfilter tables have none).
+CompiledRuleset Compile(const Ruleset& ruleset, Family family, const InterfaceSpace& interfaces,
+                        const std::string& profile = "");
 
 // One rule of the ruleset, as Compile compiles it.
 CompiledRule CompileRule(const Ruleset& ruleset, const Rule& rule, Family family, const InterfaceSpace& interfaces);

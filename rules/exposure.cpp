@@ -12,31 +12,35 @@ Exposure ComputeExposure(const Ruleset& ruleset) {
   out.interfaces = InterfaceSpace::FromRuleset(ruleset);
   std::vector<Family> families = CoveredFamilies(ruleset);
   if (families.empty()) out.errors = FindJumpLoops(ruleset);  // otherwise the compile finds them
+  std::vector<std::string> profiles = Profiles(ruleset);
+  if (profiles.empty()) profiles.emplace_back();
   for (Family f : families) {
-    CompiledRuleset compiled = Compile(ruleset, f, out.interfaces);
-    if (!compiled.errors.empty()) {
-      out.errors = std::move(compiled.errors);
-      return out;
-    }
-    for (auto& a : compiled.approximations) {
-      if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {
-        out.approximations.push_back(a);
+    for (const std::string& profile : profiles) {
+      CompiledRuleset compiled = Compile(ruleset, f, out.interfaces, profile);
+      if (!compiled.errors.empty()) {
+        out.errors = std::move(compiled.errors);
+        return out;
       }
-    }
-    EngineNotes notes;
-    std::vector<Box> region(1);
-    region[0].fields = WholeSpace(f, out.interfaces);
-    WalkResult r = WalkConnection(compiled, std::move(region), WalkOptions{}, notes);
-    for (auto& a : notes.approximations) {
-      if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {
-        out.approximations.push_back(std::move(a));
+      for (auto& a : compiled.approximations) {
+        if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {
+          out.approximations.push_back(a);
+        }
       }
+      EngineNotes notes;
+      std::vector<Box> region(1);
+      region[0].fields = WholeSpace(f, out.interfaces);
+      WalkResult r = WalkConnection(compiled, std::move(region), WalkOptions{}, notes);
+      for (auto& a : notes.approximations) {
+        if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {
+          out.approximations.push_back(std::move(a));
+        }
+      }
+      if (!notes.errors.empty()) {
+        out.errors = std::move(notes.errors);
+        return out;
+      }
+      out.families.push_back(FamilyExposure{f, Scope{f, profile}, std::move(r.accepted)});
     }
-    if (!notes.errors.empty()) {
-      out.errors = std::move(notes.errors);
-      return out;
-    }
-    out.families.push_back(FamilyExposure{f, Scope{f, ""}, std::move(r.accepted)});
   }
   return out;
 }

@@ -199,6 +199,11 @@ struct Rule {
   // For kBlockBeatsAllow chains: higher ranks are considered first (Windows:
   // authenticated-bypass allow 2, block 1, allow 0). Unused by first-match.
   int rank = 0;
+  // Windows: the program, service or app package the rule is scoped to
+  // ("program C:\\Windows\\system32\\svchost.exe, service RpcSs"); empty
+  // for any. It is part of what the rule opens, not an unknown: the port
+  // is open for that program only.
+  std::string application;
 };
 
 enum class Hook : std::uint8_t { kPrerouting, kInput, kForward, kOutput, kPostrouting, kIngress };
@@ -242,6 +247,13 @@ struct Table {
   // For Windows: the profile (domain, private, public) this table stands
   // for; its exposure is a scope of its own. Empty for netfilter.
   std::string profile;
+  // Windows: the profile's firewall is off; its base chains accept every
+  // packet (FirewallOffDecision).
+  bool firewall_off = false;
+  // What the front end assumed for the table where its input says nothing
+  // (Windows' default inbound action when an export has no profile
+  // settings): reported as approximations with every exposure.
+  std::vector<std::string> assumptions;
   int FindChain(const std::string& name) const;  // -1 when absent
 };
 

@@ -328,6 +328,15 @@ class Walker {
 
   std::vector<Box> RunBaseChain(const ChainRef& base, std::vector<Box> region) {
     if (region.empty()) return region;
+    if (c_.ruleset->tables[base.table].firewall_off) {
+      // A Windows profile with its firewall off accepts whatever comes.
+      const FirewallOffDecision off{base.table};
+      for (auto& b : region) {
+        b.walk.push_back(HookDecision{hook_, off});
+        Trace(b, off, "the firewall is off: accept");
+      }
+      return region;
+    }
     for (auto& b : region) b.guards.push_back(kChainBoundary);
     std::vector<Box> accepted;
     std::vector<Box> fall = RunChain(base.table, base.chain, std::move(region), accepted);
