@@ -75,12 +75,20 @@ bool KeyLess(const Bytes& a, const Bytes& b) {
   return a.size() < b.size();
 }
 
+nft::Expr ComponentExpr(const Component& c, const Bytes& lo, const Bytes& hi) {
+  if (c.network_order && IsHostOrderKind(c.kind)) return IntervalExpr(c.kind, ToHostOrder(lo), ToHostOrder(hi));
+  return IntervalExpr(c.kind, lo, hi);
+}
+
+// The bounds' bytes are as the kernel compares them (big-endian for an
+// interval set, whatever the kinds read): the range is read component by
+// component, each in its own order.
 nft::Expr ComponentsExpr(const std::vector<Component>& key, const Bytes& lo, const Bytes& hi) {
-  if (key.size() == 1) return IntervalExpr(key[0].kind, lo, hi);
+  if (key.size() == 1) return ComponentExpr(key[0], lo, hi);
   const std::vector<Bytes> los = SplitConcat(lo, key), his = SplitConcat(hi, key);
   nft::Expr concat;
   concat.kind = nft::Expr::Kind::kConcat;
-  for (std::size_t i = 0; i < key.size(); ++i) concat.items.push_back(IntervalExpr(key[i].kind, los[i], his[i]));
+  for (std::size_t i = 0; i < key.size(); ++i) concat.items.push_back(ComponentExpr(key[i], los[i], his[i]));
   return concat;
 }
 
@@ -108,7 +116,15 @@ std::vector<Bytes> SplitConcat(const Bytes& data, const std::vector<Component>& 
 }
 
 std::vector<Component> KeyComponents(nftnl_set* set) {
-  return ComponentsOf(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN));
+  std::vector<Component> key =
+      ComponentsOf(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN));
+  // nft stores an interval set's host-order keys (marks, uids, ct zones) in
+  // network order, so that the kernel's byte comparison orders them as
+  // numbers; its rules convert the register with `byteorder hton` first.
+  if ((nftnl_set_get_u32(set, NFTNL_SET_FLAGS) & NFT_SET_INTERVAL) != 0) {
+    for (Component& c : key) c.network_order = true;
+  }
+  return key;
 }
 
 std::vector<Component> DataComponents(nftnl_set* set) {
