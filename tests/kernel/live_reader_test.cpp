@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <iterator>
+#include <map>
 #include <sstream>
 
 #include "parsers/netlink/netlink_live.h"
@@ -274,6 +275,62 @@ BOOST_AUTO_TEST_CASE(set_elements_read_back_as_nft_lists_them) {
     ++compared;
   }
   BOOST_TEST(compared > 0);
+}
+
+// A live rule's location is `live:FAMILY TABLE/CHAIN#HANDLE` at the line of
+// `nft -a list chain FAMILY TABLE CHAIN` that lists it.
+BOOST_AUTO_TEST_CASE(live_rule_lines_are_the_lines_of_nft_list_chain) {
+  if (!Root()) {
+    BOOST_TEST_MESSAGE("SKIPPED: needs root");
+    return;
+  }
+  const fs::path base = fs::path(GHOSTPORT_SOURCE_DIR) / "tests" / "kernel" / "rulesets";
+  int rules = 0;
+  for (const fs::path& dir : {base / "live", base / "nft"}) {
+    for (const fs::path& f : Files(dir, false)) {
+      const std::string ns = NewNamespace();
+      BOOST_REQUIRE(Load(ns, f));
+      bool ok = false;
+      // One line per rule: FAMILY TABLE CHAIN HANDLE LINE.
+      const std::string located = InChild([&ns] {
+        auto r = ReadLiveNftSyntax({ns});
+        std::string text;
+        if (std::get_if<netlink::DumpFailure>(&r) != nullptr) return text;
+        for (const nft::TableSyntax& t : std::get<nft::RulesetSyntax>(r).tables) {
+          for (const nft::ChainSyntax& c : t.chains) {
+            for (const nft::RuleSyntax& rule : c.rules) {
+              text += t.family + " " + t.name + " " + c.name + " " + std::to_string(rule.handle.value_or(0)) + " " +
+                      std::to_string(rule.location.line) + "\n";
+            }
+          }
+        }
+        return text;
+      }, ok);
+      BOOST_TEST(ok);
+      std::istringstream in(located);
+      std::map<std::string, std::vector<std::string>> listings;
+      for (std::string family, table, chain, handle, line; in >> family >> table >> chain >> handle >> line;) {
+        const std::string key = family + " " + table + " " + chain;
+        if (!listings.count(key)) {
+          std::istringstream listing(Output("ip netns exec " + ns + " nft -a list chain " + key));
+          for (std::string l; std::getline(listing, l);) listings[key].push_back(l);
+        }
+        const std::vector<std::string>& lines = listings[key];
+        const int n = std::stoi(line);
+        const std::string suffix = "# handle " + handle;
+        BOOST_TEST_REQUIRE(n >= 1);
+        BOOST_TEST_REQUIRE(static_cast<std::size_t>(n) <= lines.size(), f.filename() << " " << key << " line " << n);
+        const std::string& listed = lines[static_cast<std::size_t>(n) - 1];
+        BOOST_TEST(listed.size() >= suffix.size(), f.filename() << " " << key << ": " << listed);
+        BOOST_TEST(listed.compare(listed.size() - std::min(listed.size(), suffix.size()), suffix.size(), suffix) == 0,
+                   f.filename() << " " << key << " line " << n << " is \"" << listed << "\", not the rule of handle "
+                                << handle);
+        ++rules;
+      }
+      Shell("ip netns del " + ns);
+    }
+  }
+  BOOST_TEST(rules > 0);
 }
 
 BOOST_AUTO_TEST_CASE(kernel_agreement_rulesets_read_back_with_the_same_exposure) {
