@@ -3,6 +3,8 @@
 #include <map>
 
 #include <libnftnl/chain.h>
+#include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -12,6 +14,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "parsers/netlink/netlink_expressions.h"
+#include "parsers/netlink/netlink_objects.h"
 #include "parsers/netlink/netlink_sets.h"
 
 namespace ghostport::parsers::netlink {
@@ -204,6 +207,22 @@ nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
     set.location = Live(family + " " + table + "/@" + name, kChainLine);  // `nft list set`: the set's line
     for (nft::Expr& e : set.elements) e.location = set.location;
     out.tables[it->second].sets.push_back(std::move(set));
+  }
+  // Objects and flowtables: `nft list counter inet filter c1` lists one at line 2.
+  auto add_object = [&](const std::string& family, const std::string& table, nft::ObjectSyntax o) {
+    auto it = tables.find({family, table});
+    if (it == tables.end()) return;
+    o.location = Live(family + " " + table + "/" + o.kind + " " + o.name, kChainLine);
+    out.ignored.push_back(IgnoredObject(o));
+    out.tables[it->second].objects.push_back(std::move(o));
+  };
+  for (const ObjectPtr& o : kernel.objects) {
+    add_object(FamilyName(nftnl_obj_get_u32(o.get(), NFTNL_OBJ_FAMILY)), Str(nftnl_obj_get_str(o.get(), NFTNL_OBJ_TABLE)),
+               ObjectOf(o.get()));
+  }
+  for (const FlowtablePtr& f : kernel.flowtables) {
+    add_object(FamilyName(nftnl_flowtable_get_u32(f.get(), NFTNL_FLOWTABLE_FAMILY)),
+               Str(nftnl_flowtable_get_str(f.get(), NFTNL_FLOWTABLE_TABLE)), FlowtableOf(f.get()));
   }
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> chains;
   std::map<std::tuple<std::string, std::string, std::string>, int> last_header_line;

@@ -1,5 +1,7 @@
 #include "parsers/netlink/netlink_sets.h"
 
+#include "parsers/netlink/netlink_objects.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -150,6 +152,8 @@ std::vector<nft::Expr> ElementsOf(nftnl_set* set, const std::vector<Component>& 
     if (w.verdicts && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
       const char* chain = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN) ? nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN) : "";
       r.value = VerdictExpr(static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)), chain);
+    } else if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_OBJREF)) {
+      r.value = Value(nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_OBJREF), true);  // an object map's `: "c1"`
     } else if (w.is_map && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
       const Bytes d = BytesOf(e, NFTNL_SET_ELEM_DATA);
       r.value = ComponentsExpr(*w.data, d, d);
@@ -203,12 +207,14 @@ nft::SetSyntax SetSyntaxOf(nftnl_set* set) {
   nft::SetSyntax out;
   out.name = nftnl_set_get_str(set, NFTNL_SET_NAME);
   const std::uint32_t flags = nftnl_set_get_u32(set, NFTNL_SET_FLAGS);
-  out.is_map = (flags & NFT_SET_MAP) != 0;
+  out.is_map = (flags & (NFT_SET_MAP | NFT_SET_OBJECT)) != 0;
   for (std::uint32_t id : ConcatComponents(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE))) {
     const DataType* t = DataTypeOf(id);
     out.key_types.push_back(t != nullptr ? std::string(t->name) : "type" + std::to_string(id));
   }
-  if (out.is_map) {
+  if ((flags & NFT_SET_OBJECT) != 0) {
+    out.value_type = ObjectKind(nftnl_set_get_u32(set, NFTNL_SET_OBJ_TYPE));  // `type ipv4_addr : counter`
+  } else if (out.is_map) {
     const std::uint32_t data = nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE);
     out.value_type = data == NFT_DATA_VERDICT ? "verdict" : TypeName(data);
   }

@@ -41,7 +41,8 @@ struct Message {
 BOOST_AUTO_TEST_SUITE(send_guard)
 
 BOOST_AUTO_TEST_CASE(every_dump_request_is_allowed) {
-  for (int type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM}) {
+  for (int type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM,
+                   NFT_MSG_GETOBJ, NFT_MSG_GETFLOWTABLE}) {
     Message m;
     BOOST_TEST(!CheckDumpRequest(m.Build(type, NLM_F_DUMP)).has_value(), "type " << type);
   }
@@ -56,7 +57,8 @@ BOOST_AUTO_TEST_CASE(a_get_without_dump_is_refused) {
 BOOST_AUTO_TEST_CASE(a_request_that_changes_the_ruleset_is_refused_even_with_dump) {
   for (int type : {NFT_MSG_NEWTABLE, NFT_MSG_DELTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_DELCHAIN, NFT_MSG_NEWRULE,
                    NFT_MSG_DELRULE, NFT_MSG_NEWSET, NFT_MSG_DELSET, NFT_MSG_NEWSETELEM, NFT_MSG_DELSETELEM,
-                   NFT_MSG_GETOBJ_RESET, NFT_MSG_NEWGEN}) {
+                   NFT_MSG_NEWOBJ, NFT_MSG_DELOBJ, NFT_MSG_GETOBJ_RESET, NFT_MSG_NEWFLOWTABLE,
+                   NFT_MSG_DELFLOWTABLE, NFT_MSG_NEWGEN}) {
     Message m;
     const std::optional<std::string> refused = CheckDumpRequest(m.Build(type, NLM_F_DUMP | NLM_F_CREATE));
     BOOST_TEST(refused.value() == "message type " + std::to_string(type) + " is not a GET request");
