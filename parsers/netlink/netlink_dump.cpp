@@ -7,6 +7,8 @@
 #include <libmnl/libmnl.h>
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
+#include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -21,11 +23,13 @@ void NftnlDeleter::operator()(nftnl_table* t) const { nftnl_table_free(t); }
 void NftnlDeleter::operator()(nftnl_chain* c) const { nftnl_chain_free(c); }
 void NftnlDeleter::operator()(nftnl_rule* r) const { nftnl_rule_free(r); }
 void NftnlDeleter::operator()(nftnl_set* s) const { nftnl_set_free(s); }
+void NftnlDeleter::operator()(nftnl_obj* o) const { nftnl_obj_free(o); }
+void NftnlDeleter::operator()(nftnl_flowtable* f) const { nftnl_flowtable_free(f); }
 
 namespace {
 
-constexpr int kDumpTypes[] = {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET,
-                              NFT_MSG_GETSETELEM};
+constexpr int kDumpTypes[] = {NFT_MSG_GETTABLE,   NFT_MSG_GETCHAIN, NFT_MSG_GETRULE,     NFT_MSG_GETSET,
+                              NFT_MSG_GETSETELEM, NFT_MSG_GETOBJ,   NFT_MSG_GETFLOWTABLE};
 
 // A dump's answers can be large; the kernel fills up to a page or more per
 // message (several per datagram).
@@ -150,6 +154,14 @@ DumpResult DumpRuleset() {
   }
   if (auto f = d.Dump("nf_tables sets", NFT_MSG_GETSET, NFPROTO_UNSPEC, {},
                       Collector(out.sets, nftnl_set_alloc, nftnl_set_nlmsg_parse))) {
+    return *f;
+  }
+  if (auto f = d.Dump("nf_tables objects", NFT_MSG_GETOBJ, NFPROTO_UNSPEC, {},
+                      Collector(out.objects, nftnl_obj_alloc, nftnl_obj_nlmsg_parse))) {
+    return *f;
+  }
+  if (auto f = d.Dump("nf_tables flowtables", NFT_MSG_GETFLOWTABLE, NFPROTO_UNSPEC, {},
+                      Collector(out.flowtables, nftnl_flowtable_alloc, nftnl_flowtable_nlmsg_parse))) {
     return *f;
   }
   for (SetPtr& s : out.sets) {

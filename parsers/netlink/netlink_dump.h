@@ -20,6 +20,8 @@ struct nftnl_table;
 struct nftnl_chain;
 struct nftnl_rule;
 struct nftnl_set;
+struct nftnl_obj;
+struct nftnl_flowtable;
 
 namespace ghostport::parsers::netlink {
 
@@ -28,11 +30,15 @@ struct NftnlDeleter {
   void operator()(nftnl_chain* c) const;
   void operator()(nftnl_rule* r) const;
   void operator()(nftnl_set* s) const;
+  void operator()(nftnl_obj* o) const;
+  void operator()(nftnl_flowtable* f) const;
 };
 using TablePtr = std::unique_ptr<nftnl_table, NftnlDeleter>;
 using ChainPtr = std::unique_ptr<nftnl_chain, NftnlDeleter>;
 using RulePtr = std::unique_ptr<nftnl_rule, NftnlDeleter>;
 using SetPtr = std::unique_ptr<nftnl_set, NftnlDeleter>;
+using ObjectPtr = std::unique_ptr<nftnl_obj, NftnlDeleter>;
+using FlowtablePtr = std::unique_ptr<nftnl_flowtable, NftnlDeleter>;
 
 // Everything the kernel listed, in its order; every set carries its elements.
 struct KernelRuleset {
@@ -40,6 +46,8 @@ struct KernelRuleset {
   std::vector<ChainPtr> chains;
   std::vector<RulePtr> rules;
   std::vector<SetPtr> sets;
+  std::vector<ObjectPtr> objects;  // named counters, quotas, limits, ct helpers, ...
+  std::vector<FlowtablePtr> flowtables;
 };
 
 struct DumpFailure {
@@ -51,16 +59,17 @@ struct DumpFailure {
 using DumpResult = std::variant<KernelRuleset, DumpFailure>;
 
 // Why `nlh` may not be sent, or nullopt when it is an nf_tables dump request
-// (NFT_MSG_GETTABLE, GETCHAIN, GETRULE, GETSET or GETSETELEM with
-// NLM_F_REQUEST and NLM_F_DUMP; the type alone decides what nf_tables does).
+// (NFT_MSG_GETTABLE, GETCHAIN, GETRULE, GETSET, GETSETELEM, GETOBJ or
+// GETFLOWTABLE with NLM_F_REQUEST and NLM_F_DUMP; the type alone decides
+// what nf_tables does: GETOBJ_RESET, which zeroes counters, is refused).
 std::optional<std::string> CheckDumpRequest(const nlmsghdr* nlh);
 
 // The one function that sends: refuses (returns the reason, sends nothing)
 // what CheckDumpRequest refuses.
 std::optional<std::string> SendDumpRequest(mnl_socket* socket, const nlmsghdr* nlh);
 
-// Dumps every table, chain, rule, set and set element of every family, in
-// the caller's network namespace.
+// Dumps every table, chain, rule, set, set element, stateful object and
+// flowtable of every family, in the caller's network namespace.
 DumpResult DumpRuleset();
 
 }  // namespace ghostport::parsers::netlink

@@ -153,8 +153,8 @@ void Range(const nftnl_expr* e, Machine& m) {
   match.op = U32(e, NFTNL_EXPR_RANGE_OP) == NFT_RANGE_NEQ ? "!=" : "";
   Expr range;
   range.kind = Expr::Kind::kRange;
-  range.items.push_back(ValueExpr(r->loaded->kind, DataOf(e, NFTNL_EXPR_RANGE_FROM_DATA)));
-  range.items.push_back(ValueExpr(r->loaded->kind, DataOf(e, NFTNL_EXPR_RANGE_TO_DATA)));
+  range.items.push_back(ReadAs(*r->loaded, DataOf(e, NFTNL_EXPR_RANGE_FROM_DATA)));
+  range.items.push_back(ReadAs(*r->loaded, DataOf(e, NFTNL_EXPR_RANGE_TO_DATA)));
   match.right = std::move(range);
   m.statements.emplace_back(std::move(match));
 }
@@ -421,11 +421,14 @@ void Xfrm(const nftnl_expr* e, Machine& m) {
 }
 
 // byteorder converts a register in place for the next expression: what it
-// holds stays the same selector.
+// holds stays the same selector, its bytes now in network order (hton:
+// nft's conversion of a host-order value before a range, a relational cmp
+// or an interval set lookup) or back in host order (ntoh).
 void Byteorder(const nftnl_expr* e, Machine& m) {
   const Register* src = m.Get(U32(e, NFTNL_EXPR_BYTEORDER_SREG));
   if (src == nullptr) return m.Unknown("byteorder on an empty register");
   Register r = *src;
+  if (r.loaded) r.loaded->network_order = U32(e, NFTNL_EXPR_BYTEORDER_OP) == NFT_BYTEORDER_HTON;
   const std::uint32_t len = r.loaded ? r.loaded->length : 4;
   m.Set(U32(e, NFTNL_EXPR_BYTEORDER_DREG), std::move(r), len);
 }

@@ -27,15 +27,20 @@ std::optional<netlink::DumpFailure> JoinNamespace(const std::string& name) {
 
 }  // namespace
 
-LiveReadResult ReadLiveNft(const LiveOptions& options) {
+std::variant<nft::RulesetSyntax, netlink::DumpFailure> ReadLiveNftSyntax(const LiveOptions& options) {
   if (!options.network_namespace.empty()) {
     if (auto f = JoinNamespace(options.network_namespace)) return *f;
   }
   netlink::DumpResult dump = netlink::DumpRuleset();
   if (auto* f = std::get_if<netlink::DumpFailure>(&dump)) return *f;
-  const nft::RulesetSyntax syntax = netlink::SyntaxOf(std::get<netlink::KernelRuleset>(dump));
+  return netlink::SyntaxOf(std::get<netlink::KernelRuleset>(dump));
+}
+
+LiveReadResult ReadLiveNft(const LiveOptions& options) {
+  auto syntax = ReadLiveNftSyntax(options);
+  if (auto* f = std::get_if<netlink::DumpFailure>(&syntax)) return *f;
   ParseResult out;
-  out.ruleset = LowerNft(syntax, kLiveFileName, out.diagnostics);
+  out.ruleset = LowerNft(std::get<nft::RulesetSyntax>(syntax), kLiveFileName, out.diagnostics);
   return out;
 }
 

@@ -8,6 +8,7 @@
 
 #include "parsers/diagnostic.h"
 #include "parsers/netlink/netlink_dump.h"
+#include "parsers/nftables/nft_syntax.h"
 
 namespace ghostport::parsers {
 
@@ -24,5 +25,9 @@ inline constexpr const char* kLiveFileName = "<live>";
 using LiveReadResult = std::variant<ParseResult, netlink::DumpFailure>;
 
 LiveReadResult ReadLiveNft(const LiveOptions& options);
+
+// The syntax tree the kernel's objects give, before the lowering (for
+// comparing what was read with nft's own listing).
+std::variant<nft::RulesetSyntax, netlink::DumpFailure> ReadLiveNftSyntax(const LiveOptions& options);
 
 }  // namespace ghostport::parsers

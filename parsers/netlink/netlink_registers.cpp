@@ -31,6 +31,10 @@ Expr List(const std::vector<std::string>& names) {
 
 }  // namespace
 
+nft::Expr ReadAs(const Loaded& l, const Bytes& data) {
+  return ValueExpr(l.kind, l.network_order && IsHostOrderKind(l.kind) ? ToHostOrder(data) : data);
+}
+
 nft::Expr Binop(std::string op, nft::Expr left, nft::Expr right) {
   nft::Expr b;
   b.kind = nft::Expr::Kind::kBinop;
@@ -158,7 +162,7 @@ void Machine::Compare(const Register& r, const std::string& op, const Bytes& dat
     m.op = op;
     m.right = ValueExpr(ValueKind::kRaw, data);
   } else {
-    m.right = ValueExpr(l.kind, data);
+    m.right = ReadAs(l, data);
   }
   if (op == "==" && !r.mask) Depend(l, data);
   statements.emplace_back(std::move(m));
@@ -188,7 +192,7 @@ Expr Machine::SetExpr(const std::string& name, const std::vector<Loaded>& key) {
     return ref;
   }
   std::vector<Component> components;
-  for (const Loaded& l : key) components.push_back({l.kind, l.length});
+  for (const Loaded& l : key) components.push_back({l.kind, l.length, l.network_order});
   Expr s;
   s.kind = Expr::Kind::kSet;
   s.items = ElementsOf(set, components);

@@ -33,6 +33,10 @@ struct Register {
 int WordOf(std::uint32_t reg);
 int Words(std::uint32_t length);
 
+// `data` compared with what `l` loaded, as its kind reads (in host order
+// again after a `byteorder hton`).
+nft::Expr ReadAs(const Loaded& l, const Bytes& data);
+
 // left OP right (`&`, `^`, `<<`, `>>`).
 nft::Expr Binop(std::string op, nft::Expr left, nft::Expr right);
 

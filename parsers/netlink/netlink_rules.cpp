@@ -3,6 +3,8 @@
 #include <map>
 
 #include <libnftnl/chain.h>
+#include <libnftnl/flowtable.h>
+#include <libnftnl/object.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/set.h>
 #include <libnftnl/table.h>
@@ -12,6 +14,7 @@
 #include <linux/netfilter/nf_tables.h>
 
 #include "parsers/netlink/netlink_expressions.h"
+#include "parsers/netlink/netlink_objects.h"
 #include "parsers/netlink/netlink_sets.h"
 
 namespace ghostport::parsers::netlink {
@@ -49,7 +52,15 @@ std::string HookName(const std::string& family, std::uint32_t number) {
   return "hook" + std::to_string(number);
 }
 
-rules::SourceLocation Live(const std::string& where) { return {"live:" + where, 0, 0}; }
+// `live:WHERE` at `line`: the line of nft's listing of that one object
+// (`nft -a list chain inet filter input`, `nft list set ...`, `nft list
+// table ...`) where it is, so that FILE:LINE reports point somewhere real.
+rules::SourceLocation Live(const std::string& where, int line) { return {"live:" + where, line, 0}; }
+
+// `nft list chain` prints the table's line, the chain's, its comment and
+// its base-chain line, then one line per rule.
+constexpr int kTableLine = 1;
+constexpr int kChainLine = 2;
 
 std::string Str(const char* s) { return s == nullptr ? std::string() : std::string(s); }
 
@@ -72,13 +83,32 @@ std::string CommentOf(nftnl_rule* r) {
   return comment;
 }
 
+int OnChainUdata(const nftnl_udata* attr, void* data) {
+  if (nftnl_udata_type(attr) == NFTNL_UDATA_CHAIN_COMMENT) *static_cast<bool*>(data) = true;
+  return 0;
+}
+
+bool HasComment(nftnl_chain* c) {
+  if (!nftnl_chain_is_set(c, NFTNL_CHAIN_USERDATA)) return false;
+  std::uint32_t len = 0;
+  const void* data = nftnl_chain_get_data(c, NFTNL_CHAIN_USERDATA, &len);
+  bool found = false;
+  if (data != nullptr) nftnl_udata_parse(data, len, OnChainUdata, &found);
+  return found;
+}
+
+// The line of `nft list chain` before the chain's first rule.
+int LastHeaderLine(nftnl_chain* c) {
+  return kChainLine + (HasComment(c) ? 1 : 0) + (nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM) ? 1 : 0);
+}
+
 // An nft-style escaped string for a rule's text.
 std::string Quoted(const std::string& s) { return "\"" + s + "\""; }
 
 nft::ChainSyntax ChainOf(nftnl_chain* c, const std::string& family, const std::string& where) {
   nft::ChainSyntax out;
   out.name = Str(nftnl_chain_get_str(c, NFTNL_CHAIN_NAME));
-  out.location = Live(where + "/" + out.name);
+  out.location = Live(where + "/" + out.name, kChainLine);
   if (nftnl_chain_is_set(c, NFTNL_CHAIN_HANDLE)) out.handle = nftnl_chain_get_u64(c, NFTNL_CHAIN_HANDLE);
   if (!nftnl_chain_is_set(c, NFTNL_CHAIN_HOOKNUM)) return out;
   out.hook = HookName(family, nftnl_chain_get_u32(c, NFTNL_CHAIN_HOOKNUM));
@@ -89,6 +119,7 @@ nft::ChainSyntax ChainOf(nftnl_chain* c, const std::string& family, const std::s
   if (nftnl_chain_is_set(c, NFTNL_CHAIN_POLICY)) {
     out.policy = nftnl_chain_get_u32(c, NFTNL_CHAIN_POLICY) == NF_DROP ? "drop" : "accept";
     out.policy_location = out.location;
+    out.policy_location.line = LastHeaderLine(c);  // `type filter hook input priority 0; policy drop;`
   }
   if (nftnl_chain_is_set(c, NFTNL_CHAIN_DEV)) {
     out.device = Str(nftnl_chain_get_str(c, NFTNL_CHAIN_DEV));
@@ -126,14 +157,14 @@ struct Locator {
   void operator()(nft::OtherStmt&) const {}
 };
 
-nft::RuleSyntax RuleOf(nftnl_rule* r, const RuleContext& ctx, const std::string& where) {
+nft::RuleSyntax RuleOf(nftnl_rule* r, const RuleContext& ctx, const std::string& where, int line) {
   nft::RuleSyntax out;
   out.statements = DelinearizeRule(r, ctx);
   if (nftnl_rule_is_set(r, NFTNL_RULE_HANDLE)) out.handle = nftnl_rule_get_u64(r, NFTNL_RULE_HANDLE);
   out.comment = CommentOf(r);
   for (const nft::Statement& s : out.statements) out.text += (out.text.empty() ? "" : " ") + nft::Render(s);
   if (!out.comment.empty()) out.text += (out.text.empty() ? "" : " ") + std::string("comment ") + Quoted(out.comment);
-  out.location = Live(where + (out.handle ? "#" + std::to_string(*out.handle) : std::string()));
+  out.location = Live(where + (out.handle ? "#" + std::to_string(*out.handle) : std::string()), line);
   for (nft::Statement& st : out.statements) std::visit(Locator{out.location}, st);
   return out;
 }
@@ -156,7 +187,7 @@ nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
     nft::TableSyntax table;
     table.family = FamilyName(nftnl_table_get_u32(t.get(), NFTNL_TABLE_FAMILY));
     table.name = Str(nftnl_table_get_str(t.get(), NFTNL_TABLE_NAME));
-    table.location = Live(table.family + " " + table.name);
+    table.location = Live(table.family + " " + table.name, kTableLine);
     if (nftnl_table_is_set(t.get(), NFTNL_TABLE_HANDLE)) table.handle = nftnl_table_get_u64(t.get(), NFTNL_TABLE_HANDLE);
     if (nftnl_table_is_set(t.get(), NFTNL_TABLE_FLAGS) &&
         (nftnl_table_get_u32(t.get(), NFTNL_TABLE_FLAGS) & NFT_TABLE_F_DORMANT) != 0) {
@@ -173,11 +204,28 @@ nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
     auto it = tables.find({family, table});
     if (it == tables.end() || (nftnl_set_get_u32(s.get(), NFTNL_SET_FLAGS) & NFT_SET_ANONYMOUS) != 0) continue;
     nft::SetSyntax set = SetSyntaxOf(s.get());
-    set.location = Live(family + " " + table + "/@" + name);
+    set.location = Live(family + " " + table + "/@" + name, kChainLine);  // `nft list set`: the set's line
     for (nft::Expr& e : set.elements) e.location = set.location;
     out.tables[it->second].sets.push_back(std::move(set));
   }
+  // Objects and flowtables: `nft list counter inet filter c1` lists one at line 2.
+  auto add_object = [&](const std::string& family, const std::string& table, nft::ObjectSyntax o) {
+    auto it = tables.find({family, table});
+    if (it == tables.end()) return;
+    o.location = Live(family + " " + table + "/" + o.kind + " " + o.name, kChainLine);
+    out.ignored.push_back(IgnoredObject(o));
+    out.tables[it->second].objects.push_back(std::move(o));
+  };
+  for (const ObjectPtr& o : kernel.objects) {
+    add_object(FamilyName(nftnl_obj_get_u32(o.get(), NFTNL_OBJ_FAMILY)), Str(nftnl_obj_get_str(o.get(), NFTNL_OBJ_TABLE)),
+               ObjectOf(o.get()));
+  }
+  for (const FlowtablePtr& f : kernel.flowtables) {
+    add_object(FamilyName(nftnl_flowtable_get_u32(f.get(), NFTNL_FLOWTABLE_FAMILY)),
+               Str(nftnl_flowtable_get_str(f.get(), NFTNL_FLOWTABLE_TABLE)), FlowtableOf(f.get()));
+  }
   std::map<std::tuple<std::string, std::string, std::string>, std::size_t> chains;
+  std::map<std::tuple<std::string, std::string, std::string>, int> last_header_line;
   for (const ChainPtr& c : kernel.chains) {
     const std::string family = FamilyName(nftnl_chain_get_u32(c.get(), NFTNL_CHAIN_FAMILY));
     const std::string table = Str(nftnl_chain_get_str(c.get(), NFTNL_CHAIN_TABLE));
@@ -185,6 +233,7 @@ nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
     if (it == tables.end()) continue;
     nft::ChainSyntax chain = ChainOf(c.get(), family, family + " " + table);
     chains[{family, table, chain.name}] = out.tables[it->second].chains.size();
+    last_header_line[{family, table, chain.name}] = LastHeaderLine(c.get());
     out.tables[it->second].chains.push_back(std::move(chain));
   }
   for (const RulePtr& r : kernel.rules) {
@@ -200,8 +249,11 @@ nft::RulesetSyntax SyntaxOf(const KernelRuleset& kernel) {
       auto s = sets.find({family, table, name});
       return s == sets.end() ? nullptr : s->second;
     };
-    nft::RuleSyntax rule = RuleOf(r.get(), ctx, family + " " + table + "/" + chain);
-    out.tables[t->second].chains[c->second].rules.push_back(std::move(rule));
+    // The kernel lists a chain's rules in order: the next one is the line
+    // after the header and the rules before it.
+    std::vector<nft::RuleSyntax>& rules = out.tables[t->second].chains[c->second].rules;
+    const int line = last_header_line[{family, table, chain}] + static_cast<int>(rules.size()) + 1;
+    rules.push_back(RuleOf(r.get(), ctx, family + " " + table + "/" + chain, line));
   }
   return out;
 }

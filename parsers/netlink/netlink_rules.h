@@ -7,7 +7,8 @@
 // statements (netlink_expressions), comment (the rule's userdata) and text
 // (the statements rendered as nft lists them); named sets and maps
 // (netlink_sets; anonymous sets are resolved into the rules that use
-// them). Locations are `live:FAMILY TABLE[/CHAIN][#HANDLE]`, line 0.
+// them). Locations are `live:FAMILY TABLE[/CHAIN][#HANDLE]` at the line of
+// nft's listing of that object (`nft -a list chain` for a rule).
 #pragma once
 
 #include <string>

@@ -22,6 +22,9 @@ struct Loaded {
   ValueKind kind = ValueKind::kRaw;
   std::uint32_t length = 0;  // bytes loaded
   std::uint32_t full_length = 0;  // the field's length (an address's 4 or 16)
+  // A host-order kind converted to network order (`byteorder hton`) for a
+  // range, a relational cmp or an interval set lookup.
+  bool network_order = false;
   // Payload loads: where they read (for splitting a merged load).
   std::optional<std::uint32_t> base;
   std::uint32_t offset = 0;

@@ -1,5 +1,7 @@
 #include "parsers/netlink/netlink_sets.h"
 
+#include "parsers/netlink/netlink_objects.h"
+
 #include <algorithm>
 #include <memory>
 
@@ -75,12 +77,20 @@ bool KeyLess(const Bytes& a, const Bytes& b) {
   return a.size() < b.size();
 }
 
+nft::Expr ComponentExpr(const Component& c, const Bytes& lo, const Bytes& hi) {
+  if (c.network_order && IsHostOrderKind(c.kind)) return IntervalExpr(c.kind, ToHostOrder(lo), ToHostOrder(hi));
+  return IntervalExpr(c.kind, lo, hi);
+}
+
+// The bounds' bytes are as the kernel compares them (big-endian for an
+// interval set, whatever the kinds read): the range is read component by
+// component, each in its own order.
 nft::Expr ComponentsExpr(const std::vector<Component>& key, const Bytes& lo, const Bytes& hi) {
-  if (key.size() == 1) return IntervalExpr(key[0].kind, lo, hi);
+  if (key.size() == 1) return ComponentExpr(key[0], lo, hi);
   const std::vector<Bytes> los = SplitConcat(lo, key), his = SplitConcat(hi, key);
   nft::Expr concat;
   concat.kind = nft::Expr::Kind::kConcat;
-  for (std::size_t i = 0; i < key.size(); ++i) concat.items.push_back(IntervalExpr(key[i].kind, los[i], his[i]));
+  for (std::size_t i = 0; i < key.size(); ++i) concat.items.push_back(ComponentExpr(key[i], los[i], his[i]));
   return concat;
 }
 
@@ -108,7 +118,15 @@ std::vector<Bytes> SplitConcat(const Bytes& data, const std::vector<Component>& 
 }
 
 std::vector<Component> KeyComponents(nftnl_set* set) {
-  return ComponentsOf(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN));
+  std::vector<Component> key =
+      ComponentsOf(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE), nftnl_set_get_u32(set, NFTNL_SET_KEY_LEN));
+  // nft stores an interval set's host-order keys (marks, uids, ct zones) in
+  // network order, so that the kernel's byte comparison orders them as
+  // numbers; its rules convert the register with `byteorder hton` first.
+  if ((nftnl_set_get_u32(set, NFTNL_SET_FLAGS) & NFT_SET_INTERVAL) != 0) {
+    for (Component& c : key) c.network_order = true;
+  }
+  return key;
 }
 
 std::vector<Component> DataComponents(nftnl_set* set) {
@@ -134,6 +152,8 @@ std::vector<nft::Expr> ElementsOf(nftnl_set* set, const std::vector<Component>& 
     if (w.verdicts && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_VERDICT)) {
       const char* chain = nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_CHAIN) ? nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_CHAIN) : "";
       r.value = VerdictExpr(static_cast<int>(nftnl_set_elem_get_u32(e, NFTNL_SET_ELEM_VERDICT)), chain);
+    } else if (nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_OBJREF)) {
+      r.value = Value(nftnl_set_elem_get_str(e, NFTNL_SET_ELEM_OBJREF), true);  // an object map's `: "c1"`
     } else if (w.is_map && nftnl_set_elem_is_set(e, NFTNL_SET_ELEM_DATA)) {
       const Bytes d = BytesOf(e, NFTNL_SET_ELEM_DATA);
       r.value = ComponentsExpr(*w.data, d, d);
@@ -187,12 +207,14 @@ nft::SetSyntax SetSyntaxOf(nftnl_set* set) {
   nft::SetSyntax out;
   out.name = nftnl_set_get_str(set, NFTNL_SET_NAME);
   const std::uint32_t flags = nftnl_set_get_u32(set, NFTNL_SET_FLAGS);
-  out.is_map = (flags & NFT_SET_MAP) != 0;
+  out.is_map = (flags & (NFT_SET_MAP | NFT_SET_OBJECT)) != 0;
   for (std::uint32_t id : ConcatComponents(nftnl_set_get_u32(set, NFTNL_SET_KEY_TYPE))) {
     const DataType* t = DataTypeOf(id);
     out.key_types.push_back(t != nullptr ? std::string(t->name) : "type" + std::to_string(id));
   }
-  if (out.is_map) {
+  if ((flags & NFT_SET_OBJECT) != 0) {
+    out.value_type = ObjectKind(nftnl_set_get_u32(set, NFTNL_SET_OBJ_TYPE));  // `type ipv4_addr : counter`
+  } else if (out.is_map) {
     const std::uint32_t data = nftnl_set_get_u32(set, NFTNL_SET_DATA_TYPE);
     out.value_type = data == NFT_DATA_VERDICT ? "verdict" : TypeName(data);
   }

@@ -20,9 +20,13 @@ namespace ghostport::parsers::netlink {
 struct Component {
   ValueKind kind = ValueKind::kRaw;
   std::uint32_t length = 0;
+  // A host-order kind the kernel holds in network order (an interval set's
+  // keys; what a rule converted with `byteorder hton`).
+  bool network_order = false;
 };
 
-// The set's key (or a map's data) components from its type ids.
+// The set's key (or a map's data) components from its type ids; an interval
+// set's keys are in network order (nft converts host-order ones).
 std::vector<Component> KeyComponents(nftnl_set* set);
 std::vector<Component> DataComponents(nftnl_set* set);
 

@@ -1,6 +1,7 @@
 #include "parsers/netlink/netlink_values.h"
 
 #include <array>
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -154,6 +155,26 @@ bool IsFlagKind(ValueKind kind) {
 }
 
 bool IsAddressKind(ValueKind kind) { return kind == ValueKind::kIpv4 || kind == ValueKind::kIpv6; }
+
+bool IsHostOrderKind(ValueKind kind) {
+  switch (kind) {
+    case ValueKind::kHostInteger:
+    case ValueKind::kHex:
+    case ValueKind::kIfindex:
+    case ValueKind::kNfproto:
+    case ValueKind::kCtState:
+    case ValueKind::kCtStatus:
+    case ValueKind::kCtDirection:
+    case ValueKind::kAddrType:
+    case ValueKind::kBoolean: return true;
+    default: return false;
+  }
+}
+
+Bytes ToHostOrder(const Bytes& network_order) {
+  if constexpr (std::endian::native == std::endian::big) return network_order;
+  return Bytes(network_order.rbegin(), network_order.rend());
+}
 
 std::uint32_t FlagBits(ValueKind kind, const Bytes& data) {
   return static_cast<std::uint32_t>(kind == ValueKind::kTcpFlags ? BigEndian(data) : HostOrder(data));

@@ -46,6 +46,14 @@ std::uint32_t FlagBits(ValueKind kind, const Bytes& data);
 bool IsFlagKind(ValueKind kind);
 bool IsAddressKind(ValueKind kind);
 
+// The kinds whose bytes are the CPU's order (kHostInteger, kHex, kIfindex,
+// the conntrack flags, ...). nft converts such a value to network order
+// where the kernel compares bytes as numbers: a register before a range, a
+// relational cmp or an interval set lookup (`byteorder hton`), and the keys
+// of an interval set. ToHostOrder undoes that for reading.
+bool IsHostOrderKind(ValueKind kind);
+Bytes ToHostOrder(const Bytes& network_order);
+
 // [lo, hi] as a value (lo == hi), a prefix (an address block) or a range.
 nft::Expr IntervalExpr(ValueKind kind, const Bytes& lo, const Bytes& hi);
 

@@ -41,7 +41,8 @@ struct Message {
 BOOST_AUTO_TEST_SUITE(send_guard)
 
 BOOST_AUTO_TEST_CASE(every_dump_request_is_allowed) {
-  for (int type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM}) {
+  for (int type : {NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE, NFT_MSG_GETSET, NFT_MSG_GETSETELEM,
+                   NFT_MSG_GETOBJ, NFT_MSG_GETFLOWTABLE}) {
     Message m;
     BOOST_TEST(!CheckDumpRequest(m.Build(type, NLM_F_DUMP)).has_value(), "type " << type);
   }
@@ -56,7 +57,8 @@ BOOST_AUTO_TEST_CASE(a_get_without_dump_is_refused) {
 BOOST_AUTO_TEST_CASE(a_request_that_changes_the_ruleset_is_refused_even_with_dump) {
   for (int type : {NFT_MSG_NEWTABLE, NFT_MSG_DELTABLE, NFT_MSG_NEWCHAIN, NFT_MSG_DELCHAIN, NFT_MSG_NEWRULE,
                    NFT_MSG_DELRULE, NFT_MSG_NEWSET, NFT_MSG_DELSET, NFT_MSG_NEWSETELEM, NFT_MSG_DELSETELEM,
-                   NFT_MSG_GETOBJ_RESET, NFT_MSG_NEWGEN}) {
+                   NFT_MSG_NEWOBJ, NFT_MSG_DELOBJ, NFT_MSG_GETOBJ_RESET, NFT_MSG_NEWFLOWTABLE,
+                   NFT_MSG_DELFLOWTABLE, NFT_MSG_NEWGEN}) {
     Message m;
     const std::optional<std::string> refused = CheckDumpRequest(m.Build(type, NLM_F_DUMP | NLM_F_CREATE));
     BOOST_TEST(refused.value() == "message type " + std::to_string(type) + " is not a GET request");
@@ -215,6 +217,15 @@ class RuleBuilder {
     nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
     return Add(e);
   }
+  RuleBuilder& Hton(std::uint32_t size) {
+    nftnl_expr* e = nftnl_expr_alloc("byteorder");
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_DREG, NFT_REG_1);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_OP, NFT_BYTEORDER_HTON);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_LEN, size);
+    nftnl_expr_set_u32(e, NFTNL_EXPR_BYTEORDER_SIZE, size);
+    return Add(e);
+  }
   RuleBuilder& Named(const char* name) { return Add(nftnl_expr_alloc(name)); }
   RuleBuilder& Add(nftnl_expr* e) {
     BOOST_TEST_REQUIRE(e != nullptr);
@@ -336,6 +347,51 @@ BOOST_AUTO_TEST_CASE(interval_elements_are_rebuilt_from_their_end_markers) {
                              {{0, true}, {2001, true}, {1000, false}, {22, false}, {23, true}, {65000, false}});
   r.Payload(NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2).Lookup("__set1");
   BOOST_TEST(r.Text() == "th dport { 22, 1000-2000, 65000-65535 }\n");
+}
+
+// A set of 4-byte mark keys as nft stores an interval set of them: big-endian.
+std::unique_ptr<nftnl_set, SetDeleter> MarkIntervals(const char* name, std::uint32_t flags,
+                                                     const std::vector<std::pair<std::uint32_t, bool>>& keys) {
+  std::unique_ptr<nftnl_set, SetDeleter> s(nftnl_set_alloc());
+  nftnl_set_set_str(s.get(), NFTNL_SET_NAME, name);
+  nftnl_set_set_u32(s.get(), NFTNL_SET_FLAGS, flags | NFT_SET_INTERVAL);
+  nftnl_set_set_u32(s.get(), NFTNL_SET_KEY_TYPE, 19);  // mark
+  nftnl_set_set_u32(s.get(), NFTNL_SET_KEY_LEN, 4);
+  for (const auto& [mark, end] : keys) {
+    nftnl_set_elem* e = nftnl_set_elem_alloc();
+    const std::uint32_t be = htonl(mark);
+    nftnl_set_elem_set(e, NFTNL_SET_ELEM_KEY, &be, 4);
+    if (end) nftnl_set_elem_set_u32(e, NFTNL_SET_ELEM_FLAGS, NFT_SET_ELEM_INTERVAL_END);
+    nftnl_set_elem_add(s.get(), e);
+  }
+  return s;
+}
+
+// What the Debian 12 kernel holds for `meta mark { 1-10, 0x100-0x200 }` and
+// `meta mark > 0x10` (nft --debug=netlink): the register converted with
+// byteorder hton, the set's keys and the cmp's data big-endian.
+BOOST_AUTO_TEST_CASE(host_order_keys_after_byteorder_read_as_loaded) {
+  RuleBuilder r;
+  r.sets["__set0"] = MarkIntervals("__set0", NFT_SET_ANONYMOUS,
+                                   {{0x201, true}, {0x100, false}, {11, true}, {1, false}, {0, true}});
+  r.Meta(NFT_META_MARK).Hton(4).Lookup("__set0");
+  BOOST_TEST(r.Text() == "meta mark { 0x00000001-0x0000000a, 0x00000100-0x00000200 }\n");
+  RuleBuilder c;
+  const std::uint32_t be = htonl(0x10);
+  c.Meta(NFT_META_MARK).Hton(4).Cmp(NFT_CMP_GT, &be, 4);
+  BOOST_TEST(c.Text() == "meta mark > 0x00000010\n");
+  RuleBuilder h;  // without byteorder: host order, as nft leaves an `==`
+  h.Meta(NFT_META_MARK).CmpU32(NFT_CMP_EQ, 0x10);
+  BOOST_TEST(h.Text() == "meta mark 0x00000010\n");
+}
+
+BOOST_AUTO_TEST_CASE(a_named_interval_set_of_host_order_keys_reads_its_big_endian_keys) {
+  auto set = MarkIntervals("marks", 0, {{0x02000001, true}, {0x01000000, false}, {301, true}, {256, false},
+                                        {11, true}, {1, false}, {0, true}});
+  const nft::SetSyntax syntax = SetSyntaxOf(set.get());
+  std::string out;
+  for (const nft::Expr& e : syntax.elements) out += nft::Render(e) + ";";
+  BOOST_TEST(out == "0x00000001-0x0000000a;0x00000100-0x0000012c;0x01000000-0x02000000;");
 }
 
 BOOST_AUTO_TEST_CASE(a_lookup_into_the_verdict_register_is_a_verdict_map) {
