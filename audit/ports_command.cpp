@@ -127,12 +127,22 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
   }
   doc["inputs"] = inputs;
   ordered_json fams = ordered_json::array();
-  for (const auto& f : ex.families) fams.push_back(rules::FamilyName(f.family));
+  ordered_json profiles = ordered_json::array();
+  for (const auto& f : ex.families) {
+    if (std::find(fams.begin(), fams.end(), rules::FamilyName(f.family)) == fams.end()) {
+      fams.push_back(rules::FamilyName(f.family));
+    }
+    if (!f.scope.profile.empty() && std::find(profiles.begin(), profiles.end(), f.scope.profile) == profiles.end()) {
+      profiles.push_back(f.scope.profile);
+    }
+  }
   doc["families"] = fams;
+  if (!profiles.empty()) doc["profiles"] = profiles;
   ordered_json list = ordered_json::array();
   for (const auto& e : entries) {
     ordered_json j;
     j["family"] = rules::FamilyName(e.family);
+    if (!e.profile.empty()) j["profile"] = e.profile;
     j["proto"] = e.other_protocols ? "other" : rules::ProtocolName(e.protocol);
     if (e.other_protocols) {
       ordered_json protos = ordered_json::array();
@@ -228,7 +238,7 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     std::vector<const ExposureEntry*> mine;
     std::vector<std::string> from, iface;
     for (const auto& e : entries) {
-      if (e.family != fam.family) continue;
+      if (e.family != fam.family || e.profile != fam.scope.profile) continue;
       mine.push_back(&e);
       from.push_back(sources.Render(e.sources).summary);
       iface.push_back(JoinSummary(ex.interfaces.Describe(e.interfaces), 3));
@@ -281,7 +291,9 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       }
       rows.push_back(std::move(row));
     }
-    out << "\n" << rules::FamilyName(fam.family) << ": " << openings << (openings == 1 ? " opening" : " openings");
+    out << "\n" << rules::FamilyName(fam.family);
+    if (!fam.scope.profile.empty()) out << " (" << fam.scope.profile << " profile)";
+    out << ": " << openings << (openings == 1 ? " opening" : " openings");
     if (local) out << " (" << local << " local only)";
     out << "\n";
     if (rows.empty()) continue;

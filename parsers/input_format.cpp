@@ -7,6 +7,9 @@
 #include "parsers/ipset/ipset_types.h"
 #include "parsers/iptables/iptables_lowering.h"
 #include "parsers/nftables/nft_lowering.h"
+#include "parsers/windows/registry_reg.h"
+#include "parsers/windows/windows_lowering.h"
+#include "parsers/windows/windows_text.h"
 
 namespace ghostport::parsers {
 
@@ -20,12 +23,12 @@ struct FormatRow {
 
 constexpr std::array<FormatRow, 10> kFormats = {{
     {InputFormat::kIptables, "iptables", true},
-    {InputFormat::kNft, "nft", false},
-    {InputFormat::kNftJson, "nft-json", false},
+    {InputFormat::kNft, "nft", true},
+    {InputFormat::kNftJson, "nft-json", true},
     {InputFormat::kNetsh, "netsh", false},
     {InputFormat::kPowershellJson, "powershell-json", false},
     {InputFormat::kPowershellCsv, "powershell-csv", false},
-    {InputFormat::kReg, "reg", false},
+    {InputFormat::kReg, "reg", true},
     {InputFormat::kWfw, "wfw", false},
     {InputFormat::kRegistryPol, "registry-pol", false},
     {InputFormat::kIpset, "ipset", true},
@@ -116,6 +119,12 @@ std::vector<std::string> InputFormatNames() {
 }
 
 std::optional<InputFormat> DetectFormat(std::string_view text) {
+  // Windows exports are often UTF-16 with a byte-order mark.
+  if (text.size() >= 2 && (text.substr(0, 2) == "\xff\xfe" || text.substr(0, 2) == "\xfe\xff")) {
+    windows::DecodedText decoded = windows::DecodeExport(text.substr(0, 4096 - 4096 % 2), "");
+    if (decoded.error) return std::nullopt;
+    return DetectFormat(decoded.utf8);
+  }
   size_t pos = 0;
   int looked = 0;
   while (pos < text.size() && looked < 200) {
@@ -134,6 +143,7 @@ ParseResult ParseInput(std::string_view text, const std::string& file_name, Inpu
   if (format == InputFormat::kIpset) return ParseIpsetSave(text, file_name);
   if (format == InputFormat::kNft) return ParseNftText(text, file_name);
   if (format == InputFormat::kNftJson) return ParseNftJson(text, file_name);
+  if (format == InputFormat::kReg) return windows::ReadWindowsExport(text, file_name, windows::ReadRegFile);
   ParseResult r;
   Diagnostic d;
   d.location = {file_name, 1, 1};

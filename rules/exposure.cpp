@@ -29,6 +29,9 @@ Exposure ComputeExposure(const Ruleset& ruleset) {
       EngineNotes notes;
       std::vector<Box> region(1);
       region[0].fields = WholeSpace(f, out.interfaces);
+      // Windows Firewall does not filter loopback traffic: a Windows scope is
+      // what arrives from the network.
+      if (!profile.empty()) region[0].fields.iif = region[0].fields.iif.Subtract(out.interfaces.Loopback());
       WalkResult r = WalkConnection(compiled, std::move(region), WalkOptions{}, notes);
       for (auto& a : notes.approximations) {
         if (std::find(out.approximations.begin(), out.approximations.end(), a) == out.approximations.end()) {

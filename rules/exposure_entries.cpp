@@ -461,8 +461,10 @@ std::vector<Decision> Deciders(const ExposureEntry& e) {
 
 std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
   static const ProtocolSet kWithPorts = PortProtocolSet();
-  std::map<GroupKey, std::vector<Item>> groups;
+  std::vector<ExposureEntry> out;
+  // Each scope (a family; for Windows, a family in one profile) on its own.
   for (const auto& fam : exposure.families) {
+    std::map<GroupKey, std::vector<Item>> groups;
     for (const Box& b : fam.accepted) {
       const FieldCube& f = b.fields;
       const Translation* t = b.nat ? &*b.nat : nullptr;
@@ -496,22 +498,23 @@ std::vector<ExposureEntry> ListEntries(const Exposure& exposure) {
       ProtocolSet other = f.protocols.Subtract(kWithPorts);
       if (!other.empty()) add(-1, other, PortSet::All());
     }
+    if (exposure.ruleset != nullptr) {
+      ReachedAsWritten as_written(*exposure.ruleset);
+      FillHoles(groups, *exposure.ruleset, as_written);
+      JoinRuleEntries(groups, exposure, as_written);
+    }
+    const size_t first = out.size();
+    for (const auto& [k, items] : groups) EmitGroup(k, items, out);
+    for (size_t i = first; i < out.size(); ++i) out[i].profile = fam.scope.profile;
   }
-  if (exposure.ruleset != nullptr) {
-    ReachedAsWritten as_written(*exposure.ruleset);
-    FillHoles(groups, *exposure.ruleset, as_written);
-    JoinRuleEntries(groups, exposure, as_written);
-  }
-  std::vector<ExposureEntry> out;
-  for (const auto& [k, items] : groups) EmitGroup(k, items, out);
   // Sort an index, not the (large) entries; ties keep group order.
   std::vector<std::uint32_t> order(out.size());
   for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
   std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
     const ExposureEntry& a = out[x];
     const ExposureEntry& b = out[y];
-    return std::tie(a.family, a.other_protocols, a.protocol, a.from, a.to, a.opening) <
-           std::tie(b.family, b.other_protocols, b.protocol, b.from, b.to, b.opening);
+    return std::tie(a.family, a.profile, a.other_protocols, a.protocol, a.from, a.to, a.opening) <
+           std::tie(b.family, b.profile, b.other_protocols, b.protocol, b.from, b.to, b.opening);
   });
   std::vector<ExposureEntry> sorted;
   sorted.reserve(out.size());

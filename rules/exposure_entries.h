@@ -16,6 +16,7 @@ namespace ghostport::rules {
 
 struct ExposureEntry {
   Family family = Family::kIpv4;
+  std::string profile;  // the Windows profile of the scope; empty for netfilter
   // A port protocol, or (other_protocols) every protocol in `protocols`,
   // which carry no ports: from/to are then 0-65535.
   std::uint8_t protocol = 0;

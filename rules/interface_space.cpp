@@ -76,6 +76,9 @@ InterfaceSpace InterfaceSpace::FromRuleset(const Ruleset& ruleset) {
   }
   for (const auto& route : ruleset.routes) names.insert({route.interface, false});
   InterfaceSpace s;
+  s.network_only_ = !ruleset.tables.empty() && std::all_of(ruleset.tables.begin(), ruleset.tables.end(), [](const Table& t) {
+    return t.family == TableFamily::kWindows;
+  });
   s.atoms_.push_back({InterfaceName{"", false}});  // no interface
   for (const auto& [name, prefix] : names) {
     if (name.empty()) continue;  // "+" alone: the "*" atom covers it
@@ -184,7 +187,7 @@ std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
   const size_t star = atoms_.size() - 1;
   AtomSet named = s;
   named.Reset(kNoneAtom);
-  if (named == AllInterfaces()) return {"any"};
+  if (named == AllInterfaces() || (network_only_ && named.Union(Loopback()) == AllInterfaces())) return {"any"};
   if (named.empty()) return {"none"};
   if (!named.Has(star)) return Terms(named);
   AtomSet missing = AllInterfaces().Subtract(named);

@@ -70,6 +70,9 @@ class InterfaceSpace {
   // The names (exact and "prefix+") that make up a set of named atoms.
   std::vector<std::string> Terms(const AtomSet& named) const;
   std::vector<Atom> atoms_;  // sorted by name, "*" last
+  // Windows rulesets: exposure is what arrives from the network (Windows
+  // Firewall does not filter loopback), so every interface but lo is "any".
+  bool network_only_ = false;
 };
 
 }  // namespace ghostport::rules
