@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "parsers/nftables/nft_field_values.h"
 #include "parsers/nftables/nft_json_reader.h"
 #include "parsers/nftables/nft_lexer.h"
 #include "parsers/nftables/nft_rule_parser.h"
@@ -184,7 +185,10 @@ class TableLowering : public nft::MatchContext {
       ResolveJumps(t);
     } else {
       for (const ChainSyntax& c : syntax_.chains) {
-        for (const RuleSyntax& r : c.rules) Ignore(r.location, r.text, t.not_evaluated_reason);
+        for (const RuleSyntax& r : c.rules) {
+          CheckFieldValues(r);
+          Ignore(r.location, r.text, t.not_evaluated_reason);
+        }
       }
     }
     return t;
@@ -341,6 +345,20 @@ class TableLowering : public nft::MatchContext {
       }
     }
     return out;
+  }
+
+  // A rule of a table that is not evaluated: what nft refuses in its
+  // matches' values is refused all the same (`vlan id 4096` in a bridge
+  // table).
+  void CheckFieldValues(const RuleSyntax& r) {
+    for (const Statement& s : r.statements) {
+      const auto* m = std::get_if<nft::Match>(&s);
+      if (m == nullptr) continue;
+      const Expr& selector = m->left.kind == Expr::Kind::kBinop && !m->left.items.empty() ? m->left.items[0] : m->left;
+      if (std::optional<nft::FieldValueError> bad = nft::CheckFieldValue(selector, m->right, nft::FieldUse::kMatch)) {
+        return Error(bad->at, bad->message);
+      }
+    }
   }
 
   // One rule of the syntax, as one model rule or several.

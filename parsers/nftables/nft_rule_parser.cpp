@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "parsers/nftables/nft_field_values.h"
+
 namespace ghostport::parsers::nft {
 
 namespace {
@@ -176,8 +178,11 @@ class Parser {
   }
 
   void Error(std::size_t at, std::string message) {
+    Error(t_[std::min(at, end_ > 0 ? end_ - 1 : 0)].location, std::move(message));
+  }
+  void Error(const rules::SourceLocation& at, std::string message) {
     Diagnostic d;
-    d.location = t_[std::min(at, end_ > 0 ? end_ - 1 : 0)].location;
+    d.location = at;
     d.message = std::move(message);
     diagnostics_.push_back(std::move(d));
   }
@@ -778,7 +783,7 @@ class Parser {
         Error(pos_, "a set statement takes one value, not a set (nft refuses it)");
         return false;
       }
-      SetValue();
+      if (!SetValue(selector)) return false;
       const std::string kind = selector.protocol == "meta" || selector.protocol == "ct" ? selector.protocol : "payload";
       out.emplace_back(OtherStmt{kind + " set", "", TextOf(start, pos_)});
       return true;
@@ -816,8 +821,15 @@ class Parser {
     if (More()) ++pos_;
   }
 
-  // The value of a set statement: a value, or a selector with an optional map.
-  void SetValue() {
+  // The value of a set statement: a value, or a selector with an optional
+  // map; its constants must fit the field set (false: they do not, reported).
+  bool SetValue(const Expr& target) {
+    auto fits = [&](const std::optional<Expr>& value) {
+      if (!value) return true;
+      std::optional<FieldValueError> bad = CheckFieldValue(target, *value, FieldUse::kSet);
+      if (bad) Error(bad->at, bad->message);
+      return !bad;
+    };
     if (Sym("(")) {  // (@nh,8,8 & 252) >> 2: skipped whole, the value is not modelled
       int depth = 0;
       while (More()) {
@@ -832,24 +844,25 @@ class Parser {
         ++pos_;
         if (More()) ++pos_;
       }
-      return;
+      return true;
     }
     if (std::optional<Expr> sel = Selector()) {
       while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
         ++pos_;
-        if (!Selector()) Primary();
+        if (!Selector() && !fits(Primary())) return false;  // ip dscp set ip dscp & 0x4f
       }
       if (Word("map")) {
         ++pos_;
         Primary();
       }
-      return;
+      return true;
     }
-    Concat();
-    while (Sym(",")) {  // ct event set new,related
+    if (!fits(Concat())) return false;
+    while (Sym(",") || Word("or")) {  // ct event set new,related; ct event set new or related; 1 or ct mark
       ++pos_;
-      Concat();
+      if (!Selector() && !fits(Concat())) return false;
     }
+    return true;
   }
 
   bool Verdict(std::vector<Statement>& out) {
