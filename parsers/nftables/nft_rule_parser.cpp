@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "parsers/nftables/nft_field_values.h"
+#include "parsers/nftables/nft_values.h"
 
 namespace ghostport::parsers::nft {
 
@@ -26,15 +27,66 @@ constexpr std::string_view kBareMetaKeys[] = {
 constexpr std::string_view kOptionFields[] = {"kind", "length", "size", "value", "count", "left", "right",
                                               "tsval", "tsecr", "type", "flags", "subtype", "addr", "ptr"};
 
+// conntrack keys nft knows (src/ct.c) and whether `original`/`reply` goes
+// before them: never (ct mark), optionally (ct zone), always (ct saddr, ct
+// ip saddr: the kernel refuses an address without a direction).
+enum class CtDirection : std::uint8_t { kNever, kOptional, kRequired };
+struct CtKey {
+  std::string_view name;
+  CtDirection direction;
+};
+constexpr CtKey kCtKeys[] = {
+    {"state", CtDirection::kNever},        {"direction", CtDirection::kNever}, {"status", CtDirection::kNever},
+    {"mark", CtDirection::kNever},         {"expiration", CtDirection::kNever}, {"helper", CtDirection::kNever},
+    {"label", CtDirection::kNever},        {"event", CtDirection::kNever},     {"secmark", CtDirection::kNever},
+    {"id", CtDirection::kNever},           {"timeout", CtDirection::kNever},   {"expectation", CtDirection::kNever},
+    {"zone", CtDirection::kOptional},      {"bytes", CtDirection::kOptional},  {"packets", CtDirection::kOptional},
+    {"avgpkt", CtDirection::kOptional},    {"l3proto", CtDirection::kOptional}, {"protocol", CtDirection::kOptional},
+    {"proto-src", CtDirection::kOptional}, {"proto-dst", CtDirection::kOptional}, {"saddr", CtDirection::kRequired},
+    {"daddr", CtDirection::kRequired},     {"ip", CtDirection::kRequired},     {"ip6", CtDirection::kRequired},
+};
+
+// TCP options nft names (src/tcpopt.c) and the fields of each beyond kind
+// and length; a number (0-255) names an option by its kind.
+struct TcpOption {
+  std::string_view name;
+  std::string_view fields;  // comma-separated
+};
+constexpr TcpOption kTcpOptions[] = {
+    {"eol", ""},         {"nop", ""},          {"maxseg", "size"},       {"window", "count"},
+    {"sack-perm", ""},   {"sack", "left,right"}, {"sack0", "left,right"}, {"sack1", "left,right"},
+    {"sack2", "left,right"}, {"sack3", "left,right"}, {"timestamp", "tsval,tsecr"}, {"md5sig", ""},
+    {"fastopen", ""},    {"mptcp", "subtype"},
+};
+
+// Tunnels, whose inner headers are selectors too (geneve ip saddr, vxlan
+// tcp dport).
+constexpr std::string_view kTunnels[] = {"geneve", "gre", "gretap", "vxlan", "ipip"};
+// Tunnels whose payload starts with a link-layer header (gre and ipip carry
+// IP packets only).
+constexpr std::string_view kEtherTunnels[] = {"gretap", "geneve", "vxlan"};
+
 constexpr std::string_view kVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto", "queue", "reject"};
 // The verdicts a map may hold (nft refuses reject and queue there).
 constexpr std::string_view kMapVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto"};
 constexpr std::string_view kOps[] = {"==", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge", "!"};
 constexpr std::string_view kBinops[] = {"&", "|", "^", "<<", ">>", "and", "or", "xor", "lshift", "rshift"};
 
+constexpr std::string_view kBooleans[] = {"exists", "missing", "true", "false"};
+
 template <std::size_t N>
 bool In(const std::string_view (&list)[N], std::string_view w) {
   return std::find(std::begin(list), std::end(list), w) != std::end(list);
+}
+
+// `w` among the comma-separated `list`.
+bool InList(std::string_view list, std::string_view w) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == w) return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
 }
 
 std::string CanonicalOp(std::string_view op) {
@@ -445,6 +497,54 @@ class Parser {
     return e;
   }
 
+  // `ct [original|reply] KEY`: a key nft knows, with a direction where it
+  // takes one (tokens[direction] is the word after ct, tokens[key] the key).
+  void CheckCtKey(std::size_t direction, std::size_t key) {
+    std::string name = t_[key].text;
+    if ((name == "ip" || name == "ip6") && WordAt(key + 1)) name += " " + t_[key + 1].text;  // ct ip saddr
+    const CtKey* k = nullptr;
+    for (const CtKey& c : kCtKeys) {
+      if (c.name == t_[key].text) k = &c;
+    }
+    if (k == nullptr) return Error(key, "\"" + name + "\" is not a conntrack key (nft refuses it)");
+    if (k->direction == CtDirection::kNever && direction != key) {
+      Error(direction, "ct " + name + " has no direction: \"" + t_[direction].text + "\" before it (nft refuses it)");
+    } else if (k->direction == CtDirection::kRequired && direction == key) {
+      Error(key, "ct " + name + " needs a direction: ct original " + name + " or ct reply " + name + " (nft refuses it)");
+    }
+  }
+
+  // `fib FLAG . FLAG RESULT`: one of saddr and daddr, at most one of iif
+  // and oif (nft: "fib: saddr and daddr are mutually exclusive").
+  void CheckFibFlags(std::size_t fib, const std::vector<std::size_t>& flags) {
+    std::size_t address = 0, interface = 0;
+    for (std::size_t i : flags) {
+      const std::string& f = t_[i].text;
+      std::size_t& seen = f == "saddr" || f == "daddr" ? address : f == "iif" || f == "oif" ? interface : fib;
+      if (&seen == &fib) continue;
+      if (seen != 0) {
+        return Error(i, "fib: " + t_[seen].text + " and " + f + " cannot be used together (nft refuses it)");
+      }
+      seen = i;
+    }
+    if (address == 0) Error(fib, "fib needs saddr or daddr (nft refuses it)");
+  }
+
+  // `tcp option NAME`: an option nft names or a kind number 0-255 (nullptr
+  // for a number or a refused name).
+  const TcpOption* CheckTcpOption(std::size_t at) {
+    const std::string& name = t_[at].text;
+    for (const TcpOption& o : kTcpOptions) {
+      if (o.name == name) return &o;
+    }
+    if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0])) == 0) {
+      Error(at, "\"" + name + "\" is not a tcp option (nft refuses it)");
+    } else if (!Number(name, 255)) {
+      Error(at, "tcp option kind \"" + name + "\" is not 0-255 (nft refuses it)");
+    }
+    return nullptr;
+  }
+
   bool WordAt(std::size_t i) const { return i < end_ && t_[i].kind == Token::Kind::kWord; }
 
   std::optional<Expr> Selector1() {
@@ -454,7 +554,6 @@ class Parser {
       std::string field = t_[pos_ + 1].text;
       pos_ += 2;
       // An inner header of a tunnel: geneve ip saddr, vxlan tcp dport.
-      static constexpr std::string_view kTunnels[] = {"geneve", "gre", "gretap", "vxlan", "ipip"};
       if (In(kTunnels, w) && In(kPayloadProtocols, field) && WordAt(pos_)) {
         field += " " + Cur().text;
         ++pos_;
@@ -467,12 +566,24 @@ class Parser {
         return Sel(at, w, field);
       }
       if ((field == "option" || field == "chunk") && WordAt(pos_)) {
+        const TcpOption* option = w == "tcp" && field == "option" ? CheckTcpOption(pos_) : nullptr;
         field += " " + Cur().text;
         ++pos_;
         if (WordAt(pos_) && In(kOptionFields, Cur().text)) {
+          if (option != nullptr && Cur().text != "kind" && Cur().text != "length" && !InList(option->fields, Cur().text)) {
+            Error(pos_, "tcp option " + std::string(option->name) + " has no field \"" + Cur().text + "\" (nft refuses it)");
+          }
           field += " " + Cur().text;
           ++pos_;
+        } else if (option != nullptr && WordAt(pos_) && !In(kBooleans, Cur().text) && !In(kOps, Cur().text) &&
+                   !Word("set")) {
+          Error(pos_, "tcp option " + std::string(option->name) + " without a field is matched with exists or missing, not \"" +
+                          Cur().text + "\" (nft refuses it)");
         }
+      }
+      if (In(kTunnels, w) && (field.starts_with("ether ") || field.starts_with("vlan ")) && !In(kEtherTunnels, w)) {
+        Error(at + 1, w + " carries IP packets, not link-layer frames: no " + field.substr(0, field.find(' ')) +
+                          " header inside it (nft refuses it)");
       }
       return Sel(at, w, field);
     }
@@ -488,11 +599,13 @@ class Parser {
     if (w == "ct" && WordAt(pos_ + 1)) {
       ++pos_;
       std::string field;
+      const std::size_t direction = pos_;
       if (Word("original") || Word("reply")) {
         field = Cur().text + " ";
         ++pos_;
       }
       if (!WordAt(pos_)) return std::nullopt;
+      CheckCtKey(direction, pos_);
       field += Cur().text;
       ++pos_;
       if ((field.ends_with("ip") || field.ends_with("ip6")) && WordAt(pos_)) {
@@ -504,7 +617,9 @@ class Parser {
     if (w == "fib") {
       ++pos_;
       std::string field;
+      std::vector<std::size_t> flags;
       while (WordAt(pos_)) {
+        flags.push_back(pos_);
         field += (field.empty() ? "" : " ") + Cur().text;
         ++pos_;
         if (Word(".")) {
@@ -518,6 +633,7 @@ class Parser {
         }
         break;
       }
+      CheckFibFlags(at, flags);
       return Sel(at, "fib", field);
     }
     if (w == "rt" && WordAt(pos_ + 1)) {
@@ -533,6 +649,9 @@ class Parser {
     if ((w == "socket" || w == "osf") && WordAt(pos_ + 1)) {
       pos_ += 1;
       std::string field;
+      if (w == "osf" && Word("ttl") && WordAt(pos_ + 1) && !NextWord("loose") && !NextWord("skip")) {
+        Error(pos_ + 1, "osf ttl takes loose or skip, not \"" + t_[pos_ + 1].text + "\" (nft refuses it)");
+      }
       if (w == "osf" && Word("ttl") && WordAt(pos_ + 1)) {
         field = "ttl " + t_[pos_ + 1].text + " ";
         pos_ += 2;
@@ -547,8 +666,12 @@ class Parser {
     }
     if (w == "ipsec" && WordAt(pos_ + 1)) {  // ipsec in [spnum N] reqid | ip saddr
       ++pos_;
+      if (!Word("in") && !Word("out")) Error(pos_, "ipsec takes in or out, not \"" + Cur().text + "\" (nft refuses it)");
       std::string field = Cur().text;
       ++pos_;
+      if (Word("spnum") && WordAt(pos_ + 1) && !Number(t_[pos_ + 1].text, 255)) {
+        Error(pos_ + 1, "ipsec spnum \"" + t_[pos_ + 1].text + "\" is not 0-255 (nft refuses it)");
+      }
       if (Word("spnum") && WordAt(pos_ + 1)) {
         field += " spnum " + t_[pos_ + 1].text;
         pos_ += 2;
@@ -609,7 +732,11 @@ class Parser {
       out.emplace_back(OtherStmt{"ct count", "", TextOf(start, pos_)});
       return true;
     }
-    if (std::optional<Expr> sel = Selector()) return AfterSelector(start, std::move(*sel), out);
+    const std::size_t reported = diagnostics_.size();
+    if (std::optional<Expr> sel = Selector()) {
+      if (diagnostics_.size() > reported) return false;  // a selector nft refuses: the rest is not read
+      return AfterSelector(start, std::move(*sel), out);
+    }
     if (In(kVerdicts, w)) return Verdict(out);
     if (w == "counter") {
       ++pos_;
@@ -658,6 +785,12 @@ class Parser {
         if (Word("used")) pos_ += 3;
       }
       out.emplace_back(OtherStmt{w, "", TextOf(start, pos_)});
+      return true;
+    }
+    if (w == "reset" && NextWord("tcp")) {  // reset tcp option NAME
+      ++pos_;
+      Selector();
+      out.emplace_back(OtherStmt{"reset", "", TextOf(start, pos_)});
       return true;
     }
     if (w == "notrack") {
@@ -778,6 +911,10 @@ class Parser {
       return true;
     }
     if (Word("set")) {  // meta mark set 1, ct mark set meta mark, ip dscp set cs1
+      if (In(kTunnels, selector.protocol) && selector.field.find(' ') != std::string::npos) {
+        Error(pos_, "a header inside a tunnel cannot be set: \"" + Render(selector) + " set\" (nft refuses it)");
+        return false;
+      }
       ++pos_;
       if (Sym("{")) {
         Error(pos_, "a set statement takes one value, not a set (nft refuses it)");
@@ -791,6 +928,9 @@ class Parser {
     Match m;
     m.left = std::move(selector);
     if (More() && Cur().kind != Token::Kind::kString && In(kOps, Cur().text)) {
+      if (Cur().text == "!" && m.left.kind == Expr::Kind::kBinop) {
+        Error(pos_, "\"!\" cannot negate a masked value: write != (nft refuses it)");
+      }
       m.op = CanonicalOp(Cur().text);
       ++pos_;
     }

@@ -71,6 +71,61 @@ BOOST_AUTO_TEST_CASE(conntrack_symbols_and_strings_are_checked) {
   NftOk(InTable("ip", "ct status expected,seen-reply,dnat ct event set new,destroy ct helper \"ftp\""));
 }
 
+BOOST_AUTO_TEST_CASE(conntrack_keys_and_their_directions_are_checked) {
+  const std::string both = "ct both bytes gt 1";
+  BOOST_TEST(NftErrors(InTable("ip", both)) == ErrorAt(8, "\"both\" is not a conntrack key (nft refuses it)", both));
+  const std::string mark = "ct original mark 42";
+  BOOST_TEST(NftErrors(InTable("ip", mark)) ==
+             ErrorAt(8, "ct mark has no direction: \"original\" before it (nft refuses it)", mark));
+  const std::string ip = "ct ip saddr 1.2.3.4";
+  BOOST_TEST(NftErrors(InTable("ip", ip)) ==
+             ErrorAt(8, "ct ip saddr needs a direction: ct original ip saddr or ct reply ip saddr (nft refuses it)", ip));
+  NftOk(InTable("ip", "ct original ip saddr 1.2.3.4 ct zone 1 ct reply zone 2 ct protocol 6 ct original proto-dst 22"));
+}
+
+BOOST_AUTO_TEST_CASE(tcp_options_and_their_fields_are_checked) {
+  const std::string name = "tcp option foo bar";
+  BOOST_TEST(NftErrors(InTable("inet", name)) == ErrorAt(16, "\"foo\" is not a tcp option (nft refuses it)", name));
+  const std::string field = "tcp option eol left 1";
+  BOOST_TEST(NftErrors(InTable("inet", field)) == ErrorAt(20, "tcp option eol has no field \"left\" (nft refuses it)", field));
+  const std::string bare = "tcp option sack window 1";
+  BOOST_TEST(NftErrors(InTable("inet", bare)) ==
+             ErrorAt(21, "tcp option sack without a field is matched with exists or missing, not \"window\" (nft refuses it)", bare));
+  const std::string kind = "reset tcp option 256";
+  BOOST_TEST(NftErrors(InTable("inet", kind)) == ErrorAt(22, "tcp option kind \"256\" is not 0-255 (nft refuses it)", kind));
+  NftOk(InTable("inet", "tcp option sack0 left 1 tcp option 255 missing tcp option maxseg size 1460"));
+}
+
+BOOST_AUTO_TEST_CASE(ipsec_osf_and_fib_keywords_are_checked) {
+  const std::string dir = "ipsec i reqid 1";
+  BOOST_TEST(NftErrors(InTable("inet", dir)) == ErrorAt(11, "ipsec takes in or out, not \"i\" (nft refuses it)", dir));
+  const std::string spnum = "ipsec in spnum 256 reqid 1";
+  BOOST_TEST(NftErrors(InTable("inet", spnum)) == ErrorAt(20, "ipsec spnum \"256\" is not 0-255 (nft refuses it)", spnum));
+  const std::string ttl = "osf ttl nottl name \"Linux\"";
+  BOOST_TEST(NftErrors(InTable("inet", ttl)) == ErrorAt(13, "osf ttl takes loose or skip, not \"nottl\" (nft refuses it)", ttl));
+  const std::string both = "fib saddr . daddr oif lo";
+  BOOST_TEST(NftErrors(InTable("ip", both)) ==
+             ErrorAt(17, "fib: saddr and daddr cannot be used together (nft refuses it)", both));
+  const std::string iface = "fib iif . oif . daddr oif lo";
+  BOOST_TEST(NftErrors(InTable("ip", iface)) == ErrorAt(15, "fib: iif and oif cannot be used together (nft refuses it)", iface));
+  const std::string none = "fib mark oif lo";
+  BOOST_TEST(NftErrors(InTable("ip", none)) == ErrorAt(5, "fib needs saddr or daddr (nft refuses it)", none));
+  NftOk(InTable("ip", "ipsec in spnum 255 reqid 1 osf ttl skip name \"Linux\" fib daddr . iif type local"));
+}
+
+BOOST_AUTO_TEST_CASE(tunnel_inner_headers_and_negated_masks_are_checked) {
+  const std::string set = "udp dport 4789 vxlan ip saddr set 1.2.3.4";
+  BOOST_TEST(NftErrors(InTable("inet", set)) ==
+             ErrorAt(35, "a header inside a tunnel cannot be set: \"vxlan ip saddr set\" (nft refuses it)", set));
+  const std::string ether = "gre ether saddr 62:87:4d:d6:19:05";
+  BOOST_TEST(NftErrors(InTable("inet", ether)) ==
+             ErrorAt(9, "gre carries IP packets, not link-layer frames: no ether header inside it (nft refuses it)", ether));
+  const std::string negated = "tcp flags & (fin | syn) ! syn";
+  BOOST_TEST(NftErrors(InTable("inet", negated)) ==
+             ErrorAt(29, "\"!\" cannot negate a masked value: write != (nft refuses it)", negated));
+  NftOk(InTable("inet", "udp dport 4789 vxlan ip saddr 1.2.3.4 gretap ether saddr 62:87:4d:d6:19:05"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::parsers
