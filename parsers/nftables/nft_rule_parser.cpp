@@ -211,6 +211,10 @@ class Parser {
     const std::size_t at = pos_ + ahead;
     return at < end_ && t_[at].kind == Token::Kind::kWord && t_[at].text == w;
   }
+  bool NextSym(std::string_view s, std::size_t ahead = 1) const {
+    const std::size_t at = pos_ + ahead;
+    return at < end_ && t_[at].kind == Token::Kind::kSymbol && t_[at].text == s;
+  }
   void SkipNewlines() {
     while (pos_ < end_ && (t_[pos_].kind == Token::Kind::kNewline || t_[pos_].kind == Token::Kind::kHandle)) ++pos_;
   }
@@ -748,20 +752,18 @@ class Parser {
       out.emplace_back(OtherStmt{"counter", "", TextOf(start, pos_)});
       return true;
     }
-    if (w == "log") {
+    if (w == "log") return Log(out);
+    if (w == "limit" && NextWord("rate")) return Limit(out);
+    if (w == "last") {  // last [used never|TIME]
       ++pos_;
-      static constexpr std::string_view kLogOptions[] = {"prefix", "level", "group", "snaplen", "queue-threshold",
-                                                         "flags"};
-      static constexpr std::string_view kLogFlags[] = {"ip", "ip6", "tcp", "options", "sequence", "ether", "skuid", "all"};
-      while (More() && Cur().kind == Token::Kind::kWord && In(kLogOptions, Cur().text)) {
-        if (Cur().text == "flags") {
-          ++pos_;
-          while (More() && ((Cur().kind == Token::Kind::kWord && In(kLogFlags, Cur().text)) || Sym(","))) ++pos_;
-          continue;
+      if (Word("used") && WordAt(pos_ + 1)) {
+        if (!NextWord("never") && !IsTime(t_[pos_ + 1].text)) {
+          Error(pos_ + 1, "last used takes never or a time (300s, 1h30m), not \"" + t_[pos_ + 1].text + "\" (nft refuses it)");
+          return false;
         }
         pos_ += 2;
       }
-      out.emplace_back(OtherStmt{"log", "", TextOf(start, pos_)});
+      out.emplace_back(OtherStmt{"last", "", TextOf(start, pos_)});
       return true;
     }
     if (w == "limit" || w == "quota") {
@@ -943,6 +945,126 @@ class Parser {
     return true;
   }
 
+  // log [prefix S] [level L] [flags F,...] | [group N] [snaplen N]
+  // [queue-threshold N]: the kernel logs through syslog (level, flags) or
+  // through nflog (group, snaplen, queue-threshold), never both; level
+  // audit takes no other option.
+  bool Log(std::vector<Statement>& out) {
+    const std::size_t start = pos_;
+    ++pos_;
+    enum class Via : std::uint8_t { kEither, kSyslog, kNflog };
+    struct LogOption {
+      std::string_view name;
+      Via via;
+    };
+    static constexpr LogOption kLogOptions[] = {{"prefix", Via::kEither}, {"level", Via::kSyslog},
+                                                {"flags", Via::kSyslog},  {"group", Via::kNflog},
+                                                {"snaplen", Via::kNflog}, {"queue-threshold", Via::kNflog}};
+    static constexpr std::string_view kLogFlags[] = {"ip", "ip6", "tcp", "options", "sequence", "ether", "skuid", "all"};
+    std::optional<std::size_t> syslog, nflog, audit, other;
+    while (More() && Cur().kind == Token::Kind::kWord) {
+      const LogOption* option = nullptr;
+      for (const LogOption& o : kLogOptions) {
+        if (o.name == Cur().text) option = &o;
+      }
+      if (option == nullptr) break;
+      const std::size_t at = pos_;
+      std::optional<std::size_t>& via = option->via == Via::kSyslog ? syslog : nflog;
+      if (option->via != Via::kEither && !via) via = at;
+      if (option->name == "level" && NextWord("audit")) {
+        audit = at;
+      } else if (!other) {
+        other = at;
+      }
+      ++pos_;
+      if (option->name == "flags") {
+        while (More() && ((Cur().kind == Token::Kind::kWord && In(kLogFlags, Cur().text)) || Sym(","))) ++pos_;
+      } else if (More()) {
+        ++pos_;
+      }
+    }
+    if (audit && other) {
+      Error(std::max(*audit, *other), "log level audit takes no other option (nft refuses it)");
+      return false;
+    }
+    if (syslog && nflog) {
+      const std::size_t second = std::max(*syslog, *nflog);
+      Error(second, "log " + t_[std::min(*syslog, *nflog)].text + " and " + t_[second].text +
+                        " cannot be used together: syslog or nflog (group), not both (nft refuses it)");
+      return false;
+    }
+    out.emplace_back(OtherStmt{"log", "", TextOf(start, pos_)});
+    return true;
+  }
+
+  // limit rate [over|until] N[ UNIT]/TIME [burst N UNIT]: packets per time,
+  // or bytes (bytes, kbytes, mbytes) per time; a burst is of the rate's kind.
+  bool Limit(std::vector<Statement>& out) {
+    const std::size_t start = pos_;
+    pos_ += 2;  // limit rate
+    if (Word("over") || Word("until")) ++pos_;
+    // The rate may be written in up to four words: 1025 bytes / second.
+    std::string rate;
+    const std::size_t number_at = pos_;
+    std::size_t unit_at = number_at;  // the word after the number, when the unit is written apart
+    while (More() && Cur().kind == Token::Kind::kWord && !Word("burst") && rate.find('/') == std::string::npos) {
+      if (pos_ == number_at + 1) unit_at = pos_;
+      rate += Cur().text;
+      ++pos_;
+    }
+    if (rate.ends_with("/") && WordAt(pos_)) {
+      rate += Cur().text;
+      ++pos_;
+    }
+    static constexpr std::string_view kTimes[] = {"second", "minute", "hour", "day", "week"};
+    static constexpr std::string_view kBytes[] = {"bytes", "kbytes", "mbytes"};
+    const std::size_t digits = rate.find_first_not_of("0123456789");
+    const std::size_t slash = rate.find('/');
+    const std::string unit = digits == std::string::npos || slash == std::string::npos ? "" : rate.substr(digits, slash - digits);
+    const std::string time = slash == std::string::npos ? "" : rate.substr(slash + 1);
+    if (digits == 0 || slash == std::string::npos || !In(kTimes, time) || (!unit.empty() && !In(kBytes, unit))) {
+      Error(unit_at, "limit rate is N/TIME or N UNIT/TIME (UNIT bytes, kbytes, mbytes; TIME second, minute, hour, "
+                     "day, week), not \"" + rate + "\" (nft refuses it)");
+      return false;
+    }
+    if (Word("burst")) {
+      ++pos_;
+      std::string burst = More() ? Cur().text : "";
+      std::size_t burst_unit = pos_;
+      if (More()) ++pos_;
+      if (Word("packets") || In(kBytes, Cur().text)) {
+        burst_unit = pos_;
+        burst = Cur().text;
+        ++pos_;
+      }
+      const std::size_t b = burst.find_first_not_of("0123456789");
+      const std::string kind = b == std::string::npos ? "" : burst.substr(b);
+      if (!kind.empty() && (kind == "packets") != unit.empty()) {
+        Error(burst_unit, "a burst of " + kind + " for a rate of " + (unit.empty() ? "packets" : unit) +
+                              " (nft refuses it)");
+        return false;
+      }
+    }
+    out.emplace_back(OtherStmt{"limit", "", TextOf(start, pos_)});
+    return true;
+  }
+
+  // A time as nft writes it: 300s, 1h30m, 500ms, 2d.
+  static bool IsTime(std::string_view s) {
+    if (s.empty()) return false;
+    while (!s.empty()) {
+      const std::size_t digits = s.find_first_not_of("0123456789");
+      if (digits == 0) return false;
+      if (digits == std::string_view::npos) return true;  // a bare number: seconds
+      s.remove_prefix(digits);
+      const std::size_t unit = s.find_first_of("0123456789");
+      const std::string_view u = s.substr(0, unit);
+      if (u != "ms" && u != "s" && u != "m" && u != "h" && u != "d" && u != "w") return false;
+      s = unit == std::string_view::npos ? std::string_view() : s.substr(unit);
+    }
+    return true;
+  }
+
   // `name "x"` or `name ip saddr map { ... }`: a named object, or one
   // chosen per packet.
   void ObjectReference() {
@@ -1041,13 +1163,18 @@ class Parser {
       }
     } else if (v.kind == "queue") {
       // queue [flags bypass,fanout] [num N | to N | to EXPR [map {...}]]
+      std::optional<std::size_t> fanout;
+      bool range = false;
       while (Word("flags") || Word("num") || Word("to")) {
         if (Word("flags")) {
-          pos_ += 2;
-          while (Sym(",")) pos_ += 2;
+          for (++pos_; More(); pos_ += 2) {
+            if (Word("fanout") && !fanout) fanout = pos_;
+            if (!NextSym(",")) break;
+          }
+          ++pos_;
         } else if (Word("to") && WordAt(pos_ + 1) && !std::isdigit(static_cast<unsigned char>(t_[pos_ + 1].text[0]))) {
           ++pos_;
-          SkipTarget();
+          if (!QueueTarget()) return false;
         } else {
           ++pos_;  // num, to
           if (More() && Cur().kind == Token::Kind::kWord) {
@@ -1061,15 +1188,60 @@ class Parser {
                 return false;
               }
             }
+            range = dash != std::string::npos;
             ++pos_;
           }
         }
       }
-      while (Word("bypass") || Word("fanout")) ++pos_;
+      while (Word("bypass") || Word("fanout")) {
+        if (Word("fanout") && !fanout) fanout = pos_;
+        ++pos_;
+      }
+      if (fanout && !range) {
+        Error(*fanout, "queue fanout spreads packets over a range of queues: it needs num N-M (nft refuses it)");
+        return false;
+      }
     }
     v.text = TextOf(start, std::min(pos_, end_));
     pos_ = std::min(pos_, end_);
     out.emplace_back(std::move(v));
+    return true;
+  }
+
+  // queue to EXPR: a hash or number generator (jhash, symhash, numgen)
+  // whose queues, offset .. offset + mod - 1, stay within 0-65535, or any
+  // other expression through a map.
+  bool QueueTarget() {
+    const std::size_t at = pos_;
+    std::optional<Expr> sel = Selector();
+    if (!sel) {
+      SkipTarget();
+      return true;
+    }
+    const bool generator = sel->protocol == "jhash" || sel->protocol == "symhash" || sel->protocol == "numgen";
+    if (!generator && !Word("map")) {
+      Error(at, "queue to " + Render(*sel) + " needs a map giving the queue number (nft refuses it)");
+      return false;
+    }
+    if (Word("map")) {
+      ++pos_;
+      Primary();
+      return true;
+    }
+    std::uint64_t mod = 0, offset = 0;
+    std::size_t offset_at = at;
+    for (std::size_t i = at; i + 1 < pos_; ++i) {
+      if (t_[i].text == "mod") mod = static_cast<std::uint64_t>(Number(t_[i + 1].text, 0xffffffff).value_or(0));
+      if (t_[i].text == "offset") {
+        offset = static_cast<std::uint64_t>(Number(t_[i + 1].text, 0xffffffff).value_or(0));
+        offset_at = i + 1;
+      }
+    }
+    if (mod > 0 && offset + mod - 1 > 65535) {
+      Error(offset_at, "queue numbers " + std::to_string(offset) + "-" + std::to_string(offset + mod - 1) +
+                           " run past 65535 (nft refuses it)");
+      return false;
+    }
     return true;
   }
 

@@ -126,6 +126,50 @@ BOOST_AUTO_TEST_CASE(tunnel_inner_headers_and_negated_masks_are_checked) {
   NftOk(InTable("inet", "udp dport 4789 vxlan ip saddr 1.2.3.4 gretap ether saddr 62:87:4d:d6:19:05"));
 }
 
+BOOST_AUTO_TEST_CASE(log_options_of_syslog_and_nflog_do_not_mix) {
+  const std::string group = "log level alert group 2 prefix \"x\"";
+  BOOST_TEST(NftErrors(InTable("ip", group)) ==
+             ErrorAt(21, "log level and group cannot be used together: syslog or nflog (group), not both (nft refuses it)", group));
+  const std::string flags = "log flags all snaplen 2";
+  BOOST_TEST(NftErrors(InTable("ip", flags)) ==
+             ErrorAt(19, "log flags and snaplen cannot be used together: syslog or nflog (group), not both (nft refuses it)", flags));
+  const std::string audit = "log level audit prefix \"foo\"";
+  BOOST_TEST(NftErrors(InTable("ip", audit)) == ErrorAt(21, "log level audit takes no other option (nft refuses it)", audit));
+  NftOk(InTable("ip", "log prefix \"a\" group 2 snaplen 33 queue-threshold 2"));
+  NftOk(InTable("ip", "log level debug flags ip options flags skuid"));
+}
+
+BOOST_AUTO_TEST_CASE(limit_rates_and_bursts_are_of_one_kind) {
+  const std::string bytes = "limit rate 1023/second burst 10 bytes";
+  BOOST_TEST(NftErrors(InTable("ip", bytes)) == ErrorAt(37, "a burst of bytes for a rate of packets (nft refuses it)", bytes));
+  const std::string packets = "limit rate 512 kbytes/second burst 5 packets";
+  BOOST_TEST(NftErrors(InTable("ip", packets)) ==
+             ErrorAt(42, "a burst of packets for a rate of kbytes (nft refuses it)", packets));
+  const std::string unit = "limit rate 1 gbytes / second";
+  BOOST_TEST(NftErrors(InTable("ip", unit)) ==
+             ErrorAt(18, "limit rate is N/TIME or N UNIT/TIME (UNIT bytes, kbytes, mbytes; TIME second, minute, hour, day, "
+                         "week), not \"1gbytes/second\" (nft refuses it)", unit));
+  NftOk(InTable("ip", "limit rate over 1025bytes / second burst 512bytes"));
+  NftOk(InTable("ip", "limit rate 400/minute burst 5 packets"));
+}
+
+BOOST_AUTO_TEST_CASE(queue_targets_and_last_times_are_checked) {
+  const std::string offset = "queue to symhash mod 2 offset 65536";
+  BOOST_TEST(NftErrors(InTable("ip", offset)) == ErrorAt(35, "queue numbers 65536-65537 run past 65535 (nft refuses it)", offset));
+  const std::string fanout = "queue flags fanout to symhash mod 65536";
+  BOOST_TEST(NftErrors(InTable("ip", fanout)) ==
+             ErrorAt(17, "queue fanout spreads packets over a range of queues: it needs num N-M (nft refuses it)", fanout));
+  const std::string map = "queue to oif";
+  BOOST_TEST(NftErrors(InTable("ip", map)) ==
+             ErrorAt(14, "queue to oif needs a map giving the queue number (nft refuses it)", map));
+  const std::string last = "last used foo";
+  BOOST_TEST(NftErrors(InTable("ip", last)) ==
+             ErrorAt(15, "last used takes never or a time (300s, 1h30m), not \"foo\" (nft refuses it)", last));
+  NftOk(InTable("ip", "queue flags bypass,fanout to 1-65535"));
+  NftOk(InTable("ip", "queue flags bypass to oifname map { \"eth0\" : 0, \"ppp0\" : 2 }"));
+  NftOk(InTable("ip", "last used 300s"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::parsers
