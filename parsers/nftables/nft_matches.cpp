@@ -27,6 +27,11 @@ using rules::u128;
 enum class FieldKind : std::uint8_t {
   kSaddr, kDaddr, kSport, kDport, kProtocol, kIif, kOif, kCtState, kCtStatus, kFamily, kTcpFlags,
   kDstType, kSrcType,
+  // no model field, but addresses of one family: the selector's (`ct
+  // original ip saddr`, `rt ip6 nexthop`), else the one the rule has chosen
+  // (`ct original saddr`, `rt nexthop`: nft cannot tell in an inet rule
+  // that has chosen none)
+  kAddressCondition,
   kCondition,  // no model field: an explicit unknown (with the family and protocols it implies)
 };
 
@@ -86,13 +91,25 @@ constexpr SelectorRow kSelectors[] = {
     {"ct", "l3proto", FieldKind::kFamily},
     {"fib", "daddr type", FieldKind::kDstType},
     {"fib", "saddr type", FieldKind::kSrcType},
+    {"ct", "original saddr", FieldKind::kAddressCondition},
+    {"ct", "original daddr", FieldKind::kAddressCondition},
+    {"ct", "reply saddr", FieldKind::kAddressCondition},
+    {"ct", "reply daddr", FieldKind::kAddressCondition},
+    {"ct", "original ip saddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "original ip daddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "reply ip saddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "reply ip daddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "original ip6 saddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "original ip6 daddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "reply ip6 saddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "reply ip6 daddr", FieldKind::kAddressCondition, Family::kIpv6},
     // rt: the route (nexthop, classid, mtu, ipsec), else IPv6's routing header.
-    {"rt", "nexthop", FieldKind::kCondition},
+    {"rt", "nexthop", FieldKind::kAddressCondition},
     {"rt", "classid", FieldKind::kCondition},
     {"rt", "mtu", FieldKind::kCondition},
     {"rt", "ipsec", FieldKind::kCondition},
-    {"rt", "ip nexthop", FieldKind::kCondition, Family::kIpv4},
-    {"rt", "ip6 nexthop", FieldKind::kCondition, Family::kIpv6},
+    {"rt", "ip nexthop", FieldKind::kAddressCondition, Family::kIpv4},
+    {"rt", "ip6 nexthop", FieldKind::kAddressCondition, Family::kIpv6},
     {"rt", "*", FieldKind::kCondition, Family::kIpv6},
     // IPv6 extension headers.
     {"hbh", "*", FieldKind::kCondition, Family::kIpv6},
@@ -346,6 +363,20 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
         m.types |= *b;
       }
       for (Cube& c : state.cubes) (row.kind == FieldKind::kDstType ? c.dst_type : c.src_type) = m;
+      break;
+    }
+    case FieldKind::kAddressCondition: {
+      const bool one_family = std::all_of(state.cubes.begin(), state.cubes.end(),
+                                          [&](const Cube& c) { return c.family == state.cubes.front().family; });
+      if (!row.family && !one_family) {
+        ctx.Error(left.location, "cannot tell the address family of " + Render(left) + " in an inet rule: match meta "
+                                 "nfproto first or write it with ip or ip6 (nft refuses it)");
+        state.cubes.clear();
+        return;
+      }
+      const Family f = row.family.value_or(state.cubes.front().family);
+      if (!ValuesAsIntervals(right, AddressScalar(f), f, err) && !err.unknown) return fail(err.message);
+      AddCondition(state, left, op, right, Render(left) + " is not modelled");
       break;
     }
     case FieldKind::kCondition:

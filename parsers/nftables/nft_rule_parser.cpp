@@ -187,6 +187,7 @@ class Parser {
       }
       cat.items.push_back(std::move(*next));
     }
+    for (const Expr& item : cat.items) RequireOwnFamily(item, "in a concatenation");
     return cat;
   }
 
@@ -516,6 +517,19 @@ class Parser {
     } else if (k->direction == CtDirection::kRequired && direction == key) {
       Error(key, "ct " + name + " needs a direction: ct original " + name + " or ct reply " + name + " (nft refuses it)");
     }
+  }
+
+  // `ct original saddr`, `rt nexthop`: addresses of the family the rule
+  // has chosen; in a concatenation or as a map key nft cannot tell which
+  // ("specify either ip or ip6 for address matching").
+  bool RequireOwnFamily(const Expr& selector, std::string_view where) {
+    const bool from_rule = (selector.protocol == "ct" && (selector.field.ends_with(" saddr") || selector.field.ends_with(" daddr")) &&
+                            selector.field.find(" ip") == std::string::npos) ||
+                           (selector.protocol == "rt" && selector.field == "nexthop");
+    if (from_rule) {
+      Error(selector.location, Render(selector) + " " + std::string(where) + " needs its family: write it with ip or ip6 (nft refuses it)");
+    }
+    return !from_rule;
   }
 
   // `fib FLAG . FLAG RESULT`: one of saddr and daddr, at most one of iif
@@ -1113,6 +1127,7 @@ class Parser {
         ++pos_;
         if (!Selector() && !fits(Primary())) return false;  // ip dscp set ip dscp & 0x4f
       }
+      if (Word("map") && !RequireOwnFamily(*sel, "as a map key")) return false;
       if (Word("map")) {
         ++pos_;
         Primary();

@@ -170,6 +170,26 @@ BOOST_AUTO_TEST_CASE(queue_targets_and_last_times_are_checked) {
   NftOk(InTable("ip", "last used 300s"));
 }
 
+BOOST_AUTO_TEST_CASE(conntrack_and_route_addresses_are_of_the_rules_family) {
+  const std::string inet = "rt nexthop 192.168.0.1";
+  BOOST_TEST(NftErrors(InTable("inet", inet)) ==
+             ErrorAt(5, "cannot tell the address family of rt nexthop in an inet rule: match meta nfproto first or write it "
+                        "with ip or ip6 (nft refuses it)", inet));
+  const std::string wrong = "ct reply ip daddr dead::beef";
+  BOOST_TEST(NftErrors(InTable("ip", wrong)) == ErrorAt(23, "bad ipv4 address \"dead::beef\"", wrong));
+  const std::string table = "rt nexthop fd00::1";
+  BOOST_TEST(NftErrors(InTable("ip", table)) == ErrorAt(16, "bad ipv4 address \"fd00::1\"", table));
+  const std::string conflict = "meta nfproto ipv6 ct original ip saddr 1.2.3.4";
+  BOOST_TEST(NftErrors(InTable("inet", conflict)) ==
+             ErrorAt(23, "conflicting protocols: ct original ip saddr cannot hold after what the rule matched before it (nft "
+                         "refuses it)", conflict));
+  const std::string concat = "ct original saddr . meta mark { 1.1.1.1 . 0x00000014 }";
+  BOOST_TEST(NftErrors(InTable("ip", concat)) ==
+             ErrorAt(5, "ct original saddr in a concatenation needs its family: write it with ip or ip6 (nft refuses it)", concat));
+  NftOk(InTable("inet", "meta nfproto ipv4 ct original saddr 1.2.3.4"));
+  NftOk(InTable("ip", "ct original saddr 1.2.3.4 rt nexthop 192.168.0.1 ct original ip saddr . meta mark { 1.1.1.1 . 0x14 }"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::parsers
