@@ -70,6 +70,8 @@ constexpr VerdictRow kVerdicts[] = {{"accept", VerdictKind::kAccept}, {"drop", V
 // Statements that do not decide a packet's fate: the rule goes on.
 constexpr std::string_view kPassThrough[] = {"counter", "log", "meta set", "ct set", "payload set", "set add",
                                              "set update", "set delete", "dup", "flow", "notrack"};
+// meta keys of a bridge port: the kernel has them in bridge tables only.
+constexpr std::string_view kBridgeMetaKeys[] = {"ibrname", "obrname", "ibrpvid", "ibrvproto", "ibriport", "obriport"};
 // Statements that may not hold: explicit unknowns.
 constexpr std::string_view kMayNotHold[] = {"limit", "quota", "ct count", "meter"};
 
@@ -180,13 +182,15 @@ class TableLowering : public nft::MatchContext {
     for (const ChainSyntax& c : syntax_.chains) t.chains.push_back(Chain(c));
     if (t.evaluated) {
       for (std::size_t c = 0; c < syntax_.chains.size(); ++c) {
-        for (const RuleSyntax& r : syntax_.chains[c].rules) Rule(r, t.chains[c]);
+        for (const RuleSyntax& r : syntax_.chains[c].rules) {
+          if (!Refused(r, true)) Rule(r, t.chains[c]);
+        }
       }
       ResolveJumps(t);
     } else {
       for (const ChainSyntax& c : syntax_.chains) {
         for (const RuleSyntax& r : c.rules) {
-          CheckFieldValues(r);
+          Refused(r, false);
           Ignore(r.location, r.text, t.not_evaluated_reason);
         }
       }
@@ -347,18 +351,39 @@ class TableLowering : public nft::MatchContext {
     return out;
   }
 
-  // A rule of a table that is not evaluated: what nft refuses in its
-  // matches' values is refused all the same (`vlan id 4096` in a bridge
-  // table).
-  void CheckFieldValues(const RuleSyntax& r) {
+  // What nft refuses in a rule of any table, evaluated or not: a named
+  // object the table does not have (`counter name "c9"`: the kernel finds
+  // none), a selector of another family's tables (`meta ibrname` outside a
+  // bridge table); and in a table that is not evaluated the matches' values
+  // (`vlan id 4096` in a bridge table), which the matches check where they
+  // are evaluated.
+  bool Refused(const RuleSyntax& r, bool evaluated) {
     for (const Statement& s : r.statements) {
+      if (const auto* o = std::get_if<nft::OtherStmt>(&s); o != nullptr && o->object && !HasObject(o->keyword, o->object->text)) {
+        Error(o->object->location, "no " + o->keyword + " named \"" + o->object->text + "\" in table " + syntax_.family +
+                                       " " + syntax_.name + " (nft refuses it)");
+        return true;
+      }
       const auto* m = std::get_if<nft::Match>(&s);
       if (m == nullptr) continue;
       const Expr& selector = m->left.kind == Expr::Kind::kBinop && !m->left.items.empty() ? m->left.items[0] : m->left;
+      if (selector.kind == Expr::Kind::kSelector && selector.protocol == "meta" && In(kBridgeMetaKeys, selector.field) &&
+          syntax_.family != "bridge") {
+        Error(selector.location, nft::Render(selector) + " is a bridge port's: only bridge tables have it (nft refuses it)");
+        return true;
+      }
+      if (evaluated) continue;
       if (std::optional<nft::FieldValueError> bad = nft::CheckFieldValue(selector, m->right, nft::FieldUse::kMatch)) {
-        return Error(bad->at, bad->message);
+        Error(bad->at, bad->message);
+        return true;
       }
     }
+    return false;
+  }
+
+  bool HasObject(const std::string& kind, const std::string& name) const {
+    return std::any_of(syntax_.objects.begin(), syntax_.objects.end(),
+                       [&](const nft::ObjectSyntax& o) { return o.kind == kind && o.name == name; });
   }
 
   // One rule of the syntax, as one model rule or several.

@@ -758,12 +758,13 @@ class Parser {
     if (In(kVerdicts, w)) return Verdict(out);
     if (w == "counter") {
       ++pos_;
+      std::optional<Expr> object;
       if (Word("name")) {
-        ObjectReference();
+        object = ObjectReference();
       } else {
         while (Word("packets") || Word("bytes")) pos_ += 2;
       }
-      out.emplace_back(OtherStmt{"counter", "", TextOf(start, pos_)});
+      out.emplace_back(OtherStmt{"counter", "", TextOf(start, pos_), std::move(object)});
       return true;
     }
     if (w == "log") return Log(out);
@@ -782,8 +783,9 @@ class Parser {
     }
     if (w == "limit" || w == "quota") {
       ++pos_;
+      std::optional<Expr> object;
       if (Word("name")) {
-        ObjectReference();
+        object = ObjectReference();
       } else {
         if (Word("rate")) ++pos_;
         if (Word("over") || Word("until")) ++pos_;
@@ -800,7 +802,7 @@ class Parser {
         }
         if (Word("used")) pos_ += 3;
       }
-      out.emplace_back(OtherStmt{w, "", TextOf(start, pos_)});
+      out.emplace_back(OtherStmt{w, "", TextOf(start, pos_), std::move(object)});
       return true;
     }
     if (w == "reset" && NextWord("tcp")) {  // reset tcp option NAME
@@ -871,8 +873,8 @@ class Parser {
     }
     if (w == "synproxy" && NextWord("name")) {
       ++pos_;
-      ObjectReference();
-      out.emplace_back(OtherStmt{"synproxy", "", TextOf(start, pos_)});
+      std::optional<Expr> object = ObjectReference();
+      out.emplace_back(OtherStmt{"synproxy", "", TextOf(start, pos_), std::move(object)});
       return true;
     }
     if (w == "synproxy") {
@@ -1079,9 +1081,9 @@ class Parser {
     return true;
   }
 
-  // `name "x"` or `name ip saddr map { ... }`: a named object, or one
-  // chosen per packet.
-  void ObjectReference() {
+  // `name "x"` or `name ip saddr map { ... }`: a named object (returned),
+  // or one chosen per packet.
+  std::optional<Expr> ObjectReference() {
     ++pos_;  // name
     if (std::optional<Expr> sel = Selector()) {
       while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
@@ -1092,9 +1094,12 @@ class Parser {
         ++pos_;
         Primary();
       }
-      return;
+      return std::nullopt;
     }
-    if (More()) ++pos_;
+    if (!More()) return std::nullopt;
+    Expr name = ValueOf(Cur());
+    ++pos_;
+    return name;
   }
 
   // The value of a set statement: a value, or a selector with an optional

@@ -190,6 +190,27 @@ BOOST_AUTO_TEST_CASE(conntrack_and_route_addresses_are_of_the_rules_family) {
   NftOk(InTable("ip", "ct original saddr 1.2.3.4 rt nexthop 192.168.0.1 ct original ip saddr . meta mark { 1.1.1.1 . 0x14 }"));
 }
 
+BOOST_AUTO_TEST_CASE(named_objects_must_be_in_the_table) {
+  const std::string text = "table ip t {\n  counter c1 {\n  }\n  chain c {\n    counter name \"c1\"\n    counter name \"c9\"\n  }\n}\n";
+  BOOST_TEST(NftErrors(text) == NftDiag(6, 18, "no counter named \"c9\" in table ip t (nft refuses it)", "    counter name \"c9\""));
+  const std::string quota = "quota name \"q1\"";
+  BOOST_TEST(NftErrors(InTable("ip", quota)) == ErrorAt(16, "no quota named \"q1\" in table ip t (nft refuses it)", quota));
+  // The JSON front end keeps the name for the same check.
+  const std::string json =
+      "{\"nftables\": [{\"table\": {\"family\": \"ip\", \"name\": \"t\"}},\n"
+      "{\"chain\": {\"family\": \"ip\", \"table\": \"t\", \"name\": \"c\"}},\n"
+      "{\"rule\": {\"family\": \"ip\", \"table\": \"t\", \"chain\": \"c\", \"expr\": [{\"limit\": \"l9\"}]}}]}";
+  BOOST_TEST(Rendered(ParseNftJson(json, "t.json")).find("t.json:3:1: error: no limit named \"l9\" in table ip t") == 0);
+  NftOk("table ip t {\n  quota q1 { 25 mbytes }\n  chain c {\n    quota name \"q1\" counter name ip saddr map { 1.1.1.1 : \"c2\" }\n  }\n}\n");
+}
+
+BOOST_AUTO_TEST_CASE(bridge_port_keys_are_refused_outside_bridge_tables) {
+  const std::string key = "meta ibrname \"br0\"";
+  BOOST_TEST(NftErrors(InTable("inet", key)) ==
+             ErrorAt(5, "meta ibrname is a bridge port's: only bridge tables have it (nft refuses it)", key));
+  NftOk(InTable("bridge", key));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::parsers
