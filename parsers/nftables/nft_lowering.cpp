@@ -578,6 +578,7 @@ class TableLowering : public nft::MatchContext {
   template <class Each>
   void ForEachElement(const Expr& key, const std::vector<Expr>& elements, const nft::RuleState& state, bool verdicts,
                       Each&& each) {
+    if (!DisjointKeys(key, elements)) return;
     for (const Expr* e : CatchAllLast(elements)) {
       if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 ||
           (verdicts && e->items[1].kind != Expr::Kind::kVerdict)) {
@@ -589,6 +590,33 @@ class TableLowering : public nft::MatchContext {
       ApplyElementKey(key, e->items[0], one);
       each(e->items[1], one);
     }
+  }
+
+  // A map's keys (of one selector the model reads) may not overlap: a key
+  // would map to two values (nft: "conflicting intervals specified"). Sets
+  // are merged instead, maps are not.
+  bool DisjointKeys(const Expr& key, const std::vector<Expr>& elements) {
+    const std::optional<rules::SetKeyType> type = nft::SetKeyTypeOf(key);
+    if (!type || *type == rules::SetKeyType::kInterface) return true;
+    std::vector<std::pair<rules::Interval<rules::u128>, const Expr*>> keys;
+    for (const Expr& e : elements) {
+      if (e.kind != Expr::Kind::kMapping || e.items.empty() || IsCatchAll(e.items[0])) continue;
+      std::string error;
+      std::optional<rules::SetElement> k = nft::SetElementOf(e.items[0], {*type}, error);
+      if (k && k->key.size() == 1) keys.emplace_back(k->key[0].range, &e.items[0]);
+    }
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first.lo < b.first.lo; });
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      if (keys[i].first.lo <= keys[i - 1].first.hi) {
+        auto at = [](const Expr* e) { return std::pair(e->location.line, e->location.column); };
+        const Expr* later = at(keys[i].second) > at(keys[i - 1].second) ? keys[i].second : keys[i - 1].second;
+        const Expr* other = later == keys[i].second ? keys[i - 1].second : keys[i].second;
+        Error(later->location, "map keys \"" + nft::Render(*other) + "\" and \"" + nft::Render(*later) +
+                                   "\" overlap (nft refuses conflicting intervals)");
+        return false;
+      }
+    }
+    return true;
   }
 
   static bool IsCatchAll(const Expr& key) { return key.kind == Expr::Kind::kValue && !key.quoted && key.text == "*"; }

@@ -211,6 +211,18 @@ BOOST_AUTO_TEST_CASE(bridge_port_keys_are_refused_outside_bridge_tables) {
   NftOk(InTable("bridge", key));
 }
 
+BOOST_AUTO_TEST_CASE(overlapping_map_keys_are_refused_and_overlapping_set_elements_read) {
+  const std::string vmap = "ip saddr vmap { 10.0.1.0-10.0.1.255 : accept, 10.0.1.1-10.0.2.255 : drop }";
+  BOOST_TEST(NftErrors(InTable("ip", vmap)) ==
+             ErrorAt(51, "map keys \"10.0.1.0-10.0.1.255\" and \"10.0.1.1-10.0.2.255\" overlap (nft refuses conflicting "
+                         "intervals)", vmap));
+  const std::string ports = "tcp dport vmap { 10-20 : accept, 15 : drop }";
+  BOOST_TEST(NftErrors(InTable("inet", ports)) ==
+             ErrorAt(38, "map keys \"10-20\" and \"15\" overlap (nft refuses conflicting intervals)", ports));
+  NftOk(InTable("inet", "tcp dport { 10-20, 15-30 } accept"));
+  NftOk(InTable("inet", "tcp dport vmap { 10-20 : accept, 21 : drop, * : continue }"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace ghostport::parsers
