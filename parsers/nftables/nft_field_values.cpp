@@ -91,15 +91,6 @@ std::string_view KeyOf(const Expr& selector) {
   return f;
 }
 
-bool InNames(std::string_view names, std::string_view w) {
-  while (!names.empty()) {
-    const std::size_t comma = names.find(',');
-    if (names.substr(0, comma) == w) return true;
-    names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
-  }
-  return false;
-}
-
 // The scalars of a value: sets, lists and flag combinations (`a | b`)
 // flattened, a range's two ends; "a-b" written as one word split too.
 void Scalars(const Expr& e, std::vector<const Expr*>& out) {
@@ -141,7 +132,7 @@ std::optional<FieldValueError> CheckRow(const FieldRow& row, const Expr& selecto
     return std::nullopt;
   }
   for (const std::string& w : WordsOf(v)) {
-    if (InNames(row.names, w)) continue;
+    if (InCommaList(row.names, w)) continue;
     auto n = row.max > 0 ? Number(w, kU64) : std::nullopt;
     if (n && *n <= row.max) continue;
     if (n) {
