@@ -59,6 +59,22 @@ std::optional<std::string> ObjectReference(const std::string& keyword, const jso
   return keyword + " name " + Render(lookup);
 }
 
+// `counter name "c1"` with the object's name kept for the lowering's
+// check that the table has it; nullopt when `v` is no reference.
+std::optional<Statement> NamedObject(const std::string& keyword, const json& v, const JsonContext& c) {
+  std::optional<std::string> text = ObjectReference(keyword, v, c);
+  if (!text) return std::nullopt;
+  OtherStmt o{keyword, "", *text};
+  if (v.is_string()) {
+    Expr name;
+    name.text = JsonText(v);
+    name.quoted = true;
+    name.location = c.location;
+    o.object = std::move(name);
+  }
+  return o;
+}
+
 // Seconds as nft prints a duration: 90 → "1m30s", 2592000 → "30d".
 std::string Duration(const std::string& seconds_text) {
   std::uint64_t seconds = 0;
@@ -180,7 +196,7 @@ constexpr char kRedirect[] = "redirect";
 
 // {"counter": {"packets": 0, "bytes": 0}}, {"counter": "name"}, {"counter": null}.
 Statement Counter(const json& v, const JsonContext& c) {
-  if (const auto ref = ObjectReference("counter", v, c)) return Other("counter", *ref);
+  if (auto named = NamedObject("counter", v, c)) return std::move(*named);
   return Other("counter", "counter" + Part(v, "packets", "packets") + Part(v, "bytes", "bytes"));
 }
 
@@ -196,7 +212,7 @@ Statement Log(const json& v, const JsonContext&) {
 // {"limit": {"rate": 1, "rate_unit": "mbytes", "per": "second", "inv": true}}
 // → "limit rate over 1 mbytes/second".
 Statement Limit(const json& v, const JsonContext& c) {
-  if (const auto ref = ObjectReference("limit", v, c)) return Other("limit", *ref);
+  if (auto named = NamedObject("limit", v, c)) return std::move(*named);
   std::string text = "limit rate ";
   if (Flag(v, "inv")) text += "over ";
   text += JsonMember(v, "rate");
@@ -216,7 +232,7 @@ Statement Limit(const json& v, const JsonContext& c) {
 }
 
 Statement Quota(const json& v, const JsonContext& c) {
-  if (const auto ref = ObjectReference("quota", v, c)) return Other("quota", *ref);
+  if (auto named = NamedObject("quota", v, c)) return std::move(*named);
   std::string text = "quota ";
   if (Flag(v, "inv")) text += "over ";
   const std::string unit = JsonMember(v, "val_unit");

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "parsers/nftables/nft_field_values.h"
 #include "parsers/nftables/nft_json_reader.h"
 #include "parsers/nftables/nft_lexer.h"
 #include "parsers/nftables/nft_rule_parser.h"
@@ -69,6 +70,8 @@ constexpr VerdictRow kVerdicts[] = {{"accept", VerdictKind::kAccept}, {"drop", V
 // Statements that do not decide a packet's fate: the rule goes on.
 constexpr std::string_view kPassThrough[] = {"counter", "log", "meta set", "ct set", "payload set", "set add",
                                              "set update", "set delete", "dup", "flow", "notrack"};
+// meta keys of a bridge port: the kernel has them in bridge tables only.
+constexpr std::string_view kBridgeMetaKeys[] = {"ibrname", "obrname", "ibrpvid", "ibrvproto", "ibriport", "obriport"};
 // Statements that may not hold: explicit unknowns.
 constexpr std::string_view kMayNotHold[] = {"limit", "quota", "ct count", "meter"};
 
@@ -179,12 +182,17 @@ class TableLowering : public nft::MatchContext {
     for (const ChainSyntax& c : syntax_.chains) t.chains.push_back(Chain(c));
     if (t.evaluated) {
       for (std::size_t c = 0; c < syntax_.chains.size(); ++c) {
-        for (const RuleSyntax& r : syntax_.chains[c].rules) Rule(r, t.chains[c]);
+        for (const RuleSyntax& r : syntax_.chains[c].rules) {
+          if (!Refused(r, true)) Rule(r, t.chains[c]);
+        }
       }
       ResolveJumps(t);
     } else {
       for (const ChainSyntax& c : syntax_.chains) {
-        for (const RuleSyntax& r : c.rules) Ignore(r.location, r.text, t.not_evaluated_reason);
+        for (const RuleSyntax& r : c.rules) {
+          Refused(r, false);
+          Ignore(r.location, r.text, t.not_evaluated_reason);
+        }
       }
     }
     return t;
@@ -341,6 +349,41 @@ class TableLowering : public nft::MatchContext {
       }
     }
     return out;
+  }
+
+  // What nft refuses in a rule of any table, evaluated or not: a named
+  // object the table does not have (`counter name "c9"`: the kernel finds
+  // none), a selector of another family's tables (`meta ibrname` outside a
+  // bridge table); and in a table that is not evaluated the matches' values
+  // (`vlan id 4096` in a bridge table), which the matches check where they
+  // are evaluated.
+  bool Refused(const RuleSyntax& r, bool evaluated) {
+    for (const Statement& s : r.statements) {
+      if (const auto* o = std::get_if<nft::OtherStmt>(&s); o != nullptr && o->object && !HasObject(o->keyword, o->object->text)) {
+        Error(o->object->location, "no " + o->keyword + " named \"" + o->object->text + "\" in table " + syntax_.family +
+                                       " " + syntax_.name + " (nft refuses it)");
+        return true;
+      }
+      const auto* m = std::get_if<nft::Match>(&s);
+      if (m == nullptr) continue;
+      const Expr& selector = m->left.kind == Expr::Kind::kBinop && !m->left.items.empty() ? m->left.items[0] : m->left;
+      if (selector.kind == Expr::Kind::kSelector && selector.protocol == "meta" && In(kBridgeMetaKeys, selector.field) &&
+          syntax_.family != "bridge") {
+        Error(selector.location, nft::Render(selector) + " is a bridge port's: only bridge tables have it (nft refuses it)");
+        return true;
+      }
+      if (evaluated) continue;
+      if (std::optional<nft::FieldValueError> bad = nft::CheckFieldValue(selector, m->right, nft::FieldUse::kMatch)) {
+        Error(bad->at, bad->message);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  bool HasObject(const std::string& kind, const std::string& name) const {
+    return std::any_of(syntax_.objects.begin(), syntax_.objects.end(),
+                       [&](const nft::ObjectSyntax& o) { return o.kind == kind && o.name == name; });
   }
 
   // One rule of the syntax, as one model rule or several.
@@ -535,6 +578,7 @@ class TableLowering : public nft::MatchContext {
   template <class Each>
   void ForEachElement(const Expr& key, const std::vector<Expr>& elements, const nft::RuleState& state, bool verdicts,
                       Each&& each) {
+    if (!DisjointKeys(key, elements)) return;
     for (const Expr* e : CatchAllLast(elements)) {
       if (e->kind != Expr::Kind::kMapping || e->items.size() != 2 ||
           (verdicts && e->items[1].kind != Expr::Kind::kVerdict)) {
@@ -546,6 +590,33 @@ class TableLowering : public nft::MatchContext {
       ApplyElementKey(key, e->items[0], one);
       each(e->items[1], one);
     }
+  }
+
+  // A map's keys (of one selector the model reads) may not overlap: a key
+  // would map to two values (nft: "conflicting intervals specified"). Sets
+  // are merged instead, maps are not.
+  bool DisjointKeys(const Expr& key, const std::vector<Expr>& elements) {
+    const std::optional<rules::SetKeyType> type = nft::SetKeyTypeOf(key);
+    if (!type || *type == rules::SetKeyType::kInterface) return true;
+    std::vector<std::pair<rules::Interval<rules::u128>, const Expr*>> keys;
+    for (const Expr& e : elements) {
+      if (e.kind != Expr::Kind::kMapping || e.items.empty() || IsCatchAll(e.items[0])) continue;
+      std::string error;
+      std::optional<rules::SetElement> k = nft::SetElementOf(e.items[0], {*type}, error);
+      if (k && k->key.size() == 1) keys.emplace_back(k->key[0].range, &e.items[0]);
+    }
+    std::sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) { return a.first.lo < b.first.lo; });
+    for (std::size_t i = 1; i < keys.size(); ++i) {
+      if (keys[i].first.lo <= keys[i - 1].first.hi) {
+        auto at = [](const Expr* e) { return std::pair(e->location.line, e->location.column); };
+        const Expr* later = at(keys[i].second) > at(keys[i - 1].second) ? keys[i].second : keys[i - 1].second;
+        const Expr* other = later == keys[i].second ? keys[i - 1].second : keys[i].second;
+        Error(later->location, "map keys \"" + nft::Render(*other) + "\" and \"" + nft::Render(*later) +
+                                   "\" overlap (nft refuses conflicting intervals)");
+        return false;
+      }
+    }
+    return true;
   }
 
   static bool IsCatchAll(const Expr& key) { return key.kind == Expr::Kind::kValue && !key.quoted && key.text == "*"; }

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "parsers/netfilter_names.h"
+#include "parsers/nftables/nft_field_values.h"
 #include "parsers/nftables/nft_values.h"
 #include "rules/address.h"
 
@@ -26,6 +27,11 @@ using rules::u128;
 enum class FieldKind : std::uint8_t {
   kSaddr, kDaddr, kSport, kDport, kProtocol, kIif, kOif, kCtState, kCtStatus, kFamily, kTcpFlags,
   kDstType, kSrcType,
+  // no model field, but addresses of one family: the selector's (`ct
+  // original ip saddr`, `rt ip6 nexthop`), else the one the rule has chosen
+  // (`ct original saddr`, `rt nexthop`: nft cannot tell in an inet rule
+  // that has chosen none)
+  kAddressCondition,
   kCondition,  // no model field: an explicit unknown (with the family and protocols it implies)
 };
 
@@ -85,13 +91,25 @@ constexpr SelectorRow kSelectors[] = {
     {"ct", "l3proto", FieldKind::kFamily},
     {"fib", "daddr type", FieldKind::kDstType},
     {"fib", "saddr type", FieldKind::kSrcType},
+    {"ct", "original saddr", FieldKind::kAddressCondition},
+    {"ct", "original daddr", FieldKind::kAddressCondition},
+    {"ct", "reply saddr", FieldKind::kAddressCondition},
+    {"ct", "reply daddr", FieldKind::kAddressCondition},
+    {"ct", "original ip saddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "original ip daddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "reply ip saddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "reply ip daddr", FieldKind::kAddressCondition, Family::kIpv4},
+    {"ct", "original ip6 saddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "original ip6 daddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "reply ip6 saddr", FieldKind::kAddressCondition, Family::kIpv6},
+    {"ct", "reply ip6 daddr", FieldKind::kAddressCondition, Family::kIpv6},
     // rt: the route (nexthop, classid, mtu, ipsec), else IPv6's routing header.
-    {"rt", "nexthop", FieldKind::kCondition},
+    {"rt", "nexthop", FieldKind::kAddressCondition},
     {"rt", "classid", FieldKind::kCondition},
     {"rt", "mtu", FieldKind::kCondition},
     {"rt", "ipsec", FieldKind::kCondition},
-    {"rt", "ip nexthop", FieldKind::kCondition, Family::kIpv4},
-    {"rt", "ip6 nexthop", FieldKind::kCondition, Family::kIpv6},
+    {"rt", "ip nexthop", FieldKind::kAddressCondition, Family::kIpv4},
+    {"rt", "ip6 nexthop", FieldKind::kAddressCondition, Family::kIpv6},
     {"rt", "*", FieldKind::kCondition, Family::kIpv6},
     // IPv6 extension headers.
     {"hbh", "*", FieldKind::kCondition, Family::kIpv6},
@@ -145,80 +163,6 @@ void AddCondition(RuleState& state, const Expr& left, const std::string& op, con
   state.conditions.push_back({Describe(left, op, right), std::move(reason), left.location});
 }
 
-// The values nft takes for selectors the model has no field for: what is
-// not among them nft refuses, so it is an error here too.
-struct ValueRule {
-  std::string_view protocol;
-  std::string_view field;
-  std::string_view names;  // comma-separated symbols (empty: numbers only)
-  std::uint64_t max;       // numbers up to this (0: no numbers)
-};
-
-constexpr ValueRule kValueRules[] = {
-    {"ct", "direction", "original,reply", 1},
-    {"ct", "zone", "", 0xffff},
-    {"ct", "label", "", 127},
-    {"meta", "pkttype", "host,unicast,broadcast,multicast,other", 7},
-    {"meta", "day", "Sunday,Monday,Tuesday,Wednesday,Thursday,Friday,Saturday", 6},
-    {"vlan", "id", "", 4095},
-    {"vlan", "dei", "", 1},
-    {"vlan", "pcp", "", 7},
-    {"ip", "hdrlength", "", 15},
-    {"ip", "ttl", "", 255},
-    {"ip6", "hoplimit", "", 255},
-};
-
-// A raw field (`@nh,16,16`, `tcp option @255,8,8`): its values fit its bits.
-std::optional<std::uint64_t> RawFieldMax(const Expr& selector) {
-  const std::size_t at = selector.field.find('@');
-  if (at == std::string::npos) return std::nullopt;
-  const std::size_t comma = selector.field.rfind(',');
-  if (comma == std::string::npos || comma < at) return std::nullopt;
-  auto bits = Number(selector.field.substr(comma + 1), 128);
-  if (!bits || *bits == 0 || *bits >= 64) return std::nullopt;
-  return (std::uint64_t{1} << static_cast<int>(*bits)) - 1;
-}
-
-bool CheckConditionValue(const Expr& left, const Expr& right, MatchContext& ctx) {
-  if (left.kind != Expr::Kind::kSelector) return true;
-  if (std::optional<std::uint64_t> max = RawFieldMax(left)) {
-    for (const Expr* v : ValuesOf(right)) {
-      if (v->kind != Expr::Kind::kValue) continue;
-      auto n = Number(v->text, 0xffffffffffffffffull);
-      if (n && *n > *max) {
-        ctx.Error(v->location, "\"" + v->text + "\" does not fit " + Render(left) + " (nft refuses it)");
-        return false;
-      }
-    }
-  }
-  for (const ValueRule& rule : kValueRules) {
-    if (rule.protocol != left.protocol || rule.field != left.field) continue;
-    for (const Expr* v : ValuesOf(right)) {
-      if (v->kind != Expr::Kind::kValue) continue;  // ranges and prefixes: left to the kernel
-      bool ok = false;
-      std::string_view names = rule.names;
-      while (!names.empty() && !ok) {
-        const std::size_t comma = names.find(',');
-        ok = names.substr(0, comma) == v->text;
-        names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
-      }
-      if (!ok && rule.max > 0) {
-        // a number, or a range of them
-        const std::size_t dash = v->text.find('-', 1);
-        const std::string lo = v->text.substr(0, dash);
-        const std::string hi = dash == std::string::npos ? lo : v->text.substr(dash + 1);
-        auto a = Number(lo, 0xffffffffffffffffull), b = Number(hi, 0xffffffffffffffffull);
-        ok = a && b && *a <= rule.max && *b <= rule.max;
-      }
-      if (!ok) {
-        ctx.Error(v->location, "\"" + Render(*v) + "\" is not a value of " + Render(left) + " (nft refuses it)");
-        return false;
-      }
-    }
-  }
-  return true;
-}
-
 void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op, const Expr& right, RuleState& state,
                 MatchContext& ctx) {
   const bool had = !state.cubes.empty();
@@ -230,6 +174,11 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
     return;
   }
   if (state.cubes.empty()) return;
+  if (std::optional<FieldValueError> bad = CheckFieldValue(left, right, FieldUse::kMatch)) {
+    ctx.Error(bad->at, bad->message);
+    state.cubes.clear();
+    return;
+  }
   ValueError err;
   auto fail = [&](const std::string& message) {
     if (err.unknown) {
@@ -416,11 +365,21 @@ void FieldMatch(const SelectorRow& row, const Expr& left, const std::string& op,
       for (Cube& c : state.cubes) (row.kind == FieldKind::kDstType ? c.dst_type : c.src_type) = m;
       break;
     }
-    case FieldKind::kCondition:
-      if (!CheckConditionValue(left, right, ctx)) {
+    case FieldKind::kAddressCondition: {
+      const bool one_family = std::all_of(state.cubes.begin(), state.cubes.end(),
+                                          [&](const Cube& c) { return c.family == state.cubes.front().family; });
+      if (!row.family && !one_family) {
+        ctx.Error(left.location, "cannot tell the address family of " + Render(left) + " in an inet rule: match meta "
+                                 "nfproto first or write it with ip or ip6 (nft refuses it)");
         state.cubes.clear();
         return;
       }
+      const Family f = row.family.value_or(state.cubes.front().family);
+      if (!ValuesAsIntervals(right, AddressScalar(f), f, err) && !err.unknown) return fail(err.message);
+      AddCondition(state, left, op, right, Render(left) + " is not modelled");
+      break;
+    }
+    case FieldKind::kCondition:
       AddCondition(state, left, op, right, Render(left) + " is not modelled");
       break;
   }
@@ -643,7 +602,8 @@ void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, Rule
   if (left.kind == Expr::Kind::kBinop && !left.items.empty()) selector = &left.items[0];
   const SelectorRow* row = RowOf(*selector);
   if (row == nullptr) {
-    if (!CheckConditionValue(*selector, right, ctx)) {
+    if (std::optional<FieldValueError> bad = CheckFieldValue(*selector, right, FieldUse::kMatch)) {
+      ctx.Error(bad->at, bad->message);
       state.cubes.clear();
       return;
     }

@@ -1,1038 +1,90 @@
 #include "parsers/nftables/nft_rule_parser.h"
 
-#include <algorithm>
-#include <array>
-#include <cctype>
+#include "parsers/nftables/nft_rule_parser_internal.h"
 
 namespace ghostport::parsers::nft {
 
-namespace {
-
-// Header protocols whose fields are one word after them (`tcp dport`).
-constexpr std::string_view kPayloadProtocols[] = {
-    "ip", "ip6", "tcp", "udp", "udplite", "sctp", "dccp", "th", "icmp", "icmpv6", "igmp", "ether", "vlan", "arp",
-    "ah", "esp", "comp", "gre", "gretap", "geneve", "vxlan", "hbh", "frag", "rt0", "rt2", "rt4", "srh", "mh", "dst",
-    "cgroupv2", "ipip"};
-
-// meta keys written without `meta`.
-constexpr std::string_view kBareMetaKeys[] = {
-    "iif", "iifname", "oif", "oifname", "iiftype", "oiftype", "iifgroup", "oifgroup", "iifkind", "oifkind",
-    "mark", "skuid", "skgid", "pkttype", "cpu", "cgroup", "rtclassid", "ibrname", "obrname", "ibriport",
-    "obriport", "ibrpvid", "ibrvproto", "nftrace", "sdif", "sdifname", "broute"};
-
-// Second words of `tcp option NAME FIELD`, `sctp chunk NAME FIELD`.
-constexpr std::string_view kOptionFields[] = {"kind", "length", "size", "value", "count", "left", "right",
-                                              "tsval", "tsecr", "type", "flags", "subtype", "addr", "ptr"};
-
-constexpr std::string_view kVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto", "queue", "reject"};
-// The verdicts a map may hold (nft refuses reject and queue there).
-constexpr std::string_view kMapVerdicts[] = {"accept", "drop", "continue", "return", "jump", "goto"};
-constexpr std::string_view kOps[] = {"==", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge", "!"};
-constexpr std::string_view kBinops[] = {"&", "|", "^", "<<", ">>", "and", "or", "xor", "lshift", "rshift"};
-
-template <std::size_t N>
-bool In(const std::string_view (&list)[N], std::string_view w) {
-  return std::find(std::begin(list), std::end(list), w) != std::end(list);
-}
-
-std::string CanonicalOp(std::string_view op) {
-  if (op == "eq") return "==";
-  if (op == "ne" || op == "!") return "!=";
-  if (op == "lt") return "<";
-  if (op == "gt") return ">";
-  if (op == "le") return "<=";
-  if (op == "ge") return ">=";
-  if (op == "and") return "&";
-  if (op == "or") return "|";
-  if (op == "xor") return "^";
-  if (op == "lshift") return "<<";
-  if (op == "rshift") return ">>";
-  return std::string(op);
-}
-
-class Parser {
- public:
-  Parser(const std::vector<Token>& tokens, std::size_t begin, std::size_t end, std::vector<Diagnostic>& diagnostics)
-      : t_(tokens), pos_(begin), end_(end), diagnostics_(diagnostics) {}
-
-  std::size_t pos() const { return pos_; }
-
-  std::vector<Statement> Rule(std::string& comment) {
-    std::vector<Statement> out;
-    while (More()) {
-      const std::size_t start = pos_;
-      if (Word("comment")) {
+std::vector<Statement> RuleParser::Rule(std::string& comment) {
+  std::vector<Statement> out;
+  while (More()) {
+    const std::size_t start = pos_;
+    if (Word("comment")) {
+      ++pos_;
+      if (More() && Cur().kind == Token::Kind::kString) {
+        comment = Cur().text;
         ++pos_;
-        if (More() && Cur().kind == Token::Kind::kString) {
-          comment = Cur().text;
-          ++pos_;
-        } else {
-          Error(start, "comment needs a quoted string");
-        }
-        continue;
+      } else {
+        Error(start, "comment needs a quoted string");
       }
-      if (!Statement1(out)) {
-        // Unparsable or unknown: keep the rest as one explicit unknown.
-        OtherStmt o;
-        o.keyword = "unknown";
-        o.text = TextOf(start, end_);
-        out.emplace_back(std::move(o));
-        pos_ = end_;
-      }
+      continue;
     }
-    return out;
+    if (!Statement1(out)) {
+      // Unparsable or unknown: keep the rest as one explicit unknown.
+      OtherStmt o;
+      o.keyword = "unknown";
+      o.text = TextOf(start, end_);
+      out.emplace_back(std::move(o));
+      pos_ = end_;
+    }
   }
+  return out;
+}
 
-  Expr Value(bool top) { return List(top); }
-
-  std::vector<Expr> Elements() {
-    std::vector<Expr> out;
-    const std::size_t open = pos_;
-    ++pos_;  // {
-    SkipNewlines();
-    while (More() && !Sym("}")) {
-      Expr e = Element();
-      out.push_back(std::move(e));
-      SkipNewlines();
-      if (Sym(",")) {
-        ++pos_;
-        SkipNewlines();
-        continue;
-      }
-      if (!Sym("}")) {
-        if (More()) Error(pos_, "expected \",\" or \"}\" in a set, not \"" + Cur().text + "\"");
-        SkipPast("}");
-        return out;
-      }
+// A statement's target, skipped: a selector with an optional map after it
+// (`to ip daddr map { ... }`), or one token.
+void RuleParser::SkipTarget() {
+  if (Selector()) {
+    if (Word("map")) {
+      ++pos_;
+      Primary();
     }
+  } else if (More()) {
+    ++pos_;
+  }
+}
+
+void RuleParser::SkipPast(std::string_view sym) {
+  int depth = 0;
+  while (More()) {
+    if (Sym("{")) ++depth;
     if (Sym("}")) {
-      ++pos_;
-    } else {
-      Error(open, "unterminated \"{\"");
-    }
-    return out;
-  }
-
-  std::optional<Expr> Selector() {
-    if (!More() || Cur().kind != Token::Kind::kWord) return std::nullopt;
-    std::optional<Expr> first = Selector1();
-    if (!first) return std::nullopt;
-    if (!Word(".")) return first;
-    Expr cat;
-    cat.kind = Expr::Kind::kConcat;
-    cat.location = first->location;
-    cat.items.push_back(std::move(*first));
-    while (Word(".")) {
-      const std::size_t at = pos_;
-      ++pos_;
-      std::optional<Expr> next = More() && Cur().kind == Token::Kind::kWord ? Selector1() : std::nullopt;
-      if (!next) next = Primary();  // a constant in the key: `ip saddr . "lo" @s`
-      if (!next) {
-        pos_ = at;
-        break;
-      }
-      cat.items.push_back(std::move(*next));
-    }
-    return cat;
-  }
-
- private:
-  bool More() const { return pos_ < end_ && t_[pos_].kind != Token::Kind::kEnd; }
-  // A statement's target, skipped: a selector with an optional map after it
-  // (`to ip daddr map { ... }`), or one token.
-  void SkipTarget() {
-    if (Selector()) {
-      if (Word("map")) {
+      if (depth == 0 && sym == "}") {
         ++pos_;
-        Primary();
-      }
-    } else if (More()) {
-      ++pos_;
-    }
-  }
-  const Token& Cur() const { return t_[pos_]; }
-  bool Word(std::string_view w) const { return More() && Cur().kind == Token::Kind::kWord && Cur().text == w; }
-  bool Sym(std::string_view s) const { return More() && Cur().kind == Token::Kind::kSymbol && Cur().text == s; }
-  bool NextWord(std::string_view w, std::size_t ahead = 1) const {
-    const std::size_t at = pos_ + ahead;
-    return at < end_ && t_[at].kind == Token::Kind::kWord && t_[at].text == w;
-  }
-  void SkipNewlines() {
-    while (pos_ < end_ && (t_[pos_].kind == Token::Kind::kNewline || t_[pos_].kind == Token::Kind::kHandle)) ++pos_;
-  }
-  void SkipPast(std::string_view sym) {
-    int depth = 0;
-    while (More()) {
-      if (Sym("{")) ++depth;
-      if (Sym("}")) {
-        if (depth == 0 && sym == "}") {
-          ++pos_;
-          return;
-        }
-        --depth;
-      }
-      ++pos_;
-    }
-  }
-
-  void Error(std::size_t at, std::string message) {
-    Diagnostic d;
-    d.location = t_[std::min(at, end_ > 0 ? end_ - 1 : 0)].location;
-    d.message = std::move(message);
-    diagnostics_.push_back(std::move(d));
-  }
-
-  std::string TextOf(std::size_t from, std::size_t to) const {
-    std::string s;
-    for (std::size_t i = from; i < to && i < t_.size(); ++i) {
-      const Token& k = t_[i];
-      if (k.kind == Token::Kind::kNewline || k.kind == Token::Kind::kHandle || k.kind == Token::Kind::kEnd) continue;
-      const bool tight = k.Is(",") || k.Is("}") || k.Is(")");
-      if (!s.empty() && !tight && s.back() != '(') s += ' ';
-      if (k.Is("}") && !s.empty()) s += ' ';
-      s += k.kind == Token::Kind::kString ? "\"" + k.text + "\"" : k.text;
-    }
-    return s;
-  }
-
-  Expr ValueOf(const Token& k) {
-    Expr e;
-    e.location = k.location;
-    if (k.kind == Token::Kind::kString) {
-      e.kind = Expr::Kind::kValue;
-      e.text = k.text;
-      e.quoted = true;
-      return e;
-    }
-    const std::string& w = k.text;
-    if (w.size() > 1 && w.front() == '@') {
-      e.kind = Expr::Kind::kSetRef;
-      e.text = w.substr(1);
-      return e;
-    }
-    const std::size_t slash = w.find('/');
-    if (slash != std::string::npos && slash > 0 && slash + 1 < w.size() &&
-        std::all_of(w.begin() + static_cast<std::ptrdiff_t>(slash) + 1, w.end(),
-                    [](char c) { return c >= '0' && c <= '9'; })) {
-      e.kind = Expr::Kind::kPrefix;
-      Expr addr;
-      addr.kind = Expr::Kind::kValue;
-      addr.text = w.substr(0, slash);
-      addr.location = k.location;
-      e.items.push_back(std::move(addr));
-      e.length = std::stoi(w.substr(slash + 1, 4));
-      return e;
-    }
-    e.kind = Expr::Kind::kValue;
-    e.text = w;
-    return e;
-  }
-
-  // primary: { set } | ( value ) | word | string
-  std::optional<Expr> Primary() {
-    if (!More()) return std::nullopt;
-    if (Sym("{")) {
-      Expr set;
-      set.kind = Expr::Kind::kSet;
-      set.location = Cur().location;
-      set.items = Elements();
-      return set;
-    }
-    if (Sym("(")) {
-      ++pos_;
-      Expr inner = List(false);
-      if (Sym(")")) {
-        ++pos_;
-      } else {
-        Error(pos_, "expected \")\"");
-      }
-      return inner;
-    }
-    if (Cur().kind == Token::Kind::kWord || Cur().kind == Token::Kind::kString) {
-      Expr e = ValueOf(Cur());
-      ++pos_;
-      return e;
-    }
-    return std::nullopt;
-  }
-
-  // binary: primary (| & ^ / primary)*  — flag combinations, masks
-  std::optional<Expr> Binary() {
-    std::optional<Expr> left = Primary();
-    if (!left) return left;
-    if (Word("-") && pos_ + 1 < end_ && t_[pos_ + 1].kind == Token::Kind::kWord) {  // 8888 - 8999
-      Expr range;
-      range.kind = Expr::Kind::kRange;
-      range.location = left->location;
-      ++pos_;
-      range.items.push_back(std::move(*left));
-      range.items.push_back(ValueOf(Cur()));
-      ++pos_;
-      return range;
-    }
-    while (More() && ((Cur().kind == Token::Kind::kSymbol && (Cur().text == "|" || Cur().text == "&" || Cur().text == "^")) ||
-                      Word("/"))) {
-      Expr b;
-      b.kind = Expr::Kind::kBinop;
-      b.op = Cur().text;
-      b.location = left->location;
-      ++pos_;
-      std::optional<Expr> right = Primary();
-      if (!right) {
-        Error(pos_, "expected a value after \"" + b.op + "\"");
-        return left;
-      }
-      if (b.op == "/" && Sym(",")) {  // tcp flags syn / syn,ack: the mask is a list of flags
-        right = Sequence(std::move(*right), Expr::Kind::kList, [&] { return Sym(","); }, [&] { return Primary(); });
-      }
-      b.items.push_back(std::move(*left));
-      b.items.push_back(std::move(*right));
-      left = std::move(b);
-    }
-    return left;
-  }
-
-  // first, then `next` after each separator, as one expression of `kind`.
-  template <class AtSeparator, class Next>
-  Expr Sequence(Expr first, Expr::Kind kind, AtSeparator at_separator, Next next) {
-    Expr out;
-    out.kind = kind;
-    out.location = first.location;
-    out.items.push_back(std::move(first));
-    while (at_separator()) {
-      const std::string separator = Cur().text;
-      ++pos_;
-      std::optional<Expr> item = next();
-      if (!item) {
-        Error(pos_, "expected a value after \"" + separator + "\"");
-        break;
-      }
-      out.items.push_back(std::move(*item));
-    }
-    return out;
-  }
-
-  // concat: binary (. binary)*
-  std::optional<Expr> Concat() {
-    std::optional<Expr> first = Binary();
-    if (!first || !Word(".")) return first;
-    return Sequence(std::move(*first), Expr::Kind::kConcat, [&] { return Word("."); }, [&] { return Binary(); });
-  }
-
-  // list: concat (, concat)* — only outside braces
-  Expr List(bool top) {
-    const std::size_t at = pos_;
-    std::optional<Expr> first = Concat();
-    if (!first) {
-      Error(at, More() ? "expected a value, not \"" + Cur().text + "\"" : "expected a value");
-      Expr none;
-      none.kind = Expr::Kind::kValue;
-      if (at < end_) none.location = t_[at].location;
-      return none;
-    }
-    if (!top || !Sym(",")) return *first;
-    return Sequence(std::move(*first), Expr::Kind::kList, [&] { return Sym(","); }, [&] { return Concat(); });
-  }
-
-  Expr VerdictValue() {
-    Expr v;
-    v.kind = Expr::Kind::kVerdict;
-    v.location = Cur().location;
-    v.text = Cur().text;
-    ++pos_;
-    if ((v.text == "jump" || v.text == "goto") && More()) {
-      v.target = Cur().text;
-      ++pos_;
-    }
-    return v;
-  }
-
-  // element: concat [: value] [timeout X] [expires X] [comment "x"] [counter ...]
-  Expr Element() {
-    // `25:accept` written without spaces.
-    if (More() && Cur().kind == Token::Kind::kWord) {
-      const std::string& w = Cur().text;
-      const std::size_t colon = w.rfind(':');
-      if (colon != std::string::npos && colon > 0 && In(kMapVerdicts, w.substr(colon + 1))) {
-        Expr key = ValueOf(Cur());
-        key.text = w.substr(0, colon);
-        Expr verdict;
-        verdict.kind = Expr::Kind::kVerdict;
-        verdict.text = w.substr(colon + 1);
-        verdict.location = Cur().location;
-        ++pos_;
-        Expr m;
-        m.kind = Expr::Kind::kMapping;
-        m.location = key.location;
-        m.items = {std::move(key), std::move(verdict)};
-        return m;
-      }
-    }
-    // `established: accept`: the colon ends the key's word.
-    // (`::dddd: drop`: an IPv6 key, its colon written against it, before a verdict)
-    if (More() && Cur().kind == Token::Kind::kWord && Cur().text.size() > 1 && Cur().text.back() == ':' &&
-        (Cur().text.find(':') == Cur().text.size() - 1 ||
-         (WordAt(pos_ + 1) && In(kMapVerdicts, t_[pos_ + 1].text)))) {
-      Token copy = Cur();
-      copy.text.pop_back();
-      ++pos_;
-      Expr key = ValueOf(copy);
-      return MappingFrom(std::move(key));
-    }
-    std::optional<Expr> key = Concat();
-    if (!key) {
-      Error(pos_, More() ? "expected a set element, not \"" + Cur().text + "\"" : "expected a set element");
-      if (More()) ++pos_;
-      return Expr{};
-    }
-    ElementOptions();
-    if (!Word(":")) return *key;
-    ++pos_;
-    return MappingFrom(std::move(*key));
-  }
-
-  // The value after a key's ":".
-  Expr MappingFrom(Expr key) {
-    Expr m;
-    m.kind = Expr::Kind::kMapping;
-    m.location = key.location;
-    m.items.push_back(std::move(key));
-    if (More() && Cur().kind == Token::Kind::kWord && In(kMapVerdicts, Cur().text)) {
-      m.items.push_back(VerdictValue());
-    } else {
-      std::optional<Expr> value = Concat();
-      if (!value) {
-        Error(pos_, "expected a map value");
-        value = Expr{};
-      }
-      m.items.push_back(std::move(*value));
-    }
-    ElementOptions();
-    return m;
-  }
-
-  // What an element may carry: timeouts, a comment, stateful statements.
-  void ElementOptions() {
-    while (More()) {
-      if (Word("timeout") || Word("expires") || Word("comment")) {
-        pos_ += 2;
-      } else if (Word("counter")) {
-        ++pos_;
-        while (Word("packets") || Word("bytes")) pos_ += 2;
-      } else if (Word("limit") || Word("quota") || (Word("ct") && NextWord("count")) || Word("last")) {
-        ++pos_;
-        while (More() && Cur().kind == Token::Kind::kWord && !Word("counter") && !Word("limit") &&
-               !Word("quota") && !Word(":")) {
-          ++pos_;
-        }
-      } else {
         return;
       }
+      --depth;
     }
-  }
-
-  Expr Sel(std::size_t at, std::string protocol, std::string field) {
-    Expr e;
-    e.kind = Expr::Kind::kSelector;
-    e.protocol = std::move(protocol);
-    e.field = std::move(field);
-    e.location = t_[at].location;
-    return e;
-  }
-
-  bool WordAt(std::size_t i) const { return i < end_ && t_[i].kind == Token::Kind::kWord; }
-
-  std::optional<Expr> Selector1() {
-    const std::size_t at = pos_;
-    const std::string& w = Cur().text;
-    if (In(kPayloadProtocols, w) && WordAt(pos_ + 1) && !In(kOps, t_[pos_ + 1].text)) {
-      std::string field = t_[pos_ + 1].text;
-      pos_ += 2;
-      // An inner header of a tunnel: geneve ip saddr, vxlan tcp dport.
-      static constexpr std::string_view kTunnels[] = {"geneve", "gre", "gretap", "vxlan", "ipip"};
-      if (In(kTunnels, w) && In(kPayloadProtocols, field) && WordAt(pos_)) {
-        field += " " + Cur().text;
-        ++pos_;
-      }
-      if (field == "option" && WordAt(pos_) && Cur().text.starts_with("@") && pos_ + 4 < end_ &&
-          t_[pos_ + 1].Is(",") && t_[pos_ + 3].Is(",")) {
-        // a raw option: tcp option @KIND,OFFSET,LENGTH
-        field += " " + Cur().text + "," + t_[pos_ + 2].text + "," + t_[pos_ + 4].text;
-        pos_ += 5;
-        return Sel(at, w, field);
-      }
-      if ((field == "option" || field == "chunk") && WordAt(pos_)) {
-        field += " " + Cur().text;
-        ++pos_;
-        if (WordAt(pos_) && In(kOptionFields, Cur().text)) {
-          field += " " + Cur().text;
-          ++pos_;
-        }
-      }
-      return Sel(at, w, field);
-    }
-    if (w == "meta" && WordAt(pos_ + 1)) {
-      std::string key = t_[pos_ + 1].text;
-      pos_ += 2;
-      return Sel(at, "meta", key);
-    }
-    if (In(kBareMetaKeys, w)) {
-      ++pos_;
-      return Sel(at, "meta", w);
-    }
-    if (w == "ct" && WordAt(pos_ + 1)) {
-      ++pos_;
-      std::string field;
-      if (Word("original") || Word("reply")) {
-        field = Cur().text + " ";
-        ++pos_;
-      }
-      if (!WordAt(pos_)) return std::nullopt;
-      field += Cur().text;
-      ++pos_;
-      if ((field.ends_with("ip") || field.ends_with("ip6")) && WordAt(pos_)) {
-        field += " " + Cur().text;
-        ++pos_;
-      }
-      return Sel(at, "ct", field);
-    }
-    if (w == "fib") {
-      ++pos_;
-      std::string field;
-      while (WordAt(pos_)) {
-        field += (field.empty() ? "" : " ") + Cur().text;
-        ++pos_;
-        if (Word(".")) {
-          field += " .";
-          ++pos_;
-          continue;
-        }
-        if (WordAt(pos_)) {  // the result
-          field += " " + Cur().text;
-          ++pos_;
-        }
-        break;
-      }
-      return Sel(at, "fib", field);
-    }
-    if (w == "rt" && WordAt(pos_ + 1)) {
-      pos_ += 1;
-      std::string field = Cur().text;
-      ++pos_;
-      if ((field == "ip" || field == "ip6") && WordAt(pos_)) {
-        field += " " + Cur().text;
-        ++pos_;
-      }
-      return Sel(at, "rt", field);
-    }
-    if ((w == "socket" || w == "osf") && WordAt(pos_ + 1)) {
-      pos_ += 1;
-      std::string field;
-      if (w == "osf" && Word("ttl") && WordAt(pos_ + 1)) {
-        field = "ttl " + t_[pos_ + 1].text + " ";
-        pos_ += 2;
-      }
-      field += Cur().text;
-      ++pos_;
-      if (Word("level") && WordAt(pos_ + 1)) {
-        field += " level " + t_[pos_ + 1].text;
-        pos_ += 2;
-      }
-      return Sel(at, w, field);
-    }
-    if (w == "ipsec" && WordAt(pos_ + 1)) {  // ipsec in [spnum N] reqid | ip saddr
-      ++pos_;
-      std::string field = Cur().text;
-      ++pos_;
-      if (Word("spnum") && WordAt(pos_ + 1)) {
-        field += " spnum " + t_[pos_ + 1].text;
-        pos_ += 2;
-      }
-      if (WordAt(pos_)) {
-        field += " " + Cur().text;
-        const bool family = Word("ip") || Word("ip6");
-        ++pos_;
-        if (family && WordAt(pos_)) {
-          field += " " + Cur().text;
-          ++pos_;
-        }
-      }
-      return Sel(at, w, field);
-    }
-    if (w == "numgen" || w == "symhash" || w == "jhash") {
-      // numgen random mod 2 [offset 1]; jhash ip saddr mod 2; ipsec in reqid
-      ++pos_;
-      std::string field;
-      while (More() && Cur().kind == Token::Kind::kWord && !In(kOps, Cur().text)) {
-        const bool modulus = Cur().text == "mod" || Cur().text == "offset" || Cur().text == "seed" ||
-                             Cur().text == "spnum";
-        field += (field.empty() ? "" : " ") + Cur().text;
-        ++pos_;
-        if (modulus && WordAt(pos_)) {
-          field += " " + Cur().text;
-          ++pos_;
-          if (w != "ipsec" && !Word("offset") && !Word("seed")) break;
-          continue;
-        }
-        if (w == "ipsec" && field.find(' ') != std::string::npos && !Word("ip") && !Word("ip6") &&
-            field.rfind("spnum") == std::string::npos) {
-          break;
-        }
-      }
-      return Sel(at, w, field);
-    }
-    // @nh,16,16 raw payload
-    if (w.size() > 1 && w.front() == '@' && pos_ + 4 < end_ && t_[pos_ + 1].Is(",") && t_[pos_ + 3].Is(",")) {
-      std::string field = w + "," + t_[pos_ + 2].text + "," + t_[pos_ + 4].text;
-      pos_ += 5;
-      return Sel(at, "payload", field);
-    }
-    return std::nullopt;
-  }
-
-  bool Statement1(std::vector<Statement>& out) {
-    const std::size_t start = pos_;
-    if (Cur().kind != Token::Kind::kWord) {
-      Error(start, "unexpected \"" + Cur().text + "\"");
-      return false;
-    }
-    const std::string w = Cur().text;
-    if (w == "ct" && NextWord("count")) {
-      pos_ += 2;
-      if (Word("over")) ++pos_;
-      if (More()) ++pos_;
-      out.emplace_back(OtherStmt{"ct count", "", TextOf(start, pos_)});
-      return true;
-    }
-    if (std::optional<Expr> sel = Selector()) return AfterSelector(start, std::move(*sel), out);
-    if (In(kVerdicts, w)) return Verdict(out);
-    if (w == "counter") {
-      ++pos_;
-      if (Word("name")) {
-        ObjectReference();
-      } else {
-        while (Word("packets") || Word("bytes")) pos_ += 2;
-      }
-      out.emplace_back(OtherStmt{"counter", "", TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "log") {
-      ++pos_;
-      static constexpr std::string_view kLogOptions[] = {"prefix", "level", "group", "snaplen", "queue-threshold",
-                                                         "flags"};
-      static constexpr std::string_view kLogFlags[] = {"ip", "ip6", "tcp", "options", "sequence", "ether", "skuid", "all"};
-      while (More() && Cur().kind == Token::Kind::kWord && In(kLogOptions, Cur().text)) {
-        if (Cur().text == "flags") {
-          ++pos_;
-          while (More() && ((Cur().kind == Token::Kind::kWord && In(kLogFlags, Cur().text)) || Sym(","))) ++pos_;
-          continue;
-        }
-        pos_ += 2;
-      }
-      out.emplace_back(OtherStmt{"log", "", TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "limit" || w == "quota") {
-      ++pos_;
-      if (Word("name")) {
-        ObjectReference();
-      } else {
-        if (Word("rate")) ++pos_;
-        if (Word("over") || Word("until")) ++pos_;
-        if (More()) {
-          const bool has_unit = Cur().text.find('/') != std::string::npos;
-          ++pos_;
-          if (!has_unit && More() && Cur().kind == Token::Kind::kWord && !Word("burst") && !In(kVerdicts, Cur().text)) {
-            ++pos_;  // "10 mbytes/second", "quota 25 mbytes"
-          }
-        }
-        if (Word("burst")) {
-          pos_ += 2;
-          if (Word("packets") || Word("bytes") || Word("kbytes") || Word("mbytes")) ++pos_;
-        }
-        if (Word("used")) pos_ += 3;
-      }
-      out.emplace_back(OtherStmt{w, "", TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "notrack") {
-      ++pos_;
-      out.emplace_back(OtherStmt{"notrack", "", "notrack"});
-      return true;
-    }
-    if (w == "dnat" || w == "snat" || w == "masquerade" || w == "redirect") return Nat(out);
-    if (w == "add" || w == "update" || w == "delete") {
-      if (pos_ + 1 < end_ && t_[pos_ + 1].kind == Token::Kind::kWord && t_[pos_ + 1].text.starts_with("@")) {
-        const std::string set = t_[pos_ + 1].text.substr(1);
-        pos_ += 2;
-        if (Sym("{")) {  // past the element's closing brace, not to the rule's end
-          ++pos_;
-          SkipPast("}");
-        }
-        out.emplace_back(OtherStmt{"set " + w, set, TextOf(start, pos_)});
-        return true;
-      }
-    }
-    if (w == "set" && (NextWord("add") || NextWord("update"))) {  // set add ip saddr @blacklist
-      const std::string op = t_[pos_ + 1].text;
-      pos_ += 2;
-      std::string set;
-      while (More() && !(Cur().kind == Token::Kind::kWord && Cur().text.starts_with("@"))) ++pos_;
-      if (More()) {
-        set = Cur().text.substr(1);
-        ++pos_;
-      }
-      out.emplace_back(OtherStmt{"set " + op, set, TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "meter") {
-      ++pos_;
-      std::string set = More() ? Cur().text : "";
-      if (More()) ++pos_;
-      if (Word("size")) pos_ += 2;
-      if (Sym("{")) {
-        ++pos_;
-        SkipPast("}");
-      }
-      out.emplace_back(OtherStmt{"meter", set, TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "flow" && (NextWord("add") || NextWord("offload"))) {
-      pos_ += 3;
-      out.emplace_back(OtherStmt{"flow", "", TextOf(start, std::min(pos_, end_))});
-      pos_ = std::min(pos_, end_);
-      return true;
-    }
-    if (w == "tproxy" || w == "dup" || w == "fwd") {
-      ++pos_;
-      if (Word("ip") || Word("ip6")) ++pos_;
-      if (Word("to")) {
-        ++pos_;
-        SkipTarget();
-      }
-      if (Word("device")) pos_ += 2;
-      out.emplace_back(OtherStmt{w, "", TextOf(start, std::min(pos_, end_))});
-      pos_ = std::min(pos_, end_);
-      return true;
-    }
-    if (w == "synproxy" && NextWord("name")) {
-      ++pos_;
-      ObjectReference();
-      out.emplace_back(OtherStmt{"synproxy", "", TextOf(start, pos_)});
-      return true;
-    }
-    if (w == "synproxy") {
-      ++pos_;
-      while (Word("mss") || Word("wscale")) pos_ += 2;
-      while (Word("timestamp") || Word("sack-perm")) ++pos_;
-      out.emplace_back(OtherStmt{"synproxy", "", TextOf(start, std::min(pos_, end_))});
-      pos_ = std::min(pos_, end_);
-      return true;
-    }
-    if (w == "xt") {  // iptables-nft's extensions nft cannot show: `xt match "foo"`
-      pos_ = end_;
-      out.emplace_back(OtherStmt{"xt", "", TextOf(start, end_)});
-      return true;
-    }
-    Diagnostic d;
-    d.severity = Severity::kWarning;
-    d.location = Cur().location;
-    d.message = "\"" + w + "\" is not a statement ghostport knows; the rest of the rule is kept as an explicit unknown";
-    diagnostics_.push_back(std::move(d));
-    return false;
-  }
-
-  bool AfterSelector(std::size_t start, Expr selector, std::vector<Statement>& out) {
-    // Masks on the left: ct mark & 0xff == 1.
-    while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
-      Expr b;
-      b.kind = Expr::Kind::kBinop;
-      b.op = CanonicalOp(Cur().text);
-      b.location = selector.location;
-      ++pos_;
-      std::optional<Expr> right = Binary();
-      if (!right) {
-        Error(pos_, "expected a value after \"" + b.op + "\"");
-        return false;
-      }
-      b.items.push_back(std::move(selector));
-      b.items.push_back(std::move(*right));
-      selector = std::move(b);
-    }
-    if (Word("vmap")) {
-      ++pos_;
-      VmapStmt v;
-      v.key = std::move(selector);
-      std::optional<Expr> map = Primary();
-      if (!map) {
-        Error(pos_, "vmap needs a map: { key : verdict, ... } or @name");
-        return false;
-      }
-      v.map = std::move(*map);
-      out.emplace_back(std::move(v));
-      return true;
-    }
-    if (Word("set")) {  // meta mark set 1, ct mark set meta mark, ip dscp set cs1
-      ++pos_;
-      if (Sym("{")) {
-        Error(pos_, "a set statement takes one value, not a set (nft refuses it)");
-        return false;
-      }
-      SetValue();
-      const std::string kind = selector.protocol == "meta" || selector.protocol == "ct" ? selector.protocol : "payload";
-      out.emplace_back(OtherStmt{kind + " set", "", TextOf(start, pos_)});
-      return true;
-    }
-    Match m;
-    m.left = std::move(selector);
-    if (More() && Cur().kind != Token::Kind::kString && In(kOps, Cur().text)) {
-      m.op = CanonicalOp(Cur().text);
-      ++pos_;
-    }
-    if (!More()) {
-      Error(start, "a match needs a value to compare with");
-      return false;
-    }
-    m.right = List(true);
-    out.emplace_back(std::move(m));
-    return true;
-  }
-
-  // `name "x"` or `name ip saddr map { ... }`: a named object, or one
-  // chosen per packet.
-  void ObjectReference() {
-    ++pos_;  // name
-    if (std::optional<Expr> sel = Selector()) {
-      while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
-        ++pos_;
-        if (More()) ++pos_;
-      }
-      if (Word("map")) {
-        ++pos_;
-        Primary();
-      }
-      return;
-    }
-    if (More()) ++pos_;
-  }
-
-  // The value of a set statement: a value, or a selector with an optional map.
-  void SetValue() {
-    if (Sym("(")) {  // (@nh,8,8 & 252) >> 2: skipped whole, the value is not modelled
-      int depth = 0;
-      while (More()) {
-        if (Sym("(")) ++depth;
-        if (Sym(")") && --depth == 0) {
-          ++pos_;
-          break;
-        }
-        ++pos_;
-      }
-      while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
-        ++pos_;
-        if (More()) ++pos_;
-      }
-      return;
-    }
-    if (std::optional<Expr> sel = Selector()) {
-      while (More() && Cur().kind != Token::Kind::kString && In(kBinops, Cur().text)) {
-        ++pos_;
-        if (!Selector()) Primary();
-      }
-      if (Word("map")) {
-        ++pos_;
-        Primary();
-      }
-      return;
-    }
-    Concat();
-    while (Sym(",")) {  // ct event set new,related
-      ++pos_;
-      Concat();
-    }
-  }
-
-  bool Verdict(std::vector<Statement>& out) {
-    const std::size_t start = pos_;
-    VerdictStmt v;
-    v.kind = Cur().text;
     ++pos_;
-    if ((v.kind == "jump" || v.kind == "goto") && Sym("{")) {  // an anonymous chain
-      InlineChain chain;
-      chain.statement = out.size();
-      chain.begin = pos_;
-      SkipPast("}");
-      chain.end = pos_;
-      inline_chains_.push_back(chain);
-      v.text = v.kind + " { ... }";
-      out.emplace_back(std::move(v));
-      return true;
-    }
-    if (v.kind == "jump" || v.kind == "goto") {
-      if (!More() || (Cur().kind != Token::Kind::kWord && Cur().kind != Token::Kind::kString)) {
-        Error(start, v.kind + " needs a chain name");
-        return false;
-      }
-      v.target = Cur().text;
-      ++pos_;
-    } else if (v.kind == "reject") {
-      if (Word("with")) {
-        ++pos_;
-        if (Word("tcp")) {
-          pos_ += 2;  // tcp reset
-        } else {
-          if (More()) ++pos_;  // icmp / icmpv6 / icmpx
-          if (Word("type")) ++pos_;
-          if (More()) ++pos_;
-        }
-      }
-    } else if (v.kind == "queue") {
-      // queue [flags bypass,fanout] [num N | to N | to EXPR [map {...}]]
-      while (Word("flags") || Word("num") || Word("to")) {
-        if (Word("flags")) {
-          pos_ += 2;
-          while (Sym(",")) pos_ += 2;
-        } else if (Word("to") && WordAt(pos_ + 1) && !std::isdigit(static_cast<unsigned char>(t_[pos_ + 1].text[0]))) {
-          ++pos_;
-          SkipTarget();
-        } else {
-          ++pos_;  // num, to
-          if (More() && Cur().kind == Token::Kind::kWord) {
-            const std::string& n = Cur().text;
-            const std::size_t dash = n.find('-');
-            for (const std::string& part : {n.substr(0, dash), dash == std::string::npos ? std::string() : n.substr(dash + 1)}) {
-              if (part.empty()) continue;
-              const bool number = std::all_of(part.begin(), part.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; });
-              if (!number || part.size() > 5 || std::stoul(part) > 65535) {
-                Error(pos_, "queue number \"" + n + "\" is not 0-65535 (nft refuses it)");
-                return false;
-              }
-            }
-            ++pos_;
-          }
-        }
-      }
-      while (Word("bypass") || Word("fanout")) ++pos_;
-    }
-    v.text = TextOf(start, std::min(pos_, end_));
-    pos_ = std::min(pos_, end_);
-    out.emplace_back(std::move(v));
-    return true;
   }
+}
 
-  bool Nat(std::vector<Statement>& out) {
-    const std::size_t start = pos_;
-    NatStmt n;
-    n.kind = Cur().text;
-    ++pos_;
-    if ((Word("ip") || Word("ip6")) && (NextWord("to") || NextWord("addr") || NextWord("prefix"))) {
-      n.family = Cur().text;
-      ++pos_;
-    }
-    if (Word("addr") || Word("prefix")) {  // dnat ip addr . port to ...
-      while (More() && !Word("to")) ++pos_;
-    }
-    if (Word("to")) {
-      ++pos_;
-      // redirect to :tcp dport map { 83 : 8083 }: the port from a map
-      if (More() && Cur().kind == Token::Kind::kWord && Cur().text.size() > 1 && Cur().text.front() == ':' &&
-          In(kPayloadProtocols, std::string_view(Cur().text).substr(1)) && WordAt(pos_ + 1) && NextWord("map", 2)) {
-        Expr lookup;
-        lookup.kind = Expr::Kind::kMapLookup;
-        lookup.location = Cur().location;
-        lookup.items.push_back(Sel(pos_, Cur().text.substr(1), t_[pos_ + 1].text));
-        pos_ += 3;
-        if (std::optional<Expr> map = Primary()) lookup.items.push_back(std::move(*map));
-        if (lookup.items.size() < 2) {
-          Error(start, n.kind + " to a port map needs a map");
-          return false;
-        }
-        n.port = std::move(lookup);
-      } else if (std::optional<Expr> sel = Selector()) {
-        Expr lookup;
-        lookup.kind = Expr::Kind::kMapLookup;
-        lookup.location = sel->location;
-        lookup.items.push_back(std::move(*sel));
-        if (Word("map")) {
-          ++pos_;
-          std::optional<Expr> map = Primary();
-          if (map) lookup.items.push_back(std::move(*map));
-        }
-        if (lookup.items.size() < 2) {
-          n.address = std::move(lookup.items[0]);  // dnat to numgen inc mod 2: a computed address
-        } else {
-          n.address = std::move(lookup);
-        }
-      } else if (More() && Cur().kind == Token::Kind::kWord) {
-        SplitNatTarget(n, Cur());
-        ++pos_;
-        if (Word(".")) {  // addr . port (a concatenation)
-          ++pos_;
-          if (More()) {
-            n.port = ValueOf(Cur());
-            ++pos_;
-          }
-        }
-      }
-    }
-    static constexpr std::string_view kNatFlags[] = {"persistent", "random", "fully-random", "netmap"};
-    while (More() && Cur().kind == Token::Kind::kWord && In(kNatFlags, Cur().text)) {
-      ++pos_;
-      while (Sym(",")) pos_ += 2;
-    }
-    n.text = TextOf(start, std::min(pos_, end_));
-    pos_ = std::min(pos_, end_);
-    out.emplace_back(std::move(n));
-    return true;
+void RuleParser::Error(std::size_t at, std::string message) {
+  Error(t_[std::min(at, end_ > 0 ? end_ - 1 : 0)].location, std::move(message));
+}
+
+void RuleParser::Error(const rules::SourceLocation& at, std::string message) {
+  Diagnostic d;
+  d.location = at;
+  d.message = std::move(message);
+  diagnostics_.push_back(std::move(d));
+}
+
+std::string RuleParser::TextOf(std::size_t from, std::size_t to) const {
+  std::string s;
+  for (std::size_t i = from; i < to && i < t_.size(); ++i) {
+    const Token& k = t_[i];
+    if (k.kind == Token::Kind::kNewline || k.kind == Token::Kind::kHandle || k.kind == Token::Kind::kEnd) continue;
+    const bool tight = k.Is(",") || k.Is("}") || k.Is(")");
+    if (!s.empty() && !tight && s.back() != '(') s += ' ';
+    if (k.Is("}") && !s.empty()) s += ' ';
+    s += k.kind == Token::Kind::kString ? "\"" + k.text + "\"" : k.text;
   }
-
-  // "10.0.0.1:8080", "[2001:db8::1]:80", ":8080", "8080" (redirect),
-  // "10.0.0.1-10.0.0.9", "2001:db8::1".
-  void SplitNatTarget(NatStmt& n, const Token& k) {
-    const std::string& w = k.text;
-    auto value = [&](std::string text) {
-      Token copy = k;
-      copy.text = std::move(text);
-      return ValueOf(copy);
-    };
-    if (n.kind == "redirect" || n.kind == "masquerade") {
-      n.port = value(w.front() == ':' ? w.substr(1) : w);
-      return;
-    }
-    if (!w.empty() && w.front() == '[') {
-      const std::size_t close = w.find(']');
-      n.address = value(w.substr(1, close - 1));
-      if (close + 1 < w.size() && w[close + 1] == ':') n.port = value(w.substr(close + 2));
-      return;
-    }
-    if (!w.empty() && w.front() == ':') {
-      n.port = value(w.substr(1));
-      return;
-    }
-    const std::size_t colons = static_cast<std::size_t>(std::count(w.begin(), w.end(), ':'));
-    if (colons == 1 && n.family != "ip6") {
-      const std::size_t c = w.find(':');
-      n.address = value(w.substr(0, c));
-      n.port = value(w.substr(c + 1));
-      return;
-    }
-    n.address = value(w);
-  }
-
-  const std::vector<Token>& t_;
-  std::size_t pos_;
-  std::size_t end_;
-  std::vector<Diagnostic>& diagnostics_;
-
- public:
-  std::vector<InlineChain> inline_chains_;
-};
-
-}  // namespace
+  return s;
+}
 
 std::vector<Statement> ParseRuleStatements(const RuleTokens& rule, std::string& comment,
                                            std::vector<Diagnostic>& diagnostics, std::vector<InlineChain>* inline_chains) {
-  Parser p(*rule.tokens, rule.begin, rule.end, diagnostics);
+  RuleParser p(*rule.tokens, rule.begin, rule.end, diagnostics);
   std::vector<Statement> out = p.Rule(comment);
   if (inline_chains != nullptr) *inline_chains = std::move(p.inline_chains_);
   return out;
@@ -1040,7 +92,7 @@ std::vector<Statement> ParseRuleStatements(const RuleTokens& rule, std::string& 
 
 Expr ParseValueAt(const std::vector<Token>& tokens, std::size_t& pos, std::size_t end,
                   std::vector<Diagnostic>& diagnostics) {
-  Parser p(tokens, pos, end, diagnostics);
+  RuleParser p(tokens, pos, end, diagnostics);
   Expr e = p.Value(false);
   pos = p.pos();
   return e;
@@ -1048,7 +100,7 @@ Expr ParseValueAt(const std::vector<Token>& tokens, std::size_t& pos, std::size_
 
 std::vector<Expr> ParseElementsAt(const std::vector<Token>& tokens, std::size_t& pos, std::size_t end,
                                   std::vector<Diagnostic>& diagnostics) {
-  Parser p(tokens, pos, end, diagnostics);
+  RuleParser p(tokens, pos, end, diagnostics);
   std::vector<Expr> out = p.Elements();
   pos = p.pos();
   return out;
@@ -1056,7 +108,7 @@ std::vector<Expr> ParseElementsAt(const std::vector<Token>& tokens, std::size_t&
 
 std::optional<Expr> ParseSelectorAt(const std::vector<Token>& tokens, std::size_t& pos, std::size_t end) {
   std::vector<Diagnostic> ignored;
-  Parser p(tokens, pos, end, ignored);
+  RuleParser p(tokens, pos, end, ignored);
   std::optional<Expr> e = p.Selector();
   pos = p.pos();
   return e;

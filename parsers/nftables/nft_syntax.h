@@ -88,6 +88,9 @@ struct OtherStmt {
   std::string keyword;   // "counter", "log", "limit", "notrack", "meta set", "ct set", "set add", ...
   std::string set_name;  // "set add" / "set update" / "meter": the set it changes
   std::string text;      // as written
+  // `counter name "c1"`, `quota name "q1"`, `limit name "l1"`: the named
+  // object used (its name as a value, located); none when a map chooses it.
+  std::optional<Expr> object = {};
 };
 
 using Statement = std::variant<Match, VerdictStmt, VmapStmt, NatStmt, OtherStmt>;

@@ -141,6 +141,15 @@ rules::IntervalSet<u128> ByOp(const rules::IntervalSet<u128>& v, const std::stri
 }
 
 
+bool InCommaList(std::string_view list, std::string_view w) {
+  while (!list.empty()) {
+    const std::size_t comma = list.find(',');
+    if (list.substr(0, comma) == w) return true;
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return false;
+}
+
 std::vector<std::string> Words(const Expr& e) {
   std::vector<std::string> out;
   for (const Expr* v : ValuesOf(e)) {

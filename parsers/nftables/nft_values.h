@@ -49,6 +49,9 @@ rules::IntervalSet<T> Narrow(const rules::IntervalSet<rules::u128>& v) {
   return rules::IntervalSet<T>::FromIntervals(std::move(out));
 }
 
+// `w` among the comma-separated symbols of `list` ("original,reply").
+bool InCommaList(std::string_view list, std::string_view w);
+
 // The words of a value list (flag combinations with | too).
 std::vector<std::string> Words(const Expr& e);
 
