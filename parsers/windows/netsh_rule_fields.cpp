@@ -25,8 +25,8 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 void Error(NetshRuleContext& c, const NetshLine& line, std::string_view at, std::string message) {
   if (&c.language != &EnglishNetsh()) {
-    message += " (a " + std::string(c.language.name) +
-               " dump: the format document knows only part of netsh's " + std::string(c.language.name) +
+    message += " (a " + std::string(c.language.name) + " dump: the format document knows only part of netsh's " +
+               std::string(c.language.name) +
                " words; the registry export and the PowerShell export are language-neutral)";
   }
   c.diagnostics.push_back(NetshError(c.file, line, at, std::move(message)));
@@ -37,8 +37,7 @@ void ReadWord(NetshRuleContext& c, const NetshEntry& e, const std::pair<std::str
   if (auto v = NetshWord(table, NetshEnglish(c.language, e.value))) {
     out = *v;
   } else {
-    Error(c, *e.line, e.value,
-          std::string(e.label) + " is " + NetshWords(table) + ", not " + Quoted(e.value));
+    Error(c, *e.line, e.value, std::string(e.label) + " is " + NetshWords(table) + ", not " + Quoted(e.value));
   }
 }
 
@@ -149,9 +148,9 @@ using FieldReader = void (*)(NetshRuleContext&, const NetshEntry&);
 
 // Indexed by NetshField, in its order.
 constexpr FieldReader kReaders[] = {
-    ReadName,     ReadDescription, ReadEnabled,       ReadDirection, ReadProfiles,       ReadGrouping,
-    ReadLocalIp,  ReadRemoteIp,    ReadProtocol,      ReadLocalPort, ReadRemotePort,     ReadEdge,
-    ReadProgram,  ReadService,     ReadInterfaceTypes, ReadSecurity, ReadRuleSource,     ReadAction,
+    ReadName,    ReadDescription, ReadEnabled,        ReadDirection, ReadProfiles,   ReadGrouping,
+    ReadLocalIp, ReadRemoteIp,    ReadProtocol,       ReadLocalPort, ReadRemotePort, ReadEdge,
+    ReadProgram, ReadService,     ReadInterfaceTypes, ReadSecurity,  ReadRuleSource, ReadAction,
 };
 static_assert(std::size(kReaders) == static_cast<size_t>(F::kAction) + 1);
 
@@ -160,8 +159,9 @@ static_assert(std::size(kReaders) == static_cast<size_t>(F::kAction) + 1);
 void ReadNetshField(NetshRuleContext& c, const NetshEntry& entry) {
   if (!entry.continuation.empty() && entry.field != F::kProtocol) {
     const NetshLine& line = *entry.continuation.front();
-    return Error(c, line, TrimSpaces(line.text),
-                 "an indented line under " + Quoted(entry.label) + ": only Protocol has continuation lines (its ICMP table)");
+    return Error(
+        c, line, TrimSpaces(line.text),
+        "an indented line under " + Quoted(entry.label) + ": only Protocol has continuation lines (its ICMP table)");
   }
   kReaders[static_cast<size_t>(*entry.field)](c, entry);
 }

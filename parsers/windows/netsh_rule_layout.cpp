@@ -41,15 +41,13 @@ std::vector<std::vector<F>> Layouts() {
   return out;
 }
 
-bool Fits(const std::vector<F>& layout, const std::vector<std::optional<F>>& fields,
-          std::optional<size_t> icmp_table) {
+bool Fits(const std::vector<F>& layout, const std::vector<std::optional<F>>& fields, std::optional<size_t> icmp_table) {
   if (layout.size() != fields.size()) return false;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (fields[i] && *fields[i] != layout[i]) return false;
   }
   if (!icmp_table) return true;
-  return layout[*icmp_table] == F::kProtocol &&
-         std::find(layout.begin(), layout.end(), F::kLocalPort) == layout.end();
+  return layout[*icmp_table] == F::kProtocol && std::find(layout.begin(), layout.end(), F::kLocalPort) == layout.end();
 }
 
 }  // namespace

@@ -87,7 +87,8 @@ class Reader {
   size_t RefuseParagraph(size_t i) {
     Error(lines_[i], {},
           "not part of a netsh show rule dump (a \"Rule Name:\" line with a line of 70 hyphens under it, "
-          "\"Ok.\", or \"" + std::string(kNoRules) + "\"); the lines up to the next empty line are not read");
+          "\"Ok.\", or \"" +
+              std::string(kNoRules) + "\"); the lines up to the next empty line are not read");
     while (i < lines_.size() && !TrimSpaces(lines_[i].text).empty()) ++i;
     return i;
   }
@@ -97,10 +98,9 @@ class Reader {
   const NetshLanguage* LanguageOf(const NetshLine& header, std::string_view label) {
     const NetshLanguage* language = NetshLanguageOf(label);
     if (language != nullptr && language->supported) return language;
-    const std::string which = language != nullptr
-                                  ? "in " + std::string(language->name)
-                                  : "in a language this reader does not know (its first label is " +
-                                        Quoted(label) + ")";
+    const std::string which =
+        language != nullptr ? "in " + std::string(language->name)
+                            : "in a language this reader does not know (its first label is " + Quoted(label) + ")";
     Error(header, {},
           "a netsh dump " + which + ": this reader reads " + std::string(NetshSupportedLanguages()) +
               " dumps only, since netsh translates labels and values; " + kLanguageNeutral);

@@ -4,12 +4,11 @@
 // corpus are read from ../shared at run time (skipped, and said so, when it
 // is not beside the project).
 #include <algorithm>
+#include <boost/test/unit_test.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
-
-#include <boost/test/unit_test.hpp>
 
 #include "parsers/windows/netsh_profiles.h"
 #include "parsers/windows/netsh_rules.h"
@@ -68,10 +67,10 @@ std::optional<std::string> Decoded(const fs::path& path) {
   return text.utf8;
 }
 
-#define REQUIRE_SHARED(path)                                                                     \
-  if (!fs::exists(path)) {                                                                       \
+#define REQUIRE_SHARED(path)                                                                              \
+  if (!fs::exists(path)) {                                                                                \
     BOOST_TEST_MESSAGE("SKIPPED: " << (path) << " does not exist (../shared is not beside the project)"); \
-    return;                                                                                      \
+    return;                                                                                               \
   }
 
 AddressList::Range V4(const char* lo, const char* hi) {
@@ -143,9 +142,9 @@ void CheckExampleRules(const WindowsPolicy& p, bool verbose, int first_line = 2)
   BOOST_TEST((updater.direction == Direction::kOut));
   BOOST_TEST((updater.remote_ports == Ports({{443, 443}})));
   BOOST_TEST(updater.local_ports.Any());
-  BOOST_TEST((updater.remote_addresses.ranges ==
-              std::vector<AddressList::Range>{V4("192.0.2.10", "192.0.2.10"), V4("192.0.2.11", "192.0.2.11"),
-                                              V6("2001:db8::10", "2001:db8::10")}));
+  BOOST_TEST((updater.remote_addresses.ranges == std::vector<AddressList::Range>{V4("192.0.2.10", "192.0.2.10"),
+                                                                                 V4("192.0.2.11", "192.0.2.11"),
+                                                                                 V6("2001:db8::10", "2001:db8::10")}));
 
   const WindowsRule& sync = p.rules[6];
   BOOST_TEST((sync.local_ports == Ports({{3393, 3393}})));
@@ -199,12 +198,28 @@ std::string Source(const std::string& label, const std::string& value) {
   return line;
 }
 
+// A block from its label lines: the first is the rule name, the underline
+// follows it.
+std::string Block(const std::vector<std::pair<std::string, std::string>>& lines) {
+  std::string out = Label(lines.front().first, lines.front().second) + kUnderline + "\n";
+  for (size_t i = 1; i < lines.size(); ++i) out += Label(lines[i].first, lines[i].second);
+  return out;
+}
+
 // A plain English TCP block with `local_port`.
 std::string TcpBlock(const std::string& name, const std::string& local_port) {
-  return Label("Rule Name", name) + kUnderline + "\n" + Label("Enabled", "Yes") + Label("Direction", "In") +
-         Label("Profiles", "Domain,Private,Public") + Label("Grouping", "") + Label("LocalIP", "Any") +
-         Label("RemoteIP", "Any") + Label("Protocol", "TCP") + Label("LocalPort", local_port) +
-         Label("RemotePort", "Any") + Label("Edge traversal", "No") + Label("Action", "Allow");
+  return Block({{"Rule Name", name},
+                {"Enabled", "Yes"},
+                {"Direction", "In"},
+                {"Profiles", "Domain,Private,Public"},
+                {"Grouping", ""},
+                {"LocalIP", "Any"},
+                {"RemoteIP", "Any"},
+                {"Protocol", "TCP"},
+                {"LocalPort", local_port},
+                {"RemotePort", "Any"},
+                {"Edge traversal", "No"},
+                {"Action", "Allow"}});
 }
 
 BOOST_AUTO_TEST_SUITE(windows_netsh)
@@ -316,14 +331,19 @@ BOOST_AUTO_TEST_CASE(no_rules_match_is_an_empty_valid_dump) {
 }
 
 BOOST_AUTO_TEST_CASE(bypass_icmp_list_and_other_rule_source_are_read) {
-  const std::string text = "\n" + Label("Rule Name", "Authenticated") + kUnderline + "\n" + Label("Enabled", "Yes") +
-                           Label("Direction", "In") + Label("Profiles", "Public") + Label("Grouping", "G") +
-                           Label("LocalIP", "fe80::/64") + Label("RemoteIP", "LocalSubnet,DNS") +
-                           Label("Protocol", "ICMPv6") + std::string(38, ' ') + "Type    Code\n" +
-                           std::string(38, ' ') + "128     Any \n" + std::string(38, ' ') + "1       4 \n" +
-                           Label("Edge traversal", "Defer to application") + Label("InterfaceTypes", "Wireless,LAN") +
-                           Label("Security", "AuthEnc") + Label("Rule source", "Group Policy") +
-                           Label("Action", "Bypass") + "Ok.\n";
+  const std::string text = "\n" +
+                           Block({{"Rule Name", "Authenticated"},
+                                  {"Enabled", "Yes"},
+                                  {"Direction", "In"},
+                                  {"Profiles", "Public"},
+                                  {"Grouping", "G"},
+                                  {"LocalIP", "fe80::/64"},
+                                  {"RemoteIP", "LocalSubnet,DNS"},
+                                  {"Protocol", "ICMPv6"}}) +
+                           std::string(38, ' ') + "Type    Code\n" + std::string(38, ' ') + "128     Any \n" +
+                           std::string(38, ' ') + "1       4 \n" + Label("Edge traversal", "Defer to application") +
+                           Label("InterfaceTypes", "Wireless,LAN") + Label("Security", "AuthEnc") +
+                           Label("Rule source", "Group Policy") + Label("Action", "Bypass") + "Ok.\n";
   Read r = ReadWith(ReadNetshRules, text);
   BOOST_TEST_REQUIRE(r.Rendered() == "");
   const WindowsRule& rule = r.policy.rules.at(0);
@@ -335,7 +355,8 @@ BOOST_AUTO_TEST_CASE(bypass_icmp_list_and_other_rule_source_are_read) {
   BOOST_TEST(rule.security == "AuthEnc");
   BOOST_TEST((rule.store == Store::kUnknown));
   BOOST_TEST(rule.unknowns.empty());  // verbose
-  BOOST_TEST((rule.local_addresses.ranges == std::vector<AddressList::Range>{V6("fe80::", "fe80::ffff:ffff:ffff:ffff")}));
+  BOOST_TEST(
+      (rule.local_addresses.ranges == std::vector<AddressList::Range>{V6("fe80::", "fe80::ffff:ffff:ffff:ffff")}));
   BOOST_TEST(rule.remote_addresses.keywords.size() == 2u);
   BOOST_TEST_REQUIRE(r.policy.ignored.size() == 1u);
   BOOST_TEST(r.policy.ignored[0].location.line == 17);
@@ -385,26 +406,37 @@ BOOST_AUTO_TEST_CASE(dump_without_ok_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(stray_text_is_refused) {
-  BOOST_TEST(RuleErrors("C:\\> netsh advfirewall firewall show rule name=all\nsecond\n\n" + TcpBlock("R", "80") +
-                        "Ok.\n") ==
-             NetshDiag(1, 1,
-                       "not part of a netsh show rule dump (a \"Rule Name:\" line with a line of 70 hyphens under "
-                       "it, \"Ok.\", or \"No rules match the specified criteria.\"); the lines up to the next empty "
-                       "line are not read",
-                       "C:\\> netsh advfirewall firewall show rule name=all"));
+  BOOST_TEST(
+      RuleErrors("C:\\> netsh advfirewall firewall show rule name=all\nsecond\n\n" + TcpBlock("R", "80") + "Ok.\n") ==
+      NetshDiag(1, 1,
+                "not part of a netsh show rule dump (a \"Rule Name:\" line with a line of 70 hyphens under "
+                "it, \"Ok.\", or \"No rules match the specified criteria.\"); the lines up to the next empty "
+                "line are not read",
+                "C:\\> netsh advfirewall firewall show rule name=all"));
 }
 
 // German, composed from the §2.6 table (labels and values it gives).
 BOOST_AUTO_TEST_CASE(german_dump_is_read) {
-  const std::string text = "\r\n" + Label("Regelname", "Remotedesktop (TCP eingehend)") + kUnderline + "\n" +
-                           Label("Beschreibung", "RDP") + Label("Aktiviert", "Ja") + Label("Richtung", "Eingehend") +
-                           Label("Profile", "Domäne,Privat,Öffentlich") + Label("Gruppierung", "Remotedesktop") +
-                           Label("Lokale IP", "Beliebig") + Label("Remote-IP", "10.0.0.0/8") +
-                           Label("Protokoll", "TCP") + Label("Lokaler Port", "3389") + Label("Remoteport", "Beliebig") +
-                           Label("Edgeausnahme", "Benutzer zurückstellen") + Label("Programm", "System") +
-                           Label("Dienst", "TermService") + Label("Schnittstellentypen", "Beliebig") +
-                           Label("Sicherheit", "Nicht erforderlich") + Label("Regelquelle", "Lokale Einstellung") +
-                           Label("Aktion", "Zulassen") + "OK.\r\n";
+  const std::string text = "\r\n" +
+                           Block({{"Regelname", "Remotedesktop (TCP eingehend)"},
+                                  {"Beschreibung", "RDP"},
+                                  {"Aktiviert", "Ja"},
+                                  {"Richtung", "Eingehend"},
+                                  {"Profile", "Domäne,Privat,Öffentlich"},
+                                  {"Gruppierung", "Remotedesktop"},
+                                  {"Lokale IP", "Beliebig"},
+                                  {"Remote-IP", "10.0.0.0/8"},
+                                  {"Protokoll", "TCP"},
+                                  {"Lokaler Port", "3389"},
+                                  {"Remoteport", "Beliebig"},
+                                  {"Edgeausnahme", "Benutzer zurückstellen"},
+                                  {"Programm", "System"},
+                                  {"Dienst", "TermService"},
+                                  {"Schnittstellentypen", "Beliebig"},
+                                  {"Sicherheit", "Nicht erforderlich"},
+                                  {"Regelquelle", "Lokale Einstellung"},
+                                  {"Aktion", "Zulassen"}}) +
+                           "OK.\r\n";
   WindowsPolicy p = RulesOk(text);
   const WindowsRule& r = p.rules.at(0);
   BOOST_TEST(r.name == "Remotedesktop (TCP eingehend)");
@@ -427,12 +459,20 @@ BOOST_AUTO_TEST_CASE(german_dump_is_read) {
 // and are read by position (plain layout of §2.4). §2.6 has no French edge
 // value, so the English one is used here.
 BOOST_AUTO_TEST_CASE(french_dump_is_read_with_positional_labels) {
-  const std::string text = "\n" + Label("Nom de la règle ", "Partage SMB (entrée)") + kUnderline + "\n" +
-                           Label("Activé ", "Oui") + Label("Sens ", "Entrée") + Label("Profils ", "Domaine,Privé") +
-                           Label("Groupement ", "") + Label("IP locale ", "Tout") +
-                           Label("IP distante ", "192.168.0.0/16") + Label("Protocole ", "TCP") +
-                           Label("Port local ", "445") + Label("Port distant ", "Tout") +
-                           Label("Traversée de bordure ", "No") + Label("Action ", "Bloquer") + "Ok.\n";
+  const std::string text = "\n" +
+                           Block({{"Nom de la règle ", "Partage SMB (entrée)"},
+                                  {"Activé ", "Oui"},
+                                  {"Sens ", "Entrée"},
+                                  {"Profils ", "Domaine,Privé"},
+                                  {"Groupement ", ""},
+                                  {"IP locale ", "Tout"},
+                                  {"IP distante ", "192.168.0.0/16"},
+                                  {"Protocole ", "TCP"},
+                                  {"Port local ", "445"},
+                                  {"Port distant ", "Tout"},
+                                  {"Traversée de bordure ", "No"},
+                                  {"Action ", "Bloquer"}}) +
+                           "Ok.\n";
   WindowsPolicy p = RulesOk(text);
   const WindowsRule& r = p.rules.at(0);
   BOOST_TEST(r.name == "Partage SMB (entrée)");
@@ -446,10 +486,17 @@ BOOST_AUTO_TEST_CASE(french_dump_is_read_with_positional_labels) {
 }
 
 BOOST_AUTO_TEST_CASE(french_value_the_table_lacks_is_refused_naming_french) {
-  const std::string text = Label("Nom de la règle ", "R") + kUnderline + "\n" + Label("Activé ", "Non") +
-                           Label("Sens ", "Entrée") + Label("Profils ", "Domaine") + Label("Groupement ", "") +
-                           Label("IP locale ", "Tout") + Label("IP distante ", "Tout") + Label("Protocole ", "Tout") +
-                           Label("Traversée de bordure ", "No") + Label("Action ", "Bloquer") + "Ok.\n";
+  const std::string text = Block({{"Nom de la règle ", "R"},
+                                  {"Activé ", "Non"},
+                                  {"Sens ", "Entrée"},
+                                  {"Profils ", "Domaine"},
+                                  {"Groupement ", ""},
+                                  {"IP locale ", "Tout"},
+                                  {"IP distante ", "Tout"},
+                                  {"Protocole ", "Tout"},
+                                  {"Traversée de bordure ", "No"},
+                                  {"Action ", "Bloquer"}}) +
+                           "Ok.\n";
   BOOST_TEST(RuleErrors(text) ==
              NetshDiag(3, 39,
                        "Activé is Yes or No, not \"Non\" (a French dump: the format document knows only part of "
@@ -460,12 +507,20 @@ BOOST_AUTO_TEST_CASE(french_value_the_table_lacks_is_refused_naming_french) {
 // Japanese, composed from §2.6: labels it does not give are read by
 // position, profile names it does not give are left in English.
 BOOST_AUTO_TEST_CASE(japanese_dump_is_read_with_positional_labels) {
-  const std::string text = "\r\n" + Label("規則名", "リモート デスクトップ") + kUnderline + "\n" +
-                           Label("有効", "はい") + Label("方向", "入力") + Label("プロファイル", "Domain,Private") +
-                           Label("グループ", "リモート デスクトップ") + Label("ローカル IP", "任意") +
-                           Label("リモート IP", "任意") + Label("プロトコル", "TCP") + Label("ローカル ポート", "3389") +
-                           Label("リモート ポート", "任意") + Label("エッジ トラバーサル", "No") +
-                           Label("操作", "許可") + "OK\r\n";
+  const std::string text = "\r\n" +
+                           Block({{"規則名", "リモート デスクトップ"},
+                                  {"有効", "はい"},
+                                  {"方向", "入力"},
+                                  {"プロファイル", "Domain,Private"},
+                                  {"グループ", "リモート デスクトップ"},
+                                  {"ローカル IP", "任意"},
+                                  {"リモート IP", "任意"},
+                                  {"プロトコル", "TCP"},
+                                  {"ローカル ポート", "3389"},
+                                  {"リモート ポート", "任意"},
+                                  {"エッジ トラバーサル", "No"},
+                                  {"操作", "許可"}}) +
+                           "OK\r\n";
   WindowsPolicy p = RulesOk(text);
   const WindowsRule& r = p.rules.at(0);
   BOOST_TEST(r.name == "リモート デスクトップ");
@@ -481,11 +536,21 @@ BOOST_AUTO_TEST_CASE(japanese_dump_is_read_with_positional_labels) {
 // Verbose Japanese with one unknown label where either Program or Service
 // could stand: no guess, the line stays an unknown of the rule.
 BOOST_AUTO_TEST_CASE(ambiguous_position_is_not_guessed) {
-  const std::string text = Label("規則名", "R") + kUnderline + "\n" + Label("有効", "はい") + Label("方向", "入力") +
-                           Label("Profiles", "Domain") + Label("Grouping", "") + Label("LocalIP", "Any") +
-                           Label("RemoteIP", "Any") + Label("プロトコル", "Any") + Label("Edge traversal", "No") +
-                           Label("謎", "X") + Label("インターフェイスの種類", "Any") + Label("セキュリティ", "NotRequired") +
-                           Label("Rule source", "Local Setting") + Label("操作", "許可") + "OK\n";
+  const std::string text = Block({{"規則名", "R"},
+                                  {"有効", "はい"},
+                                  {"方向", "入力"},
+                                  {"Profiles", "Domain"},
+                                  {"Grouping", ""},
+                                  {"LocalIP", "Any"},
+                                  {"RemoteIP", "Any"},
+                                  {"プロトコル", "Any"},
+                                  {"Edge traversal", "No"},
+                                  {"謎", "X"},
+                                  {"インターフェイスの種類", "Any"},
+                                  {"セキュリティ", "NotRequired"},
+                                  {"Rule source", "Local Setting"},
+                                  {"操作", "許可"}}) +
+                           "OK\n";
   WindowsPolicy p = RulesOk(text);
   const WindowsRule& r = p.rules.at(0);
   BOOST_TEST_REQUIRE(r.unknowns.size() == 1u);
@@ -501,24 +566,23 @@ BOOST_AUTO_TEST_CASE(chinese_dumps_are_refused_naming_the_language) {
       "HKLM\\SYSTEM\\CurrentControlSet\\Services\\SharedAccess\\Parameters\\FirewallPolicy fw.reg` or with the "
       "PowerShell script of parsers/windows/README.md, which are language-neutral";
   BOOST_TEST(RuleErrors("\n" + Label("規則名稱", "遠端桌面") + tail) ==
-             NetshDiag(2, 1, "a netsh dump in Traditional Chinese" + advice,
-                       Source("規則名稱", "遠端桌面")));
+             NetshDiag(2, 1, "a netsh dump in Traditional Chinese" + advice, Source("規則名稱", "遠端桌面")));
   BOOST_TEST(RuleErrors(Label("规则名称", "远程桌面") + tail) ==
-             NetshDiag(1, 1, "a netsh dump in Simplified Chinese" + advice,
-                       Source("规则名称", "远程桌面")));
-  BOOST_TEST(RuleErrors(Label("Nome regola", "Desktop remoto") + tail) ==
-             NetshDiag(1, 1,
-                       "a netsh dump in a language this reader does not know (its first label is \"Nome regola\")" +
-                           advice,
-                       "Nome regola:                          Desktop remoto"));
+             NetshDiag(1, 1, "a netsh dump in Simplified Chinese" + advice, Source("规则名称", "远程桌面")));
+  BOOST_TEST(
+      RuleErrors(Label("Nome regola", "Desktop remoto") + tail) ==
+      NetshDiag(1, 1,
+                "a netsh dump in a language this reader does not know (its first label is \"Nome regola\")" + advice,
+                "Nome regola:                          Desktop remoto"));
 }
 
 BOOST_AUTO_TEST_CASE(profile_settings_values_are_read_and_checked) {
   const std::string header = "Public Profile Settings: \n" + kUnderline + "\n";
-  Read r = ReadWith(ReadNetshProfiles, "\n" + header + "State                                 ON\n"
-                                       "Firewall Policy                       BlockInboundAlways,BlockOutbound\n"
-                                       "LocalFirewallRules                    Disable\n"
-                                       "SomethingNew                          1\n\nOk.\n");
+  Read r = ReadWith(ReadNetshProfiles, "\n" + header +
+                                           "State                                 ON\n"
+                                           "Firewall Policy                       BlockInboundAlways,BlockOutbound\n"
+                                           "LocalFirewallRules                    Disable\n"
+                                           "SomethingNew                          1\n\nOk.\n");
   BOOST_TEST_REQUIRE(r.Rendered() == "");
   const ProfileSettings& pub = SettingsOf(r.policy, kPublic);
   BOOST_TEST((pub.block_all_inbound == true));
@@ -527,8 +591,9 @@ BOOST_AUTO_TEST_CASE(profile_settings_values_are_read_and_checked) {
   BOOST_TEST_REQUIRE(r.policy.ignored.size() == 1u);
   BOOST_TEST(r.policy.ignored[0].location.line == 7);
 
-  Read nc = ReadWith(ReadNetshProfiles, header + "Firewall Policy                       NotConfigured,NotConfigured\n"
-                                                 "LocalFirewallRules                    NotConfigured\nOk.\n");
+  Read nc = ReadWith(ReadNetshProfiles, header +
+                                            "Firewall Policy                       NotConfigured,NotConfigured\n"
+                                            "LocalFirewallRules                    NotConfigured\nOk.\n");
   BOOST_TEST_REQUIRE(nc.Rendered() == "");
   BOOST_TEST(!SettingsOf(nc.policy, kPublic).default_inbound_block.has_value());
   BOOST_TEST(!SettingsOf(nc.policy, kPublic).allow_local_rules.has_value());
