@@ -168,7 +168,7 @@ class Reader {
       Error(lines_[end - 1], {},
             "the block of the rule " + Quoted(name) + " (line " + std::to_string(header.number) +
                 ") ends without its Action line: the netsh output is cut off or altered");
-      dump_open_ = false;  // the one error for the cut
+      CloseDump();  // the cut is its one error: no "Ok." error after it
       return end;
     }
     if (!dump_open_) {
