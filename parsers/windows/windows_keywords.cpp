@@ -23,7 +23,7 @@ const std::vector<KeywordInfo>& Table() {
       {"mDNS", KeywordKind::kLocalPort, {}, "multicast DNS (UDP 5353)", Interval<std::uint16_t>{5353, 5353}, true},
       {"TcpCDPSvc", KeywordKind::kLocalPort, {}, "the Connected Devices Platform service's TCP ports (chosen on the host)",
        {}},
-      {"IPHTTPSOut", KeywordKind::kRemotePort, {"IPTLSOut"}, "IP-HTTPS tunnelling (TCP 443)",
+      {"IPHTTPSOut", KeywordKind::kRemotePort, {"IPHTTPS", "IPTLSOut"}, "IP-HTTPS tunnelling (TCP 443)",
        Interval<std::uint16_t>{443, 443}, true},
       {"CortanaOut", KeywordKind::kRemotePort, {}, "Cortana's remote ports (chosen on the host)", {}},
       {"LocalSubnet", KeywordKind::kRemoteAddress, {}, "the subnets of this host's interfaces", {}},
