@@ -39,36 +39,27 @@ $profileStore = @{}
 if ($ActiveStore) { $profileStore = @{ PolicyStore = 'ActiveStore' } }
 New-Item -ItemType Directory -Force -Path $OutDir | Out-Null
 
+# The rule's own properties, as Get-NetFirewallRule gives them (enums).
+$ruleProperties = 'Name', 'DisplayName', 'Description', 'Group', 'DisplayGroup', 'Enabled', 'Direction',
+    'Action', 'Profile', 'EdgeTraversalPolicy', 'PolicyStoreSource', 'PolicyStoreSourceType'
+
 # One flat object per rule: the rule's own properties, then its filters'.
 # Filter values are arrays (LocalPort can be 80 and 443); @() keeps a single
 # value an array too, so the JSON shape does not depend on the count.
 $rules = foreach ($rule in Get-NetFirewallRule @store) {
+    $row = [ordered]@{}
+    foreach ($property in $ruleProperties) { $row[$property] = $rule.$property }
     $ports = $rule | Get-NetFirewallPortFilter
     $addresses = $rule | Get-NetFirewallAddressFilter
-    $application = $rule | Get-NetFirewallApplicationFilter
-    $service = $rule | Get-NetFirewallServiceFilter
-    [pscustomobject][ordered]@{
-        Name                  = $rule.Name
-        DisplayName           = $rule.DisplayName
-        Description           = $rule.Description
-        Group                 = $rule.Group
-        DisplayGroup          = $rule.DisplayGroup
-        Enabled               = $rule.Enabled
-        Direction             = $rule.Direction
-        Action                = $rule.Action
-        Profile               = $rule.Profile
-        EdgeTraversalPolicy   = $rule.EdgeTraversalPolicy
-        PolicyStoreSource     = $rule.PolicyStoreSource
-        PolicyStoreSourceType = $rule.PolicyStoreSourceType
-        Protocol              = $ports.Protocol
-        LocalPort             = @($ports.LocalPort)
-        RemotePort            = @($ports.RemotePort)
-        IcmpType              = @($ports.IcmpType)
-        LocalAddress          = @($addresses.LocalAddress)
-        RemoteAddress         = @($addresses.RemoteAddress)
-        Program               = $application.Program
-        Service               = $service.Service
-    }
+    $row.Protocol = $ports.Protocol
+    $row.LocalPort = @($ports.LocalPort)
+    $row.RemotePort = @($ports.RemotePort)
+    $row.IcmpType = @($ports.IcmpType)
+    $row.LocalAddress = @($addresses.LocalAddress)
+    $row.RemoteAddress = @($addresses.RemoteAddress)
+    $row.Program = ($rule | Get-NetFirewallApplicationFilter).Program
+    $row.Service = ($rule | Get-NetFirewallServiceFilter).Service
+    [pscustomobject]$row
 }
 
 # -Depth 3: the filter arrays sit one level below each rule object; the
@@ -78,9 +69,7 @@ $rules | ConvertTo-Json -Depth 3 | Out-File -FilePath (Join-Path $OutDir 'rules.
 # CSV cannot hold an array: join each list with ',' (Export-Csv would
 # otherwise write "System.String[]", which ghostport refuses).
 $listFields = 'LocalPort', 'RemotePort', 'IcmpType', 'LocalAddress', 'RemoteAddress'
-$ruleFields = 'Name', 'DisplayName', 'Description', 'Group', 'DisplayGroup', 'Enabled', 'Direction',
-    'Action', 'Profile', 'EdgeTraversalPolicy', 'PolicyStoreSource', 'PolicyStoreSourceType', 'Protocol',
-    'LocalPort', 'RemotePort', 'IcmpType', 'LocalAddress', 'RemoteAddress', 'Program', 'Service'
+$ruleFields = $ruleProperties + 'Protocol' + $listFields + 'Program' + 'Service'
 $columns = foreach ($field in $ruleFields) {
     if ($listFields -contains $field) {
         @{ Name = $field; Expression = [scriptblock]::Create("`$_.$field -join ','") }

@@ -73,6 +73,12 @@ std::optional<Read> ReadShared(WindowsReader reader, const fs::path& p) {
 
 std::string Tri(const std::optional<bool>& b) { return b ? (*b ? "true" : "false") : "unset"; }
 
+// A profile's settings, one line.
+std::string Settings(const ProfileSettings& s) {
+  return "enabled " + Tri(s.enabled) + " inbound-block " + Tri(s.default_inbound_block) + " block-all " +
+         Tri(s.block_all_inbound) + " local-rules " + Tri(s.allow_local_rules);
+}
+
 std::string Ports(const PortList& p) {
   std::string out;
   for (const auto& r : p.ranges) {
@@ -121,45 +127,50 @@ const WindowsRule& RuleById(const WindowsPolicy& p, std::string_view suffix) {
   return p.rules.front();
 }
 
-// The nine rules of the format document's §10 table.
+// The nine rules of the format document's §10 table, by the end of their id
+// {3F6D1A20-5B7C-4E21-9A11-0C1D2E3F4A0n}, dumped without it.
+constexpr std::pair<const char*, const char*> kExampleRules[] = {
+    {"A01}",
+     "Contoso Web (HTTP/HTTPS) | Inbound HTTP and HTTPS for the Contoso intranet site | Contoso Suite | "
+     "enabled in allow profiles 3 proto 6 lport 80,443 rport any icmp laddr any raddr any program System "
+     "service  package  edge 0 store 1 security  unknowns"},
+    {"A02}",
+     "Contoso Media Streaming (UDP-In) |  | Contoso Suite | enabled in allow profiles 2 proto 17 lport "
+     "5000-5020 rport any icmp laddr any raddr LocalSubnet program C:\\Program "
+     "Files\\Contoso\\Media\\mediasrv.exe service  package  edge 0 store 1 security  unknowns"},
+    {"A03}",
+     "Contoso Agent (RPC-In) | Dynamic RPC for the Contoso management agent | Contoso Suite | enabled in "
+     "allow profiles 1 proto 6 lport RPC rport any icmp laddr any raddr 10.20.0.0-10.20.255.255 program "
+     "%SystemRoot%\\system32\\svchost.exe service ContosoAgent package  edge 0 store 1 security  unknowns"},
+    {"A04}",
+     "Legacy Telnet (TCP-In) |  |  | disabled in allow profiles 7 proto 6 lport 23 rport any icmp laddr "
+     "any raddr any program  service  package  edge 0 store 1 security  unknowns"},
+    {"A05}",
+     "Block SMB from partner range | Deny SMB from the partner extranet range |  | enabled in block "
+     "profiles 4 proto 6 lport 445 rport any icmp laddr any raddr 198.51.100.1-198.51.100.254 program "
+     "System service  package  edge 0 store 1 security  unknowns"},
+    {"A06}",
+     "Contoso Updater (TCP-Out) |  | Contoso Suite | enabled out allow profiles 7 proto 6 lport any rport "
+     "443 icmp laddr any raddr 192.0.2.10,192.0.2.11,2001:db8::10 program C:\\Program "
+     "Files\\Contoso\\Updater\\updater.exe service  package  edge 0 store 1 security  unknowns"},
+    {"A07}",
+     "Contoso Sync (TCP 3393-In) | Sync listener on TCP 3393 | Contoso Suite | enabled in allow profiles "
+     "7 proto 6 lport 3393 rport any icmp laddr any raddr any program  service  package  edge 1 store 1 "
+     "security  unknowns"},
+    {"A08}",
+     "Allow ICMPv4 Echo Request |  |  | enabled in allow profiles 7 proto 1 lport any rport any icmp 8:* "
+     "laddr any raddr any program System service  package  edge 0 store 1 security  unknowns"},
+    {"A09}",
+     "Management jump host (any protocol) |  |  | enabled in allow profiles 7 proto any lport any rport "
+     "any icmp laddr any raddr 10.99.0.10 program  service  package  edge 0 store 1 security  unknowns"},
+};
+
 void CheckExampleRules(const WindowsPolicy& p) {
   BOOST_TEST_REQUIRE(p.rules.size() == 9u);
-  const std::string id = "{3F6D1A20-5B7C-4E21-9A11-0C1D2E3F4A0";
-  BOOST_TEST(Dump(RuleById(p, "A01}")) ==
-             id + "1} | Contoso Web (HTTP/HTTPS) | Inbound HTTP and HTTPS for the Contoso intranet site | Contoso "
-                  "Suite | enabled in allow profiles 3 proto 6 lport 80,443 rport any icmp laddr any raddr any "
-                  "program System service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A02}")) ==
-             id + "2} | Contoso Media Streaming (UDP-In) |  | Contoso Suite | enabled in allow profiles 2 proto 17 "
-                  "lport 5000-5020 rport any icmp laddr any raddr LocalSubnet program C:\\Program "
-                  "Files\\Contoso\\Media\\mediasrv.exe service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A03}")) ==
-             id + "3} | Contoso Agent (RPC-In) | Dynamic RPC for the Contoso management agent | Contoso Suite | "
-                  "enabled in allow profiles 1 proto 6 lport RPC rport any icmp laddr any raddr "
-                  "10.20.0.0-10.20.255.255 program %SystemRoot%\\system32\\svchost.exe service ContosoAgent "
-                  "package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A04}")) ==
-             id + "4} | Legacy Telnet (TCP-In) |  |  | disabled in allow profiles 7 proto 6 lport 23 rport any icmp "
-                  "laddr any raddr any program  service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A05}")) ==
-             id + "5} | Block SMB from partner range | Deny SMB from the partner extranet range |  | enabled in "
-                  "block profiles 4 proto 6 lport 445 rport any icmp laddr any raddr 198.51.100.1-198.51.100.254 "
-                  "program System service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A06}")) ==
-             id + "6} | Contoso Updater (TCP-Out) |  | Contoso Suite | enabled out allow profiles 7 proto 6 lport "
-                  "any rport 443 icmp laddr any raddr 192.0.2.10,192.0.2.11,2001:db8::10 program C:\\Program "
-                  "Files\\Contoso\\Updater\\updater.exe service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A07}")) ==
-             id + "7} | Contoso Sync (TCP 3393-In) | Sync listener on TCP 3393 | Contoso Suite | enabled in allow "
-                  "profiles 7 proto 6 lport 3393 rport any icmp laddr any raddr any program  service  package  "
-                  "edge 1 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A08}")) ==
-             id + "8} | Allow ICMPv4 Echo Request |  |  | enabled in allow profiles 7 proto 1 lport any rport any "
-                  "icmp 8:* laddr any raddr any program System service  package  edge 0 store 1 security  unknowns");
-  BOOST_TEST(Dump(RuleById(p, "A09}")) ==
-             id + "9} | Management jump host (any protocol) |  |  | enabled in allow profiles 7 proto any lport "
-                  "any rport any icmp laddr any raddr 10.99.0.10 program  service  package  edge 0 store 1 "
-                  "security  unknowns");
+  for (const auto& [suffix, expected] : kExampleRules) {
+    const std::string dump = Dump(RuleById(p, suffix));
+    BOOST_TEST(dump.substr(dump.find(" | ") + 3) == expected);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE(windows_powershell)
@@ -194,13 +205,9 @@ BOOST_AUTO_TEST_CASE(example_profiles_are_domain_on_private_off_public_on) {
   const WindowsPolicy& p = r->policy;
   BOOST_TEST(p.has_profile_settings);
   BOOST_TEST(p.rules.empty());
-  BOOST_TEST(Tri(SettingsOf(p, kDomain).enabled) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kDomain).default_inbound_block) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kPrivate).enabled) == "false");
-  BOOST_TEST(Tri(SettingsOf(p, kPrivate).default_inbound_block) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kPublic).enabled) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kPublic).default_inbound_block) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kPublic).block_all_inbound) == "unset");
+  BOOST_TEST(Settings(SettingsOf(p, kDomain)) == "enabled true inbound-block true block-all unset local-rules unset");
+  BOOST_TEST(Settings(SettingsOf(p, kPrivate)) == "enabled false inbound-block true block-all unset local-rules unset");
+  BOOST_TEST(Settings(SettingsOf(p, kPublic)) == "enabled true inbound-block true block-all unset local-rules unset");
   BOOST_TEST(SettingsOf(p, kPublic).location.line == 24);
 }
 
@@ -381,14 +388,9 @@ BOOST_AUTO_TEST_CASE(a_profile_csv_gives_the_profiles) {
              "\"Private\",\"NotConfigured\",\"NotConfigured\",\"Allow\",\"True\",\"NotConfigured\"\r\n"
              "\"Public\",\"True\",\"Allow\",\"Allow\",\"False\",\"True\"\r\n");
   BOOST_TEST(p.has_profile_settings);
-  BOOST_TEST(Tri(SettingsOf(p, kDomain).enabled) == "true");
-  BOOST_TEST(Tri(SettingsOf(p, kDomain).allow_local_rules) == "false");
-  BOOST_TEST(Tri(SettingsOf(p, kDomain).block_all_inbound) == "unset");
-  BOOST_TEST(Tri(SettingsOf(p, kPrivate).enabled) == "unset");
-  BOOST_TEST(Tri(SettingsOf(p, kPrivate).default_inbound_block) == "unset");
-  BOOST_TEST(Tri(SettingsOf(p, kPrivate).block_all_inbound) == "false");
-  BOOST_TEST(Tri(SettingsOf(p, kPublic).default_inbound_block) == "false");
-  BOOST_TEST(Tri(SettingsOf(p, kPublic).block_all_inbound) == "true");
+  BOOST_TEST(Settings(SettingsOf(p, kDomain)) == "enabled true inbound-block true block-all unset local-rules false");
+  BOOST_TEST(Settings(SettingsOf(p, kPrivate)) == "enabled unset inbound-block unset block-all false local-rules unset");
+  BOOST_TEST(Settings(SettingsOf(p, kPublic)) == "enabled true inbound-block false block-all true local-rules true");
   BOOST_TEST(SettingsOf(p, kPublic).location.line == 4);
 }
 
