@@ -62,7 +62,34 @@ Diagnostic AtFirstLine(const BundleInput& input, std::string message) {
 
 }  // namespace
 
+namespace {
+
+// A host's Windows exports: one policy, whatever formats carry it; they
+// cannot be bundled with netfilter rulesets.
+ParseResult ParseWindowsBundle(std::span<const BundleInput> inputs) {
+  std::vector<windows::WindowsInput> exports;
+  ParseResult out;
+  for (const BundleInput& in : inputs) {
+    windows::WindowsReader reader = WindowsReaderFor(in.format);
+    if (reader == nullptr) {
+      ParseResult one = ParseInput(in.text, in.file_name, in.format);
+      if (one.HasErrors()) return one;
+      out.diagnostics.push_back(AtFirstLine(
+          in, std::string("a ") + InputFormatName(in.format) +
+                  " input beside Windows Firewall exports: one host has one firewall; audit the hosts apart"));
+      return out;
+    }
+    exports.push_back({in.text, in.file_name, reader});
+  }
+  return windows::ReadWindowsExports(exports);
+}
+
+}  // namespace
+
 ParseResult ParseBundle(std::span<const BundleInput> inputs) {
+  if (std::any_of(inputs.begin(), inputs.end(), [](const BundleInput& in) { return IsWindowsFormat(in.format); })) {
+    return ParseWindowsBundle(inputs);
+  }
   // The dumps first: their sets are what the rulesets name.
   IpsetDump dump;
   std::vector<std::vector<Diagnostic>> diagnostics(inputs.size());

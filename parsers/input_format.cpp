@@ -7,6 +7,10 @@
 #include "parsers/ipset/ipset_types.h"
 #include "parsers/iptables/iptables_lowering.h"
 #include "parsers/nftables/nft_lowering.h"
+#include "parsers/windows/netsh_rules.h"
+#include "parsers/windows/powershell_csv.h"
+#include "parsers/windows/powershell_json.h"
+#include "parsers/windows/powershell_list.h"
 #include "parsers/windows/registry_reg.h"
 #include "parsers/windows/windows_lowering.h"
 #include "parsers/windows/windows_text.h"
@@ -21,13 +25,14 @@ struct FormatRow {
   bool supported;
 };
 
-constexpr std::array<FormatRow, 10> kFormats = {{
+constexpr std::array<FormatRow, 11> kFormats = {{
     {InputFormat::kIptables, "iptables", true},
     {InputFormat::kNft, "nft", true},
     {InputFormat::kNftJson, "nft-json", true},
-    {InputFormat::kNetsh, "netsh", false},
-    {InputFormat::kPowershellJson, "powershell-json", false},
-    {InputFormat::kPowershellCsv, "powershell-csv", false},
+    {InputFormat::kNetsh, "netsh", true},
+    {InputFormat::kPowershellJson, "powershell-json", true},
+    {InputFormat::kPowershellCsv, "powershell-csv", true},
+    {InputFormat::kPowershellList, "powershell-list", true},
     {InputFormat::kReg, "reg", true},
     {InputFormat::kWfw, "wfw", false},
     {InputFormat::kRegistryPol, "registry-pol", false},
@@ -96,12 +101,38 @@ std::optional<InputFormat> ClassifyLine(std::string_view line) {
       StartsWith(line, "define ") || StartsWith(line, "include ")) {
     return InputFormat::kNft;
   }
-  if (line.front() == '{') return InputFormat::kNftJson;
   if (StartsWith(line, "Windows Registry Editor") || StartsWith(line, "REGEDIT")) return InputFormat::kReg;
+  if (StartsWith(line, "Rule Name:") || StartsWith(line, "No rules match the specified criteria") ||
+      StartsWith(line, "Domain Profile Settings:") || StartsWith(line, "Private Profile Settings:") ||
+      StartsWith(line, "Public Profile Settings:")) {
+    return InputFormat::kNetsh;
+  }
+  if (StartsWith(line, "#TYPE ") || (StartsWith(line, "\"Name\"") && (line.find("\"Direction\"") != line.npos ||
+                                                                     line.find("\"DefaultInboundAction\"") != line.npos))) {
+    return InputFormat::kPowershellCsv;
+  }
+  if ((StartsWith(line, "Name ") || StartsWith(line, "DisplayName ")) && line.find(" : ") != line.npos) {
+    return InputFormat::kPowershellList;
+  }
   return std::nullopt;
 }
 
 }  // namespace
+
+windows::WindowsReader WindowsReaderFor(InputFormat f) {
+  switch (f) {
+    case InputFormat::kReg: return windows::ReadRegFile;
+    case InputFormat::kNetsh: return windows::ReadNetshRules;
+    case InputFormat::kPowershellJson: return windows::ReadPowershellJson;
+    case InputFormat::kPowershellCsv: return windows::ReadPowershellCsv;
+    case InputFormat::kPowershellList: return windows::ReadPowershellList;
+    default: return nullptr;
+  }
+}
+
+bool IsWindowsFormat(InputFormat f) {
+  return WindowsReaderFor(f) != nullptr || f == InputFormat::kWfw || f == InputFormat::kRegistryPol;
+}
 
 std::optional<InputFormat> InputFormatFromName(std::string_view name) {
   for (const auto& r : kFormats) {
@@ -119,6 +150,16 @@ std::vector<std::string> InputFormatNames() {
 }
 
 std::optional<InputFormat> DetectFormat(std::string_view text) {
+  // JSON: nft's (an "nftables" array) or PowerShell's (rule or profile objects).
+  if (std::string_view t = Trim(text.substr(0, 64)); !t.empty() && (t.front() == '{' || t.front() == '[')) {
+    std::string_view head = text.substr(0, 8192);
+    if (head.find("\"nftables\"") != head.npos) return InputFormat::kNftJson;
+    if (head.find("\"Direction\"") != head.npos || head.find("\"DisplayName\"") != head.npos ||
+        head.find("\"DefaultInboundAction\"") != head.npos) {
+      return InputFormat::kPowershellJson;
+    }
+    return t.front() == '{' ? std::optional(InputFormat::kNftJson) : std::nullopt;
+  }
   // Windows exports are often UTF-16 with a byte-order mark.
   if (text.size() >= 2 && (text.substr(0, 2) == "\xff\xfe" || text.substr(0, 2) == "\xfe\xff")) {
     windows::DecodedText decoded = windows::DecodeExport(text.substr(0, 4096 - 4096 % 2), "");
@@ -143,7 +184,9 @@ ParseResult ParseInput(std::string_view text, const std::string& file_name, Inpu
   if (format == InputFormat::kIpset) return ParseIpsetSave(text, file_name);
   if (format == InputFormat::kNft) return ParseNftText(text, file_name);
   if (format == InputFormat::kNftJson) return ParseNftJson(text, file_name);
-  if (format == InputFormat::kReg) return windows::ReadWindowsExport(text, file_name, windows::ReadRegFile);
+  if (windows::WindowsReader reader = WindowsReaderFor(format)) {
+    return windows::ReadWindowsExport(text, file_name, reader);
+  }
   ParseResult r;
   Diagnostic d;
   d.location = {file_name, 1, 1};

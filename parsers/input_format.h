@@ -8,11 +8,12 @@
 #include <vector>
 
 #include "parsers/diagnostic.h"
+#include "parsers/windows/windows_lowering.h"
 
 namespace ghostport::parsers {
 
 enum class InputFormat {
-  kIptables, kNft, kNftJson, kNetsh, kPowershellJson, kPowershellCsv, kReg, kWfw, kRegistryPol,
+  kIptables, kNft, kNftJson, kNetsh, kPowershellJson, kPowershellCsv, kPowershellList, kReg, kWfw, kRegistryPol,
   kIpset,  // `ipset save` text: sets for another input's -m set matches
 };
 
@@ -23,6 +24,12 @@ std::vector<std::string> InputFormatNames();
 
 // nullopt when the content matches no known format.
 std::optional<InputFormat> DetectFormat(std::string_view text);
+
+// Whether the format is a Windows Firewall export (several of one host's
+// are read into one policy: parsers/windows/windows_lowering.h).
+bool IsWindowsFormat(InputFormat f);
+// The reader of a Windows text export; null for other formats.
+windows::WindowsReader WindowsReaderFor(InputFormat f);
 
 // Reads one input in the given format. A format whose front end does not
 // exist yet yields an error diagnostic saying so, never an empty ruleset.

@@ -110,8 +110,15 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
         return;
       }
       if (s.size() > 1 && s[1] == '-') {
-        diagnostics.push_back(Error(file, l, 2, "this .reg file deletes a key: it is an import script, not an export"));
-        return;
+        // An import script clears a key before it sets it anew: what it
+        // sets afterwards is the policy it installs.
+        rules::IgnoredLine ignored;
+        ignored.location = rules::SourceLocation{file, l.number, 1};
+        ignored.text = l.source;
+        ignored.reason = "deletes the key when imported; the values this file sets are read as the policy";
+        policy.ignored.push_back(std::move(ignored));
+        in_key = false;
+        continue;
       }
       key = std::string(s.substr(1, s.size() - 2));
       in_key = true;
@@ -154,8 +161,8 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
     ++data_at;
     const int data_col = static_cast<int>(data_at) + 1;
     if (rest == "-") {
-      diagnostics.push_back(Error(file, l, data_col, "this .reg file deletes a value: it is an import script, not an export"));
-      return;
+      policy.ignored.push_back(rules::IgnoredLine{v.location, l.source, "deletes the value when imported"});
+      continue;
     }
     if (!rest.empty() && rest.front() == '"') {
       Quoted q = ReadQuoted(l.text, data_at, true);

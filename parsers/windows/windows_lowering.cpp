@@ -255,28 +255,42 @@ rules::Ruleset LowerWindowsPolicy(const WindowsPolicy& policy) {
   return rs;
 }
 
-ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsReader reader) {
+ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs) {
   ParseResult out;
-  DecodedText text = DecodeExport(bytes, file);
-  if (text.error) {
-    out.diagnostics.push_back(std::move(*text.error));
-    return out;
-  }
   WindowsPolicy policy;
-  policy.first_line = {file, 1, 1};
-  reader(text.utf8, file, policy, out.diagnostics);
+  std::string first_text;
+  for (const WindowsInput& in : inputs) {
+    DecodedText text = DecodeExport(in.bytes, in.file);
+    if (text.error) {
+      out.diagnostics.push_back(std::move(*text.error));
+      continue;
+    }
+    if (policy.first_line.file.empty()) {
+      policy.first_line = {in.file, 1, 1};
+      first_text = LineAt(text.utf8, 1);
+    }
+    in.reader(text.utf8, in.file, policy, out.diagnostics);
+    out.ruleset.inputs.push_back(in.file);
+  }
   if (out.HasErrors()) return out;
+  // An export that holds nothing is never read as "nothing is open".
   if (policy.rules.empty() && !policy.has_profile_settings) {
     Diagnostic d;
-    d.location = {file, 1, 1};
+    d.location = policy.first_line;
     d.message = "no firewall rules or profile settings found: nothing to audit";
-    d.source_line = LineAt(text.utf8, 1);
+    d.source_line = first_text;
     out.diagnostics.push_back(std::move(d));
     return out;
   }
+  std::vector<std::string> files = std::move(out.ruleset.inputs);
   out.ruleset = LowerWindowsPolicy(policy);
-  out.ruleset.inputs.push_back(file);
+  out.ruleset.inputs = std::move(files);
   return out;
+}
+
+ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsReader reader) {
+  const WindowsInput in{bytes, file, reader};
+  return ReadWindowsExports(std::span<const WindowsInput>(&in, 1));
 }
 
 }  // namespace ghostport::parsers::windows

@@ -23,6 +23,7 @@
 //   TCP 135) and say so; other keywords are unknown conditions, named.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,5 +43,15 @@ using WindowsReader = void (*)(std::string_view text, const std::string& file, W
 // Decodes `bytes` (windows_text.h), runs `reader` and lowers the policy;
 // with an error, the ruleset is not lowered.
 ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsReader reader);
+
+// One host's several exports (the rules and the profiles the PowerShell
+// script writes apart, a netsh rule dump beside `show allprofiles`): read
+// into one policy, lowered once.
+struct WindowsInput {
+  std::string_view bytes;  // must outlive the call
+  std::string file;
+  WindowsReader reader = nullptr;
+};
+ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs);
 
 }  // namespace ghostport::parsers::windows

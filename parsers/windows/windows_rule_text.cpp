@@ -1,5 +1,6 @@
 #include "parsers/windows/windows_rule_text.h"
 
+#include "parsers/windows/windows_values.h"
 #include "rules/interval_set.h"
 
 namespace ghostport::parsers::windows {
@@ -33,6 +34,26 @@ std::string Quote(const std::string& s) {
 std::string KeywordText(const Keyword& k) {
   if (!k.family) return k.name;
   return k.name + (*k.family == rules::Family::kIpv4 ? "4" : "6");
+}
+
+// A program path as Windows resolves it: the registry and PowerShell keep
+// environment variables (%SystemRoot%\system32\svchost.exe), netsh shows
+// them expanded; reports show the expanded form so every export reads the
+// same (the default locations: a host with Windows elsewhere differs).
+std::string ProgramPath(const std::string& path) {
+  static constexpr std::pair<std::string_view, std::string_view> kVariables[] = {
+      {"%SystemRoot%", "C:\\Windows"},
+      {"%windir%", "C:\\Windows"},
+      {"%ProgramFiles%", "C:\\Program Files"},
+      {"%ProgramFiles(x86)%", "C:\\Program Files (x86)"},
+      {"%SystemDrive%", "C:"},
+  };
+  for (const auto& [variable, value] : kVariables) {
+    if (path.size() >= variable.size() && SameWord(std::string_view(path).substr(0, variable.size()), variable)) {
+      return std::string(value) + path.substr(variable.size());
+    }
+  }
+  return path;
 }
 
 }  // namespace
@@ -71,7 +92,7 @@ std::string FormatAddresses(const AddressList& addresses) {
 
 std::string ApplicationOf(const WindowsRule& r) {
   std::string out;
-  if (!r.program.empty()) out += "program " + r.program;
+  if (!r.program.empty()) out += "program " + ProgramPath(r.program);
   if (!r.service.empty()) out += (out.empty() ? "" : ", ") + std::string("service ") + r.service;
   if (!r.package.empty()) out += (out.empty() ? "" : ", ") + std::string("app package ") + r.package;
   return out;
@@ -94,7 +115,7 @@ std::string CanonicalRuleText(const WindowsRule& r) {
   if (!r.local_addresses.Any()) s += " localip=" + FormatAddresses(r.local_addresses);
   s += " remoteip=" + FormatAddresses(r.remote_addresses);
   s += " profile=" + ProfilesText(r.profiles);
-  if (!r.program.empty()) s += " program=" + Quote(r.program);
+  if (!r.program.empty()) s += " program=" + Quote(ProgramPath(r.program));
   if (!r.service.empty()) s += " service=" + Quote(r.service);
   if (!r.package.empty()) s += " package=" + Quote(r.package);
   if (r.edge != EdgeTraversal::kBlock) {
