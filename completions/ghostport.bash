@@ -32,7 +32,7 @@ declare -gA _ghostport_formats=(
 
 # Values of the other options that take a word from a fixed list.
 declare -gA _ghostport_values=(
-  [--input-format]="iptables nft nft-json netsh powershell-json powershell-csv reg wfw registry-pol ipset"
+  [--input-format]="iptables nft nft-json netsh powershell-json powershell-csv powershell-list reg wfw registry-pol ipset"
   [--fail-on]="info low medium high critical never"
   [--family]="ipv4 ipv6"
   [--proto]="tcp udp icmp icmpv6 sctp dccp udplite"

@@ -133,9 +133,15 @@ BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {
 BOOST_AUTO_TEST_CASE(unreadable_file_and_unknown_format_exit_2) {
   BOOST_TEST(RunGhostport("ports /nonexistent/rules").exit_code == 2);
   BOOST_TEST(RunGhostport("ports -", "hello world\n").exit_code == 2);
-  auto r = RunGhostport("ports --input-format netsh examples/iptables/web-host.rules");
+  auto r = RunGhostport("ports --input-format wfw examples/iptables/web-host.rules");
   BOOST_TEST(r.exit_code == 2);
   BOOST_TEST(r.err.find("not available") != std::string::npos, r.err);
+  // iptables-save read as netsh: refused where it stops being netsh.
+  auto netsh = RunGhostport("ports --input-format netsh examples/iptables/web-host.rules");
+  BOOST_TEST(netsh.exit_code == 2);
+  BOOST_TEST(netsh.out.empty());
+  BOOST_TEST(netsh.err.find("examples/iptables/web-host.rules:1:1: error: not part of a netsh show rule dump") == 0,
+             netsh.err);
   // iptables-save read as nft: errors with their places, no report.
   auto nft = RunGhostport("ports --input-format nft examples/iptables/web-host.rules");
   BOOST_TEST(nft.exit_code == 2);
