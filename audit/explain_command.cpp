@@ -10,6 +10,7 @@
 
 #include "audit/finding_present.h"
 #include "audit/findings.h"
+#include "audit/listen_checks.h"
 #include "audit/text_escape.h"
 #include "catalog/block_contact.h"
 #include "catalog/source_kind.h"
@@ -52,45 +53,6 @@ std::string PortsText(PortRange r) { return PortRangeText(r.first, r.last); }
 std::string_view Name(Transport t) { return catalog::TransportName(t); }
 
 // ---------------------------------------------------------------------------
-// How to check what listens, per platform and transport.
-
-struct CheckCommands {
-  std::vector<std::string> linux;
-  std::vector<std::string> windows;
-  std::string note;
-};
-
-constexpr std::string_view kPrivilegeNote =
-    "run as root (sudo) on Linux, from an Administrator prompt on Windows: otherwise the process names of "
-    "other users' listeners are hidden";
-
-CheckCommands ChecksFor(std::uint16_t port, Transport t) {
-  const std::string p = std::to_string(port);
-  CheckCommands c;
-  switch (t) {
-    case Transport::kTcp:
-      c.linux = {"ss -tlpn 'sport = :" + p + "'", "lsof -nP -iTCP:" + p + " -sTCP:LISTEN"};
-      c.windows = {"netstat -ano -p tcp | findstr /R /C:\":" + p + " \"", "Get-NetTCPConnection -LocalPort " + p + " -State Listen",
-                   "Get-Process -Id <OwningProcess from the line above>"};
-      break;
-    case Transport::kUdp:
-      c.linux = {"ss -ulpn 'sport = :" + p + "'", "lsof -nP -iUDP:" + p};
-      c.windows = {"netstat -ano -p udp | findstr /R /C:\":" + p + " \"", "Get-NetUDPEndpoint -LocalPort " + p,
-                   "Get-Process -Id <OwningProcess from the line above>"};
-      break;
-    case Transport::kSctp:
-      c.linux = {"ss -Slpn 'sport = :" + p + "'", "awk '$6 == " + p + "' /proc/net/sctp/eps"};
-      c.windows = {"(Windows has no in-box SCTP stack; check third-party drivers)"};
-      break;
-    case Transport::kDccp:
-      c.linux = {"ss -dlpn 'sport = :" + p + "'"};
-      c.windows = {"(Windows has no DCCP stack)"};
-      break;
-  }
-  c.note = std::string(kPrivilegeNote);
-  return c;
-}
-
 // ---------------------------------------------------------------------------
 // JSON
 

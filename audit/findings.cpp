@@ -1,5 +1,7 @@
 #include "audit/findings.h"
 
+#include "audit/listen_checks.h"
+
 #include <algorithm>
 #include <array>
 #include <set>
@@ -8,6 +10,7 @@
 #include <tuple>
 
 #include "audit/finding_present.h"
+#include "audit/listen_checks.h"
 #include "catalog/sensitive.h"
 #include "catalog/source_kind.h"
 #include "rules/address.h"
@@ -386,8 +389,57 @@ std::string ChainName(const rules::Ruleset& rs, const rules::Decision& d) {
   std::optional<rules::ChainRef> c;
   if (const rules::RuleRef* r = rules::DecidingRule(d)) c = rules::ChainRef{r->table, r->chain};
   if (const auto* p = std::get_if<rules::PolicyDecision>(&d)) c = p->chain;
+  if (const auto* f = std::get_if<rules::FirewallOffDecision>(&d)) return rs.tables[f->table].name;
   if (!c) return "";
   return rs.tables[c->table].name + "/" + rs.tables[c->table].chains[c->chain].name;
+}
+
+// The table a decision belongs to; null for netfilter's implicit accept.
+const rules::Table* TableOf(const rules::Ruleset& rs, const rules::Decision& d) {
+  if (const rules::RuleRef* r = rules::DecidingRule(d)) return &rs.tables[r->table];
+  if (const auto* p = std::get_if<rules::PolicyDecision>(&d)) return &rs.tables[p->chain.table];
+  if (const auto* f = std::get_if<rules::FirewallOffDecision>(&d)) return &rs.tables[f->table];
+  return nullptr;
+}
+
+std::string Capitalised(std::string s) {
+  if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') s[0] = static_cast<char>(s[0] - 'a' + 'A');
+  return s;
+}
+
+// What a Windows reader is told to do about a finding: the same advice in
+// Windows' own terms, and how to check what listens there.
+std::string WindowsRemediation(const Finding& f, const rules::Ruleset& rs, const rules::Decision& d,
+                               bool wide_rule, const std::string& generic) {
+  const std::string profile = Capitalised(f.profile);
+  if (f.klass == FindingClass::kFirewallOff) {
+    return "Turn the firewall on in the " + f.profile + " profile: Set-NetFirewallProfile -Profile " + profile +
+           " -Enabled True (or netsh advfirewall set " + f.profile + "profile state on).";
+  }
+  if (f.klass == FindingClass::kDefaultAllow && !wide_rule) {
+    return "Make the " + f.profile + " profile block inbound connections no rule allows: Set-NetFirewallProfile "
+           "-Profile " + profile + " -DefaultInboundAction Block.";
+  }
+  const rules::RuleRef* r = rules::DecidingRule(d);
+  const std::string id = r ? rules::RuleAt(rs, *r).id : std::string();
+  const std::string select = id.empty() ? "-DisplayName '<the rule's name>'" : "-Name '" + id + "'";
+  if (f.klass == FindingClass::kDefaultAllow) {
+    return "Allow only the ports these sources need (Set-NetFirewallRule " + select +
+           " -Protocol TCP -LocalPort <ports>), or document why they need everything with a waiver.";
+  }
+  std::string out = generic;
+  if (f.klass == FindingClass::kDynamicRange) {
+    out = "Do not open ephemeral ports inbound: Windows Firewall lets replies to this host's own connections "
+          "in by itself. Remove the rule or narrow it to the fixed ports a service uses.";
+  }
+  if (!f.examples.empty()) {
+    const auto transport = TransportOfProtocol(f.proto == "udp" ? 17 : 6);
+    const CheckCommands checks = ChecksFor(f.examples.front().port, transport.value_or(catalog::Transport::kTcp));
+    out += " Check what listens on " + std::to_string(f.examples.front().port) + ":";
+    for (const std::string& c : checks.windows) out += " " + c + ";";
+    out += " the rule's ports: Get-NetFirewallRule " + select + " | Get-NetFirewallPortFilter.";
+  }
+  return out;
 }
 
 bool IsFirewallOff(const rules::Decision& d) {
@@ -658,6 +710,9 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
     if (f.location.file.empty() && !rs.inputs.empty()) f.location = {rs.inputs.front(), 1, 1};
     f.rule_text = rules::Describe(rs, key.rule);
     f.chain = ChainName(rs, key.rule);
+    const rules::Table* table = TableOf(rs, key.rule);
+    const bool windows = table != nullptr && table->family == rules::TableFamily::kWindows;
+    if (table != nullptr) f.profile = table->profile;
     f.proto.clear();
     for (const std::string& p : g.protocols) f.proto += (f.proto.empty() ? "" : ",") + p;
     f.ports = Ranges(g.ports);
@@ -693,6 +748,9 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       const PortSet source_ports = by_rule ? WideSourcePorts(g.entries) : PortSet::All();
       by_source_port = !source_ports.empty() && !source_ports.IsAll();
       f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text
+                  : windows ? std::string(f.klass == FindingClass::kFirewallOff ? "the firewall is off: it"
+                                                                                : "the default inbound action allow") +
+                                  " opens every port no rule blocks (" + f.proto + ") to " + scope_text
                           : std::string(f.klass == FindingClass::kFirewallOff ? "no filtering chain"
                                                                               : "the chain policy ACCEPT") +
                                 " opens every port not dropped earlier (" + f.proto + ") to " + scope_text;
@@ -700,7 +758,11 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       if (!counts.empty()) f.message += "; among the port/transport pairs " + counts;
       f.explanation = by_rule ? "The rule accepts every port from its sources, not only the services they need: "
                                 "whatever listens on this host, now or later, is open to them."
-                              : FindingClassSummary(f.klass);
+                      : windows && f.klass == FindingClass::kFirewallOff
+                          ? "The profile's firewall is switched off: Windows accepts every connection while the "
+                            "host is on a network of this profile."
+                      : windows ? "The profile lets in every connection no rule blocks."
+                                : FindingClassSummary(f.klass);
       if (by_source_port) {
         f.explanation = "The rule matches source port " + rules::FormatPortSet(source_ports) +
                         (f.rule_text.find("--ports") != std::string::npos
@@ -765,6 +827,16 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                         ? "Accept only the ports these sources need (add -p and --dport to the rule), or document "
                           "why they need everything with a waiver."
                         : Remediation(f.klass, range_rule, f.scope);
+    if (windows) {
+      f.remediation = WindowsRemediation(f, rs, key.rule,
+                                         f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule),
+                                         Remediation(f.klass, range_rule, f.scope));
+    }
+    // A Windows rule scoped to a program opens the port for that program only.
+    if (const rules::RuleRef* r = rules::DecidingRule(key.rule); r != nullptr && !rules::RuleAt(rs, *r).application.empty()) {
+      f.message += " for " + rules::RuleAt(rs, *r).application;
+    }
+    if (!f.profile.empty()) f.message += " (" + f.profile + " profile)";
     f.fingerprint = [&] {
       // The rule's own identity where the input has one (an nft handle, a
       // Windows rule id), its text otherwise: never its line.

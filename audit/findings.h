@@ -148,6 +148,7 @@ struct Finding {
   rules::SourceLocation location;  // of that rule
   std::string rule_text;
   std::string chain;               // "filter/INPUT"
+  std::string profile;             // the Windows profile it holds in; empty for netfilter
   std::vector<const rules::ExposureEntry*> entries;  // the openings it covers
   std::string proto;               // "tcp", "udp", ... of the entries (one finding per protocol)
   // The ports of this class the rule opens, as [from, to] ranges, and how many.

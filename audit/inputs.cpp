@@ -12,6 +12,7 @@
 
 #include "audit/clock.h"
 #include "audit/sha256.h"
+#include "rules/compiled.h"
 #include "parsers/bundle.h"
 #include "parsers/diagnostic.h"
 #include "parsers/netlink/netlink_live.h"
@@ -145,6 +146,28 @@ std::optional<LoadedInputs> LoadLiveInput(std::ostream& err) {
   out.ruleset.inputs = {parsers::kLiveFileName};
   out.inputs.push_back({parsers::kLiveFileName, parsers::InputFormat::kNft, 0, "", ""});
   return out;
+}
+
+bool SelectProfile(LoadedInputs& in, const std::string& profile, std::ostream& err) {
+  std::string wanted;
+  for (char c : profile) wanted += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::vector<std::string> profiles = rules::Profiles(in.ruleset);
+  if (profiles.empty()) {
+    err << "error: --profile selects a Windows Firewall profile; this input has none (it is not a Windows export)\n";
+    return false;
+  }
+  if (std::find(profiles.begin(), profiles.end(), wanted) == profiles.end()) {
+    std::string names;
+    for (const std::string& p : profiles) names += (names.empty() ? "" : ", ") + p;
+    err << "error: --profile " << profile << ": the input's profiles are " << names << "\n";
+    return false;
+  }
+  std::vector<rules::Table> kept;
+  for (rules::Table& t : in.ruleset.tables) {
+    if (t.profile == wanted) kept.push_back(std::move(t));
+  }
+  in.ruleset.tables = std::move(kept);
+  return true;
 }
 
 }  // namespace ghostport::audit

@@ -36,6 +36,11 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
                                        const std::string& format_override, std::ostream& err,
                                        bool digest = false);
 
+// `--profile NAME`: keeps only the tables of that Windows profile (domain,
+// private, public; case-insensitive). False, with the reason on `err`,
+// when the input has no Windows profiles or not that one.
+bool SelectProfile(LoadedInputs& in, const std::string& profile, std::ostream& err);
+
 // The running kernel's nftables ruleset (parsers/netlink), as one input
 // named "<live>". On a failure to read it (no CAP_NET_ADMIN, no nf_tables)
 // or errors in it, prints them to `err` and returns nullopt (exit 2).

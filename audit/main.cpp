@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs;
   std::vector<std::string> route_specs;
   std::string input_format;
+  std::string profile;
   std::string format = "text";
   bool live = false;
   auto add_inputs = [&](CLI::App* sub, bool many) {
@@ -59,7 +60,9 @@ int main(int argc, char** argv) {
     for (const auto& n : ghostport::parsers::InputFormatNames()) names += (names.empty() ? "" : ", ") + n;
     sub->add_option("--input-format", input_format,
                     "input format instead of detection: " + names +
-                        " (this version reads iptables, ipset, nft and nft-json; the others say so and exit 2)");
+                        " (this version reads all but wfw and registry-pol, which say so and exit 2)");
+    sub->add_option("--profile", profile,
+                    "Windows inputs: only this profile (domain, private or public); probe needs one");
     sub->add_option("--route", route_specs,
                     "a route of the host, PREFIX=INTERFACE (172.17.0.0/16=docker0; repeatable): forwarded "
                     "packets to PREFIX leave through INTERFACE (without one: through any)");
@@ -198,6 +201,7 @@ int main(int argc, char** argv) {
         live ? ghostport::audit::LoadLiveInput(std::cerr)
              : ghostport::audit::LoadInputs(inputs, input_format, std::cerr, /*digest=*/audit->parsed()));
     if (!*loaded) return 2;
+    if (!profile.empty() && !ghostport::audit::SelectProfile(**loaded, profile, std::cerr)) return 2;
     (*loaded)->ruleset.routes = std::move(*routes);
     if (ports->parsed()) return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr);
     if (probe->parsed()) {

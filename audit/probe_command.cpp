@@ -80,8 +80,11 @@ class Prober {
  public:
   explicit Prober(const LoadedInputs& in)
       : in_(in), ifaces_(rules::InterfaceSpace::FromRuleset(in.ruleset)), covered_(rules::CoveredFamilies(in.ruleset)) {
+    // A Windows input is probed in one profile (RunProbe makes sure there is one).
+    const std::vector<std::string> profiles = rules::Profiles(in.ruleset);
+    const std::string profile = profiles.size() == 1 ? profiles[0] : std::string();
     for (rules::Family f : {rules::Family::kIpv4, rules::Family::kIpv6}) {
-      compiled_.push_back(rules::Compile(in.ruleset, f, ifaces_));
+      compiled_.push_back(rules::Compile(in.ruleset, f, ifaces_, profile));
     }
   }
 
@@ -334,6 +337,13 @@ int RunBatch(const Prober& prober, const ProbeRequest& req, OutputFormat format,
 
 int RunProbe(const LoadedInputs& in, const ProbeRequest& req, OutputFormat format, std::ostream& out,
              std::ostream& err) {
+  if (const std::vector<std::string> profiles = rules::Profiles(in.ruleset); profiles.size() > 1) {
+    std::string names;
+    for (const std::string& p : profiles) names += (names.empty() ? "" : ", ") + p;
+    err << "error: a Windows input has a verdict per profile (" << names
+        << "): choose one with --profile\n";
+    return 2;
+  }
   Prober prober(in);
   if (!req.batch_file.empty()) return RunBatch(prober, req, format, out, err);
   PacketError e;

@@ -46,6 +46,7 @@ ordered_json FindingJson(const Finding& f, SourceRenderer& sources, const std::s
   j["location"] = {{"file", f.location.file}, {"line", f.location.line}};
   j["rule"] = f.rule_text;
   j["chain"] = f.chain;
+  if (!f.profile.empty()) j["profile"] = f.profile;
   j["message"] = f.message;
   j["explanation"] = f.explanation;
   j["remediation"] = f.remediation;

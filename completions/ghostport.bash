@@ -9,9 +9,9 @@
 
 # Options per command ("catalog stats" is one command here).
 declare -gA _ghostport_options=(
-  [ports]="--format --input-format --live --route --help"
-  [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --live --route --help"
-  [audit]="--format --output --baseline --policy --fail-on --input-format --live --route --help"
+  [ports]="--format --input-format --live --route --profile --help"
+  [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --live --route --profile --help"
+  [audit]="--format --output --baseline --policy --fail-on --input-format --live --route --profile --help"
   [diff]="--format --output --policy --fail-on --input-format --help"
   [drift]="--format --output --policy --fail-on --input-format --live --help"
   [explain]="--policy --format --help"
@@ -35,6 +35,7 @@ declare -gA _ghostport_values=(
   [--input-format]="iptables nft nft-json netsh powershell-json powershell-csv powershell-list reg wfw registry-pol ipset"
   [--fail-on]="info low medium high critical never"
   [--family]="ipv4 ipv6"
+  [--profile]="domain private public"
   [--proto]="tcp udp icmp icmpv6 sctp dccp udplite"
 )
 

@@ -21,6 +21,10 @@ std::string Describe(const Ruleset& ruleset, const Decision& d) {
   if (const auto* p = std::get_if<PolicyDecision>(&d)) {
     const Table& table = ruleset.tables[p->chain.table];
     const Chain& chain = table.chains[p->chain.chain];
+    if (table.family == TableFamily::kWindows) {
+      return "the " + table.profile + " profile's default inbound action (" +
+             (chain.policy == VerdictKind::kAccept ? "allow" : "block") + ")";
+    }
     return std::string("policy ") + (chain.policy == VerdictKind::kAccept ? "ACCEPT" : "DROP") + " of chain " +
            table.name + "/" + chain.name;
   }
