@@ -97,6 +97,7 @@ struct Layer {
 
 struct TransportMap {
   Transport transport = Transport::kTcp;
+  std::string profile;  // Windows: one band per profile and transport
   Layer specific;  // rules that name what they open
   Layer open_all;  // chain policies, missing filters
   std::vector<std::uint8_t> mark = std::vector<std::uint8_t>(65536, 0);  // of specific ports
@@ -126,13 +127,18 @@ class Picture {
     for (std::size_t i = 0; i < report.findings.findings.size(); ++i) {
       for (const ExposureEntry* e : report.findings.findings[i].entries) by_entry_[e].push_back(i);
     }
+    // One set of bands per scope: a Windows input's profiles each have theirs.
+    std::vector<std::string> profiles = rules::Profiles(report.inputs->ruleset);
+    if (profiles.empty()) profiles.emplace_back();
+    for (const std::string& profile : profiles) {
     for (Transport t : catalog::kAllTransports) {
       TransportMap map;
       map.transport = t;
+      map.profile = profile;
       Filler specific, open_all;
       for (std::size_t i = 0; i < entries.size(); ++i) {
         const ExposureEntry& e = entries[i];
-        if (e.other_protocols || TransportOfProtocol(e.protocol) != t) continue;
+        if (e.other_protocols || TransportOfProtocol(e.protocol) != t || e.profile != profile) continue;
         if (report.exposure->interfaces.IsLoopbackOnly(e.interfaces)) continue;
         const bool all = rules::OpensAll(e);
         Layer& layer = all ? map.open_all : map.specific;
@@ -156,6 +162,7 @@ class Picture {
       // tcp and udp always have a band; sctp and dccp when something opens them.
       if (map.open > 0 || t == Transport::kTcp || t == Transport::kUdp) maps_.push_back(std::move(map));
     }
+    }
   }
 
   void Write(std::ostream& out) const;
@@ -171,7 +178,9 @@ class Picture {
     for (const Finding& f : report_.findings.findings) {
       const int layer = f.klass == FindingClass::kDefaultAllow || f.klass == FindingClass::kFirewallOff;
       for (const ExposureEntry* e : f.entries) {
-        if (e->other_protocols || TransportOfProtocol(e->protocol) != map.transport) continue;
+        if (e->other_protocols || TransportOfProtocol(e->protocol) != map.transport || e->profile != map.profile) {
+          continue;
+        }
         auto& d = diff[layer][f.Waived()];
         auto at = std::lower_bound(f.ports.begin(), f.ports.end(), e->from,
                                    [](const auto& range, std::uint16_t port) { return range.second < port; });
@@ -399,7 +408,8 @@ void Picture::Write(std::ostream& out) const {
     out << "<text class=\"band-label\" x=\"" << Num(kLeft - 10) << "\" y=\"" << Num(y + 18)
         << "\" text-anchor=\"end\" font-weight=\"bold\">" << catalog::TransportName(map.transport) << "</text>";
     out << "<text x=\"" << Num(kLeft - 10) << "\" y=\"" << Num(y + 32)
-        << "\" text-anchor=\"end\" font-size=\"10\" fill=\"#546e7a\">" << map.open << " open</text>\n";
+        << "\" text-anchor=\"end\" font-size=\"10\" fill=\"#546e7a\">"
+        << (map.profile.empty() ? std::string() : map.profile + ": ") << map.open << " open</text>\n";
     out << "<rect class=\"band\" x=\"" << Num(kLeft) << "\" y=\"" << Num(y) << "\" width=\"" << Num(kWidth)
         << "\" height=\"" << Num(kBandHeight) << "\" fill=\"#eceff1\" stroke=\"#cfd8dc\"/>\n";
     for (const bool open_all : {true, false}) {

@@ -67,6 +67,13 @@ BOOST_AUTO_TEST_CASE(examples_match_their_golden_reports) {
       {"audit --fail-on never examples/iptables/elasticsearch-host.rules", "elasticsearch-host.txt"},
       {"audit --fail-on never --format json examples/iptables/elasticsearch-host.rules", "elasticsearch-host.json"},
       {"audit --fail-on never examples/nftables/web-host.nft", "nft-web-host.txt"},
+      // A Windows host (registry export), in every format: per-profile findings.
+      {"audit --fail-on never examples/windows/file-server.reg", "windows-file-server.txt"},
+      {"audit --fail-on never --format json examples/windows/file-server.reg", "windows-file-server.json"},
+      {"audit --fail-on never --format markdown examples/windows/file-server.reg", "windows-file-server.md"},
+      {"audit --fail-on never --format junit examples/windows/file-server.reg", "windows-file-server.junit.xml"},
+      {"audit --fail-on never --format sarif examples/windows/file-server.reg", "windows-file-server.sarif"},
+      {"audit --fail-on never --format html examples/windows/file-server.reg", "windows-file-server.html"},
   };
   for (const auto& [args, golden] : reports) {
     BOOST_TEST_CONTEXT(args) {
