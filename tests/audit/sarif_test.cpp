@@ -67,7 +67,7 @@ BOOST_AUTO_TEST_CASE(examples_validate_with_no_error_and_no_warning) {
   if (!ValidatorPresent()) return;
   for (const char* args : {"examples/iptables/legacy-app.rules", "--policy examples/policy.toml examples/iptables/legacy-app.rules",
                            "examples/iptables/router.rules", "examples/iptables/web-host.rules examples/iptables/web-host6.rules",
-                           "examples/iptables/web-host-change.rules"}) {
+                           "examples/iptables/web-host-change.rules", "examples/windows/file-server.reg"}) {
     BOOST_TEST_CONTEXT(args) {
       auto r = RunGhostport(std::string("audit --format sarif --fail-on never ") + args);
       BOOST_REQUIRE_EQUAL(r.exit_code, 0);
