@@ -82,6 +82,11 @@ const Words& WordsFor(DiffMode mode) {
   return mode == DiffMode::kChange ? kChange : kDrift;
 }
 
+// " (public profile)" for a Windows change; nothing for netfilter.
+std::string ProfileText(const ExposureChange& c) {
+  return c.profile.empty() ? std::string() : " (" + c.profile + " profile)";
+}
+
 std::string PortsText(const ExposureChange& c) {
   if (c.proto.rfind("other", 0) == 0) return c.proto;
   return c.proto + " " + PortRangeText(c.from, c.to);
@@ -118,13 +123,13 @@ void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector
       << EscapeForTerminal(o.after_live ? std::string("the running kernel (--live)") : o.after) << "\n";
   out << w.opened << " (" << diff.opened.size() << "):\n";
   for (const ExposureChange& c : diff.opened) {
-    out << "  + " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
+    out << "  + " << rules::FamilyName(c.family) << ProfileText(c) << " " << PortsText(c) << " from "
         << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
         << "\n";
   }
   out << w.closed << " (" << diff.closed.size() << "):\n";
   for (const ExposureChange& c : diff.closed) {
-    out << "  - " << rules::FamilyName(c.family) << " " << PortsText(c) << " from "
+    out << "  - " << rules::FamilyName(c.family) << ProfileText(c) << " " << PortsText(c) << " from "
         << sources.Render(c.sources).summary << (NamedInterfaces(c.interfaces) ? " on " + EscapeForTerminal(c.interfaces) : "")
         << "\n";
   }
@@ -144,6 +149,7 @@ ordered_json ChangesJson(const std::vector<ExposureChange>& changes, SourceRende
   for (const ExposureChange& c : changes) {
     ordered_json j;
     j["family"] = rules::FamilyName(c.family);
+    if (!c.profile.empty()) j["profile"] = c.profile;
     j["proto"] = c.proto;
     j["from"] = c.from;
     j["to"] = c.to;
@@ -207,7 +213,7 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
     if (list.empty()) return;
     out << "#### " << title << "\n\n| | family | ports | from | interfaces |\n|---|---|---|---|---|\n";
     for (const ExposureChange& c : list) {
-      out << "| " << sign << " | " << rules::FamilyName(c.family) << " | " << EscapeForMarkdown(PortsText(c)) << " | "
+      out << "| " << sign << " | " << rules::FamilyName(c.family) << ProfileText(c) << " | " << EscapeForMarkdown(PortsText(c)) << " | "
           << EscapeForMarkdown(sources.Render(c.sources).summary) << " | "
           << (NamedInterfaces(c.interfaces) ? EscapeForMarkdown(c.interfaces) : "any") << " |\n";
     }

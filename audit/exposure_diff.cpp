@@ -17,6 +17,7 @@ using rules::ExposureEntry;
 
 struct Key {
   int family;
+  std::string profile;
   std::string proto;
   std::string interfaces;
   friend auto operator<=>(const Key&, const Key&) = default;
@@ -46,7 +47,7 @@ std::map<Key, std::vector<Span>> Index(const rules::Exposure& ex, const std::vec
     // Open means a connection can be made: a port whose handshake cannot
     // complete is closed here, as findings judge it.
     if (ex.interfaces.IsLoopbackOnly(e.interfaces) || !rules::Connects(e)) continue;
-    Key key{static_cast<int>(e.family), ProtoKey(e), JoinSummary(ex.interfaces.Describe(e.interfaces), 8)};
+    Key key{static_cast<int>(e.family), e.profile, ProtoKey(e), JoinSummary(ex.interfaces.Describe(e.interfaces), 8)};
     out[key].push_back({e.from, e.to, &e.sources});
   }
   return out;
@@ -83,13 +84,14 @@ void DiffKey(const Key& key, const std::vector<Span>& before, const std::vector<
       if (sources.empty()) return;
       if (!list.empty()) {
         ExposureChange& last = list.back();
-        if (last.family == family && last.proto == key.proto && last.interfaces == key.interfaces &&
+        if (last.family == family && last.profile == key.profile && last.proto == key.proto &&
+            last.interfaces == key.interfaces &&
             static_cast<std::uint32_t>(last.to) + 1 == lo && last.sources == sources) {
           last.to = hi;
           return;
         }
       }
-      list.push_back({family, key.proto, lo, hi, key.interfaces, std::move(sources)});
+      list.push_back({family, key.profile, key.proto, lo, hi, key.interfaces, std::move(sources)});
     };
     emit(diff.opened, now.Subtract(was));
     emit(diff.closed, was.Subtract(now));

@@ -18,6 +18,7 @@ namespace ghostport::audit {
 
 struct ExposureChange {
   rules::Family family = rules::Family::kIpv4;
+  std::string profile;     // the Windows profile; empty for netfilter
   std::string proto;       // "tcp", ... or "other (icmp, gre, ...)" for port-less protocols
   std::uint16_t from = 0;
   std::uint16_t to = 0;
