@@ -191,10 +191,14 @@ std::vector<nft::Expr> ElementsOf(nftnl_set* set, const std::vector<Component>& 
     for (std::size_t i = 0; i < sorted.size(); ++i) {
       const RawElement& start = *sorted[i];
       if ((start.flags & NFT_SET_ELEM_INTERVAL_END) != 0) continue;
-      Bytes last(start.key.size(), 0xff);  // no end marker: to the end of the key space
-      if (i + 1 < sorted.size() && (sorted[i + 1]->flags & NFT_SET_ELEM_INTERVAL_END) != 0) {
+      // A range ends before its end marker, or — when the next range starts
+      // right after it (80 and 81 of `{ 80, 81 }`: nft stores no end marker
+      // between adjacent ranges) — before the next start; the last range
+      // without a marker runs to the end of the key space.
+      Bytes last(start.key.size(), 0xff);
+      if (i + 1 < sorted.size()) {
         last = Decrement(sorted[i + 1]->key);
-        ++i;
+        if ((sorted[i + 1]->flags & NFT_SET_ELEM_INTERVAL_END) != 0) ++i;
       }
       out.push_back(WithValue(ComponentsExpr(key, start.key, last), start.value));
     }
