@@ -10,6 +10,7 @@
 
 #include "audit/clock.h"
 #include "audit/engine_errors.h"
+#include "audit/report_file.h"
 #include "rules/exposure_entries.h"
 
 namespace ghostport::audit {
@@ -102,10 +103,7 @@ int RunAudit(const LoadedInputs& in, const AuditOptions& options, std::ostream& 
   if (options.output_file.empty() || options.output_file == "-") {
     Write(report, options, out);
   } else {
-    std::ofstream file(options.output_file, std::ios::binary | std::ios::trunc);
-    if (file) Write(report, options, file);
-    if (!file) {
-      err << options.output_file << ": error: cannot write: " << std::strerror(errno) << "\n";
+    if (!WriteReportFile(options.output_file, [&](std::ostream& file) { Write(report, options, file); }, err)) {
       return 2;
     }
   }

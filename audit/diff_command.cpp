@@ -1,5 +1,7 @@
 #include "audit/diff_command.h"
 
+#include "audit/report_file.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -254,20 +256,21 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   const Tally tally = Count(introduced, options.fail_on);
   const std::string policy_file = policy ? policy->file : "";
 
-  std::ofstream file;
-  std::ostream* sink = &out;
+  auto write = [&](std::ostream& sink) {
+    switch (options.format) {
+      case DiffFormat::kText: WriteText(options, diff, introduced, resolved, tally, policy_file, sink); break;
+      case DiffFormat::kJson: WriteJson(options, *before, *after, diff, introduced, resolved, tally, policy_file, sink); break;
+      case DiffFormat::kMarkdown: WriteMarkdown(options, diff, introduced, resolved, tally, sink); break;
+    }
+  };
   if (!options.output_file.empty() && options.output_file != "-") {
-    file.open(options.output_file, std::ios::binary | std::ios::trunc);
-    sink = &file;
-  }
-  switch (options.format) {
-    case DiffFormat::kText: WriteText(options, diff, introduced, resolved, tally, policy_file, *sink); break;
-    case DiffFormat::kJson: WriteJson(options, *before, *after, diff, introduced, resolved, tally, policy_file, *sink); break;
-    case DiffFormat::kMarkdown: WriteMarkdown(options, diff, introduced, resolved, tally, *sink); break;
-  }
-  if (!*sink) {
-    err << options.output_file << ": error: cannot write: " << std::strerror(errno) << "\n";
-    return 2;
+    if (!WriteReportFile(options.output_file, write, err)) return 2;
+  } else {
+    write(out);
+    if (!out) {
+      err << "error: cannot write the report: " << std::strerror(errno) << "\n";
+      return 2;
+    }
   }
   return tally.failed ? 1 : 0;
 }

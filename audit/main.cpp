@@ -12,6 +12,7 @@
 #include "audit/inputs.h"
 #include "audit/ports_command.h"
 #include "audit/probe_command.h"
+#include "audit/report_file.h"
 #include "audit/routes.h"
 #include "parsers/input_format.h"
 
@@ -168,7 +169,9 @@ int main(int argc, char** argv) {
     diff_opts.fail_on = ghostport::audit::SeverityFromName(diff_fail_on);
     const char* no_colour = std::getenv("NO_COLOR");
     diff_opts.colour = isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');
-    return ghostport::audit::RunDiff(diff_opts, std::cout, std::cerr);
+    const int status = ghostport::audit::RunDiff(diff_opts, std::cout, std::cerr);
+    if (status == 2) ghostport::audit::RemoveStaleReport(diff_opts.output_file);
+    return status;
   }
   if (explain->parsed()) {
     explain_req.format = ToFormat(format);
@@ -197,11 +200,16 @@ int main(int argc, char** argv) {
     // piece (a 60,000-rule model takes longer to free than to evaluate). A
     // static holds the pointer, so it stays reachable to the end and
     // LeakSanitizer does not take it for a leak.
+    // After any error, no report an earlier run left at -o FILE survives.
+    auto failed = [&] {
+      if (audit->parsed()) ghostport::audit::RemoveStaleReport(audit_opts.output_file);
+      return 2;
+    };
     static auto* const loaded = new std::optional<ghostport::audit::LoadedInputs>(
         live ? ghostport::audit::LoadLiveInput(std::cerr)
              : ghostport::audit::LoadInputs(inputs, input_format, std::cerr, /*digest=*/audit->parsed()));
-    if (!*loaded) return 2;
-    if (!profile.empty() && !ghostport::audit::SelectProfile(**loaded, profile, std::cerr)) return 2;
+    if (!*loaded) return failed();
+    if (!profile.empty() && !ghostport::audit::SelectProfile(**loaded, profile, std::cerr)) return failed();
     (*loaded)->ruleset.routes = std::move(*routes);
     if (ports->parsed()) return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr);
     if (probe->parsed()) {
@@ -211,7 +219,8 @@ int main(int argc, char** argv) {
     audit_opts.fail_on = ghostport::audit::SeverityFromName(fail_on);
     const char* no_colour = std::getenv("NO_COLOR");
     audit_opts.colour = isatty(STDOUT_FILENO) != 0 && (no_colour == nullptr || *no_colour == '\0');
-    return ghostport::audit::RunAudit(**loaded, audit_opts, std::cout, std::cerr);
+    const int status = ghostport::audit::RunAudit(**loaded, audit_opts, std::cout, std::cerr);
+    return status == 2 ? failed() : status;
   }
   return 2;
 }

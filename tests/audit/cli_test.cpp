@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "tests/audit/run_command.h"
 
@@ -121,6 +122,31 @@ BOOST_AUTO_TEST_CASE(two_rulesets_for_one_family_are_not_one_host) {
   BOOST_TEST(r.err.find("examples/iptables/legacy-app.rules:1:1: error: a second iptables ruleset for ipv4") == 0, r.err);
   // IPv4 and IPv6 together are one host.
   BOOST_TEST(RunGhostport("ports examples/iptables/web-host.rules examples/iptables/web-host6.rules").exit_code == 0);
+}
+
+BOOST_AUTO_TEST_CASE(an_error_leaves_no_stale_report_behind) {
+  // A CI step that uploads -o FILE after a failed run must not upload an
+  // earlier run's report as this one's.
+  const std::string report = (std::filesystem::temp_directory_path() / "ghostport-stale-report.json").string();
+  for (const char* command : {"audit --format json -o ", "diff --format json -o "}) {
+    BOOST_TEST_CONTEXT(command) {
+      ghostport::testing::WriteFile(report, "{\"stale\": true}\n");
+      const std::string broken = std::string(command) == "audit --format json -o "
+                                     ? " examples/iptables/broken.rules"
+                                     : " examples/iptables/web-host.rules examples/iptables/broken.rules";
+      auto r = RunGhostport(std::string(command) + report + broken);
+      BOOST_TEST(r.exit_code == 2, r.err);
+      BOOST_TEST(!std::filesystem::exists(report));
+    }
+  }
+  // A good run writes the whole report, and no temporary file stays.
+  auto ok = RunGhostport("audit --format json --fail-on never -o " + report + " examples/iptables/web-host.rules");
+  BOOST_TEST(ok.exit_code == 0, ok.err);
+  BOOST_TEST(nlohmann::json::parse(ghostport::testing::ReadFile(report)).contains("findings"));
+  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::temp_directory_path())) {
+    BOOST_TEST(e.path().filename().string().find("ghostport-stale-report.json.tmp") == std::string::npos);
+  }
+  std::filesystem::remove(report);
 }
 
 BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {
