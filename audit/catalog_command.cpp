@@ -5,6 +5,7 @@
 #include <ostream>
 #include <set>
 
+#include "audit/text_escape.h"
 #include "audit/inputs.h"
 #include "catalog/knowledge.h"
 #include "catalog/lifecycle.h"
@@ -242,7 +243,7 @@ int RunCatalogLint(const std::string& knowledge_file, std::ostream& out, std::os
       diagnostic.location = {d.file, static_cast<int>(d.line), static_cast<int>(d.column)};
       diagnostic.message = d.message;
       diagnostic.source_line = parsers::LineAt(text, static_cast<int>(d.line));
-      err << parsers::Render(diagnostic);
+      err << parsers::Render(diagnostic, EscapeForTerminal);
     }
     err << "error: " << file << " does not load; nothing was linted\n";
     return 2;

@@ -2,6 +2,7 @@
 
 #include <ostream>
 
+#include "audit/text_escape.h"
 #include "parsers/diagnostic.h"
 
 namespace ghostport::audit {
@@ -14,7 +15,7 @@ bool ReportEngineErrors(const std::vector<rules::EngineError>& errors, std::ostr
     if (d.location.column < 1) d.location.column = 1;
     d.message = e.message;
     d.source_line = e.source_line;
-    err << parsers::Render(d);
+    err << parsers::Render(d, EscapeForTerminal);
   }
   err << "ghostport: " << what << ": the ruleset is malformed\n";
   return true;

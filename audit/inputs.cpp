@@ -10,6 +10,7 @@
 #include <iterator>
 #include <sstream>
 
+#include "audit/text_escape.h"
 #include "audit/clock.h"
 #include "audit/sha256.h"
 #include "rules/compiled.h"
@@ -109,7 +110,7 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
   // rulesets' -m set matches; see parsers/bundle.h).
   for (std::size_t i = 0; i < bundle.size(); ++i) bundle[i].text = texts[i];
   parsers::ParseResult r = parsers::ParseBundle(bundle);
-  for (const auto& d : r.diagnostics) err << parsers::Render(d);
+  for (const auto& d : r.diagnostics) err << parsers::Render(d, EscapeForTerminal);
   failed = failed || r.HasErrors();
   out.ruleset = std::move(r.ruleset);
   if (failed) {
@@ -127,7 +128,7 @@ std::optional<LoadedInputs> LoadLiveInput(std::ostream& err) {
     return std::nullopt;
   }
   parsers::ParseResult& r = std::get<parsers::ParseResult>(read);
-  for (const auto& d : r.diagnostics) err << parsers::Render(d);
+  for (const auto& d : r.diagnostics) err << parsers::Render(d, EscapeForTerminal);
   if (r.HasErrors()) {
     err << "ghostport: no report: the input has errors\n";
     return std::nullopt;

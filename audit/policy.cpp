@@ -5,6 +5,7 @@
 #include <iterator>
 #include <ostream>
 
+#include "audit/text_escape.h"
 #include "audit/inputs.h"
 #include "parsers/diagnostic.h"
 
@@ -239,7 +240,7 @@ std::optional<Policy> ReadPolicy(const std::string& path, std::ostream& err) {
     diagnostic.location = {d.file, static_cast<int>(d.line), static_cast<int>(d.column)};
     diagnostic.message = d.message;
     diagnostic.source_line = parsers::LineAt(*text, d.line);
-    err << parsers::Render(diagnostic);
+    err << parsers::Render(diagnostic, EscapeForTerminal);
   }
   err << "error: the policy file has errors; nothing was reported\n";
   return std::nullopt;

@@ -241,7 +241,7 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       if (e.family != fam.family || e.profile != fam.scope.profile) continue;
       mine.push_back(&e);
       from.push_back(sources.Render(e.sources).summary);
-      iface.push_back(JoinSummary(ex.interfaces.Describe(e.interfaces), 3));
+      iface.push_back(EscapeForTerminal(JoinSummary(ex.interfaces.Describe(e.interfaces), 3)));
     }
     // Which all-port entries together cover every protocol.
     std::vector<std::string> keys(mine.size());

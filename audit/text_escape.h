@@ -1,6 +1,9 @@
-// Text reports print what rule comments and conditions contain; control
-// characters (escape sequences that could repaint a terminal, stray carriage
-// returns) are written as \xNN so a report never acts on the reader's screen.
+// Reports print what rule comments and conditions contain. Whatever could
+// act on the reader's screen or hide text is made visible, in every
+// format: C0 controls (escape sequences that repaint a terminal, stray
+// carriage returns), C1 controls, the Unicode bidirectional controls
+// ("Trojan Source": U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C), and
+// bytes that are no valid UTF-8.
 #pragma once
 
 #include <string>
@@ -8,13 +11,17 @@
 
 namespace ghostport::audit {
 
+// Terminal text: C0 controls and invalid bytes as \xNN, invisible
+// characters as \u{202E}, backslashes doubled.
 std::string EscapeForTerminal(std::string_view s);
 
-// Markdown (pull-request comments): nothing from the input becomes markup.
+// Markdown (pull-request comments): nothing from the input becomes markup;
+// invisible characters read <U+202E>, invalid bytes U+FFFD.
 std::string EscapeForMarkdown(std::string_view s);
 
 // XML text and attribute values (JUnit): specials as entities, characters
-// XML 1.0 cannot carry replaced by U+FFFD.
+// XML 1.0 cannot carry and invalid UTF-8 replaced by U+FFFD (the document
+// stays well-formed), invisible characters as <U+202E>.
 std::string EscapeForXml(std::string_view s);
 
 }  // namespace ghostport::audit

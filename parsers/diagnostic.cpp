@@ -49,9 +49,10 @@ std::string LineAt(std::string_view text, int line) {
   return std::string(text.substr(begin, end - begin));
 }
 
-std::string Render(const Diagnostic& d) {
+std::string Render(const Diagnostic& d, TextEscape escape) {
   const rules::SourceLocation& at = d.location;
-  std::string out = at.file;
+  auto safe = [&](std::string_view s) { return escape != nullptr ? escape(s) : std::string(s); };
+  std::string out = safe(at.file);
   if (at.line > 0) {
     out += ':' + std::to_string(at.line);
     if (at.column > 0) out += ':' + std::to_string(at.column);
@@ -59,13 +60,18 @@ std::string Render(const Diagnostic& d) {
   out += ": ";
   out += SeverityWord(d.severity);
   out += ": ";
-  out += d.message;
+  out += safe(d.message);
   out += '\n';
   if (at.line > 0) {
-    out += d.source_line;
+    const std::string line = safe(d.source_line);
+    out += line;
     out += '\n';
     if (at.column > 0) {
-      out += CaretLine(d.source_line, at.column);
+      // The caret goes under the column's text as printed.
+      const std::size_t before = std::min(static_cast<std::size_t>(at.column - 1), d.source_line.size());
+      const int column = static_cast<int>(safe(std::string_view(d.source_line).substr(0, before)).size()) + 1 +
+                         (at.column - 1 - static_cast<int>(before));
+      out += CaretLine(line, column);
       out += '\n';
     }
   }

@@ -20,7 +20,13 @@ struct Diagnostic {
 };
 
 // "f.rules:3:12: error: bad port \"99999\"\n -A INPUT ... \n            ^\n"
-std::string Render(const Diagnostic& d);
+//
+// `escape`, when given, makes the file name, message and source line safe
+// for where they are printed (the CLI passes its terminal escaping: a
+// hostile line's ESC sequences or bidi controls never reach the screen);
+// the caret stays under the escaped text of the column.
+using TextEscape = std::string (*)(std::string_view);
+std::string Render(const Diagnostic& d, TextEscape escape = nullptr);
 
 // Line `line` (1-based) of `text` without its line ending ("\n" or "\r\n");
 // empty past the end.

@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 
@@ -147,6 +148,43 @@ BOOST_AUTO_TEST_CASE(an_error_leaves_no_stale_report_behind) {
     BOOST_TEST(e.path().filename().string().find("ghostport-stale-report.json.tmp") == std::string::npos);
   }
   std::filesystem::remove(report);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_bytes_never_reach_the_terminal_or_break_a_report) {
+  // An interface name with an ESC sequence, a comment with a bidi override
+  // (U+202E) and bytes that are no UTF-8; a second file with a bad port on
+  // such a line, for the diagnostic.
+  const std::string hostile =
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -i \x1b[31meth0 -p tcp --dport 3393 -m comment --comment "
+      "\"ok \xe2\x80\xae evil \xff\xfe\" -j ACCEPT\nCOMMIT\n";
+  const std::string broken =
+      "*filter\n:INPUT DROP [0:0]\n-A INPUT -p tcp --dport 99999 -m comment --comment \"\x1b[2J\xe2\x80\xae\" "
+      "-j ACCEPT\nCOMMIT\n";
+  auto no_control = [](const std::string& text) {
+    return std::none_of(text.begin(), text.end(), [](char c) {
+      const auto b = static_cast<unsigned char>(c);
+      return (b < 0x20 && c != '\n' && c != '\t') || b == 0x7f;
+    }) && text.find("\xe2\x80\xae") == std::string::npos;
+  };
+  auto ports = RunGhostport("ports -", hostile);
+  BOOST_TEST(ports.exit_code == 0, ports.err);
+  BOOST_TEST(no_control(ports.out), ports.out);
+  BOOST_TEST(ports.out.find("\\x1b[31meth0") != std::string::npos, ports.out);
+  auto bad = RunGhostport("ports -", broken);
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(no_control(bad.err), bad.err);
+  BOOST_TEST(bad.err.find("\\x1b[2J\\u{202E}") != std::string::npos, bad.err);
+  // The caret stays under the bad port in the escaped line.
+  const std::string line = "-A INPUT -p tcp --dport 99999";
+  BOOST_TEST(bad.err.find("\n" + std::string(line.size() - 5, ' ') + "^") != std::string::npos, bad.err);
+  auto junit = RunGhostport("audit --format junit --fail-on never -", hostile);
+  BOOST_TEST(junit.exit_code == 0, junit.err);
+  BOOST_TEST(junit.out.find("\xff") == std::string::npos);
+  BOOST_TEST(junit.out.find("&lt;U+202E&gt;") != std::string::npos);
+  auto markdown = RunGhostport("audit --format markdown --fail-on never -", hostile);
+  BOOST_TEST(markdown.out.find("\xff") == std::string::npos);
+  BOOST_TEST(markdown.out.find("\xef\xbf\xbd") != std::string::npos);
+  BOOST_TEST(markdown.out.find("\xe2\x80\xae") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {
