@@ -1,6 +1,7 @@
 #include "parsers/windows/registry_pol.h"
 
 #include <cstdint>
+#include <cstdio>
 #include <optional>
 
 #include "parsers/windows/windows_registry.h"
@@ -39,13 +40,9 @@ const Instruction* InstructionOf(std::string_view name) {
 }
 
 std::string Hex(std::size_t n) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  do {
-    out.insert(out.begin(), digits[n % 16]);
-    n /= 16;
-  } while (n != 0);
-  return "0x" + out;
+  char out[24];
+  std::snprintf(out, sizeof out, "0x%zx", n);
+  return out;
 }
 
 // One record's fields, read in order; `error` set at the first that fails.

@@ -272,8 +272,8 @@ ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs) {
     const std::string_view input = in.reader.input == ReaderInput::kDecodedText ? std::string_view(decoded) : in.bytes;
     if (policy.first_line.file.empty()) {
       policy.first_line = {in.file, 1, 1};
-      // A binary export has no first line to show.
-      if (in.reader.input == ReaderInput::kDecodedText) first_text = LineAt(input, 1);
+      // A binary export has no first line: its first bytes are shown.
+      first_text = in.reader.input == ReaderInput::kDecodedText ? LineAt(input, 1) : HexLine(input, 0);
     }
     in.reader.read(input, in.file, policy, out.diagnostics);
     out.ruleset.inputs.push_back(in.file);
