@@ -57,16 +57,9 @@ std::optional<std::vector<files::TestValue>> ExampleValues() {
 BOOST_AUTO_TEST_CASE(the_wfw_and_the_registry_pol_expose_what_the_reg_exposes) {
   auto values = ExampleValues();
   if (!values) return;
-  std::vector<files::TestValue> hive = *values, pol = *values;
-  for (auto& v : hive) v.key = files::KeyAfter(v.key, "FirewallPolicy");
-  for (auto& v : pol) {
-    std::string rest = files::KeyAfter(v.key, "FirewallPolicy");
-    if (rest.starts_with("StandardProfile")) rest = "PrivateProfile" + rest.substr(15);  // the GPO's name
-    v.key = "Software\\Policies\\Microsoft\\WindowsFirewall" + (rest.empty() ? "" : "\\" + rest);
-  }
   const std::string wfw_path = TempPath("firewall.wfw"), pol_path = TempPath("registry.pol");
-  WriteFile(wfw_path, files::BuildHive(hive));
-  WriteFile(pol_path, files::BuildRegistryPol(pol));
+  WriteFile(wfw_path, files::BuildHive(files::AsHive(*values)));
+  WriteFile(pol_path, files::BuildRegistryPol(files::AsGroupPolicy(*values)));
   const nlohmann::json reg = Exposures(kExample.string());
   BOOST_TEST(!reg.empty());
   BOOST_TEST(Exposures(wfw_path) == reg);

@@ -38,18 +38,18 @@ std::uint32_t Get32(const std::string& b, std::size_t at) {
   return v;
 }
 
+std::filesystem::path TempFile(const std::string& name) {
+  return std::filesystem::temp_directory_path() / ("ghostport-test-" + std::to_string(::getpid()) + "-" + name);
+}
+
+}  // namespace
+
 std::string ReadBytes(const std::filesystem::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
 }
-
-std::filesystem::path TempFile(const std::string& name) {
-  return std::filesystem::temp_directory_path() / ("ghostport-test-" + std::to_string(::getpid()) + "-" + name);
-}
-
-}  // namespace
 
 std::string Utf16Le(std::string_view s) {
   std::string out;
@@ -92,6 +92,20 @@ std::string KeyAfter(std::string_view key, std::string_view component) {
     if (SameWord(part, component)) after = true;
   }
   return out;
+}
+
+std::vector<TestValue> AsHive(std::vector<TestValue> values) {
+  for (TestValue& v : values) v.key = KeyAfter(v.key, "FirewallPolicy");
+  return values;
+}
+
+std::vector<TestValue> AsGroupPolicy(std::vector<TestValue> values) {
+  for (TestValue& v : values) {
+    std::string rest = KeyAfter(v.key, "FirewallPolicy");
+    if (rest.starts_with("StandardProfile")) rest = "PrivateProfile" + rest.substr(15);
+    v.key = "Software\\Policies\\Microsoft\\WindowsFirewall" + (rest.empty() ? "" : "\\" + rest);
+  }
+  return values;
 }
 
 std::string EmptyHive() {

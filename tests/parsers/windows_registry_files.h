@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,14 @@ std::vector<TestValue> RegValues(std::string_view reg_text);
 // "FirewallPolicy" -> "X\Y"; the component itself -> "").
 std::string KeyAfter(std::string_view key, std::string_view component);
 
+// `.reg` values of the local store (...\FirewallPolicy\...) as a .wfw holds
+// them: the FirewallPolicy key is the hive's root.
+std::vector<TestValue> AsHive(std::vector<TestValue> values);
+// The same in the Group Policy store, as a GPO writes them
+// (Software\Policies\Microsoft\WindowsFirewall\...; the private profile's
+// key, the local store's StandardProfile, is PrivateProfile there).
+std::vector<TestValue> AsGroupPolicy(std::vector<TestValue> values);
+
 // An empty hive: the 4 KiB base block (sequence numbers equal, version 1.3,
 // checksum) and one 4 KiB bin with the root key, its security cell and a
 // free cell. Just enough for hivex to open it for writing.
@@ -43,5 +52,8 @@ std::string BuildRegistryPol(const std::vector<TestValue>& values, const std::st
 std::string PolRecord(std::string_view key, std::string_view name, std::uint32_t type, std::string_view data);
 
 std::string Utf16Le(std::string_view utf8);
+
+// A file's bytes.
+std::string ReadBytes(const std::filesystem::path& p);
 
 }  // namespace ghostport::parsers::windows::testing

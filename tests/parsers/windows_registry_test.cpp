@@ -29,12 +29,7 @@ fs::path SharedDir() { return fs::path(GHOSTPORT_SOURCE_DIR) / ".." / "shared"; 
 fs::path ExampleReg() { return SharedDir() / "formats" / "examples" / "windows" / "firewall-policy.reg"; }
 fs::path CorpusDir() { return SharedDir() / "corpus" / "real" / "windows-registry"; }
 
-std::string Bytes(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using testing::ReadBytes;
 
 struct Read {
   WindowsPolicy policy;
@@ -79,27 +74,9 @@ std::optional<std::vector<TestValue>> ExampleValues() {
     BOOST_TEST_MESSAGE("SKIPPED: " << ExampleReg() << " does not exist (../shared is not beside the project)");
     return std::nullopt;
   }
-  DecodedText text = DecodeExport(Bytes(ExampleReg()), "firewall-policy.reg");
+  DecodedText text = DecodeExport(ReadBytes(ExampleReg()), "firewall-policy.reg");
   BOOST_TEST_REQUIRE(!text.error.has_value());
   return testing::RegValues(text.utf8);
-}
-
-// The example's values re-rooted as a .wfw holds them: the FirewallPolicy
-// key is the hive's root.
-std::vector<TestValue> AsHive(std::vector<TestValue> values) {
-  for (TestValue& v : values) v.key = testing::KeyAfter(v.key, "FirewallPolicy");
-  return values;
-}
-
-// The example's values in the Group Policy store, as a GPO writes them:
-// the private profile's key is PrivateProfile there.
-std::vector<TestValue> AsGroupPolicy(std::vector<TestValue> values) {
-  for (TestValue& v : values) {
-    std::string rest = testing::KeyAfter(v.key, "FirewallPolicy");
-    if (rest.starts_with("StandardProfile")) rest = "PrivateProfile" + rest.substr(15);
-    v.key = "Software\\Policies\\Microsoft\\WindowsFirewall" + (rest.empty() ? "" : "\\" + rest);
-  }
-  return values;
 }
 
 std::string Rule(const std::string& id, const std::string& rule) {
@@ -118,10 +95,10 @@ BOOST_AUTO_TEST_CASE(an_empty_hive_opens_and_holds_nothing) {
 BOOST_AUTO_TEST_CASE(the_example_hive_is_the_policy_of_the_reg) {
   auto values = ExampleValues();
   if (!values) return;
-  const std::string hive = testing::BuildHive(AsHive(*values));
+  const std::string hive = testing::BuildHive(testing::AsHive(*values));
   Read wfw = ReadWith(ReadWfwHive, hive, "firewall.wfw");
   BOOST_TEST_REQUIRE(wfw.diagnostics == "");
-  Read reg = ReadWith(ReadRegFile, DecodeExport(Bytes(ExampleReg()), "firewall-policy.reg").utf8, "firewall-policy.reg");
+  Read reg = ReadWith(ReadRegFile, DecodeExport(ReadBytes(ExampleReg()), "firewall-policy.reg").utf8, "firewall-policy.reg");
   BOOST_TEST_REQUIRE(reg.diagnostics == "");
   BOOST_TEST(wfw.policy.rules.size() == 9u);
   BOOST_TEST(Summary(wfw.policy) == Summary(reg.policy));
@@ -199,6 +176,11 @@ BOOST_AUTO_TEST_CASE(the_hive_is_read_through_parse_input_without_decoding) {
                              InputFormat::kWfw);
   BOOST_TEST(!r.HasErrors());
   BOOST_TEST(!r.ruleset.tables.empty());
+  ParseResult empty = ParseInput(testing::EmptyHive(), "f.wfw", InputFormat::kWfw);
+  BOOST_TEST_REQUIRE(empty.diagnostics.size() == 1u);
+  BOOST_TEST(Render(empty.diagnostics[0]) ==
+             "f.wfw:1:1: error: no firewall rules or profile settings found: nothing to audit\n"
+             "0x0000: 72 65 67 66 01 00 00 00 01 00 00 00 00 00 00 00\n^\n");
   ParseResult bad = ParseInput("regf", "f.wfw", InputFormat::kWfw);
   BOOST_TEST(bad.HasErrors());
   BOOST_TEST(bad.ruleset.tables.empty());
@@ -219,7 +201,7 @@ BOOST_AUTO_TEST_CASE(every_real_hive_is_read) {
   int read = 0;
   for (const fs::path& p : files) {
     const std::string name = p.filename().string();
-    Read r = ReadWith(ReadWfwHive, Bytes(p), name);
+    Read r = ReadWith(ReadWfwHive, ReadBytes(p), name);
     const std::size_t consec = static_cast<std::size_t>(
         std::count_if(r.policy.ignored.begin(), r.policy.ignored.end(),
                       [](const rules::IgnoredLine& i) { return i.text.starts_with("\\ConSecRules\\"); }));
@@ -248,7 +230,7 @@ BOOST_AUTO_TEST_CASE(the_example_in_registry_pol_is_the_group_policy_store) {
   if (!values) return;
   const std::string key = "Software\\Policies\\Microsoft\\WindowsFirewall\\FirewallRules";
   const std::string pol = testing::BuildRegistryPol(
-      AsGroupPolicy(*values), testing::PolRecord(key, "**del.{old}", 1, testing::Utf16Le(" ") + std::string(2, '\0')) +
+      testing::AsGroupPolicy(*values), testing::PolRecord(key, "**del.{old}", 1, testing::Utf16Le(" ") + std::string(2, '\0')) +
                                   testing::PolRecord(key, "**delvals.", 1, testing::Utf16Le(" ") + std::string(2, '\0')));
   Read r = ReadWith(ReadRegistryPol, pol, "registry.pol");
   BOOST_TEST_REQUIRE(r.diagnostics == "");
@@ -256,7 +238,7 @@ BOOST_AUTO_TEST_CASE(the_example_in_registry_pol_is_the_group_policy_store) {
   for (const WindowsRule& rule : r.policy.rules) BOOST_TEST((rule.store == Store::kGroupPolicy));
   BOOST_TEST((r.policy.rules[0].location == (rules::SourceLocation{"registry.pol", 10, 1})));
   // The same rules and profiles as the .reg, in the other store.
-  Read reg = ReadWith(ReadRegFile, DecodeExport(Bytes(ExampleReg()), "firewall-policy.reg").utf8, "firewall-policy.reg");
+  Read reg = ReadWith(ReadRegFile, DecodeExport(ReadBytes(ExampleReg()), "firewall-policy.reg").utf8, "firewall-policy.reg");
   std::string expected = Summary(reg.policy);
   for (std::size_t at = 0; (at = expected.find(" store 1:", at)) != std::string::npos;) expected.replace(at, 9, " store 2:");
   BOOST_TEST(Summary(r.policy) == expected);
