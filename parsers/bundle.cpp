@@ -70,8 +70,8 @@ ParseResult ParseWindowsBundle(std::span<const BundleInput> inputs) {
   std::vector<windows::WindowsInput> exports;
   ParseResult out;
   for (const BundleInput& in : inputs) {
-    windows::WindowsReader reader = WindowsReaderFor(in.format);
-    if (reader == nullptr) {
+    windows::WindowsFormatReader reader = WindowsReaderFor(in.format);
+    if (!reader) {
       ParseResult one = ParseInput(in.text, in.file_name, in.format);
       if (one.HasErrors()) return one;
       out.diagnostics.push_back(AtFirstLine(

@@ -11,6 +11,8 @@
 #include "parsers/windows/powershell_csv.h"
 #include "parsers/windows/powershell_json.h"
 #include "parsers/windows/powershell_list.h"
+#include "parsers/windows/registry_hive.h"
+#include "parsers/windows/registry_pol.h"
 #include "parsers/windows/registry_reg.h"
 #include "parsers/windows/windows_lowering.h"
 #include "parsers/windows/windows_text.h"
@@ -34,8 +36,8 @@ constexpr std::array<FormatRow, 11> kFormats = {{
     {InputFormat::kPowershellCsv, "powershell-csv", true},
     {InputFormat::kPowershellList, "powershell-list", true},
     {InputFormat::kReg, "reg", true},
-    {InputFormat::kWfw, "wfw", false},
-    {InputFormat::kRegistryPol, "registry-pol", false},
+    {InputFormat::kWfw, "wfw", true},
+    {InputFormat::kRegistryPol, "registry-pol", true},
     {InputFormat::kIpset, "ipset", true},
 }};
 
@@ -119,20 +121,21 @@ std::optional<InputFormat> ClassifyLine(std::string_view line) {
 
 }  // namespace
 
-windows::WindowsReader WindowsReaderFor(InputFormat f) {
+windows::WindowsFormatReader WindowsReaderFor(InputFormat f) {
+  using windows::ReaderInput;
   switch (f) {
-    case InputFormat::kReg: return windows::ReadRegFile;
-    case InputFormat::kNetsh: return windows::ReadNetshRules;
-    case InputFormat::kPowershellJson: return windows::ReadPowershellJson;
-    case InputFormat::kPowershellCsv: return windows::ReadPowershellCsv;
-    case InputFormat::kPowershellList: return windows::ReadPowershellList;
-    default: return nullptr;
+    case InputFormat::kReg: return {windows::ReadRegFile, ReaderInput::kDecodedText};
+    case InputFormat::kWfw: return {windows::ReadWfwHive, ReaderInput::kBytes};
+    case InputFormat::kRegistryPol: return {windows::ReadRegistryPol, ReaderInput::kBytes};
+    case InputFormat::kNetsh: return {windows::ReadNetshRules, ReaderInput::kDecodedText};
+    case InputFormat::kPowershellJson: return {windows::ReadPowershellJson, ReaderInput::kDecodedText};
+    case InputFormat::kPowershellCsv: return {windows::ReadPowershellCsv, ReaderInput::kDecodedText};
+    case InputFormat::kPowershellList: return {windows::ReadPowershellList, ReaderInput::kDecodedText};
+    default: return {};
   }
 }
 
-bool IsWindowsFormat(InputFormat f) {
-  return WindowsReaderFor(f) != nullptr || f == InputFormat::kWfw || f == InputFormat::kRegistryPol;
-}
+bool IsWindowsFormat(InputFormat f) { return static_cast<bool>(WindowsReaderFor(f)); }
 
 std::optional<InputFormat> InputFormatFromName(std::string_view name) {
   for (const auto& r : kFormats) {
@@ -150,6 +153,9 @@ std::vector<std::string> InputFormatNames() {
 }
 
 std::optional<InputFormat> DetectFormat(std::string_view text) {
+  // The binary Windows exports, by their magic.
+  if (StartsWith(text, "regf")) return InputFormat::kWfw;
+  if (StartsWith(text, "PReg")) return InputFormat::kRegistryPol;
   // JSON: nft's (an "nftables" array) or PowerShell's (rule or profile objects).
   if (std::string_view t = Trim(text.substr(0, 64)); !t.empty() && (t.front() == '{' || t.front() == '[')) {
     std::string_view head = text.substr(0, 8192);
@@ -184,7 +190,7 @@ ParseResult ParseInput(std::string_view text, const std::string& file_name, Inpu
   if (format == InputFormat::kIpset) return ParseIpsetSave(text, file_name);
   if (format == InputFormat::kNft) return ParseNftText(text, file_name);
   if (format == InputFormat::kNftJson) return ParseNftJson(text, file_name);
-  if (windows::WindowsReader reader = WindowsReaderFor(format)) {
+  if (windows::WindowsFormatReader reader = WindowsReaderFor(format)) {
     return windows::ReadWindowsExport(text, file_name, reader);
   }
   ParseResult r;

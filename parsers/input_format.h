@@ -28,8 +28,9 @@ std::optional<InputFormat> DetectFormat(std::string_view text);
 // Whether the format is a Windows Firewall export (several of one host's
 // are read into one policy: parsers/windows/windows_lowering.h).
 bool IsWindowsFormat(InputFormat f);
-// The reader of a Windows text export; null for other formats.
-windows::WindowsReader WindowsReaderFor(InputFormat f);
+// The reader of a Windows export, text or binary (.wfw, registry.pol);
+// empty for other formats.
+windows::WindowsFormatReader WindowsReaderFor(InputFormat f);
 
 // Reads one input in the given format. A format whose front end does not
 // exist yet yields an error diagnostic saying so, never an empty ruleset.

@@ -88,16 +88,15 @@ std::optional<std::string> Utf16Bytes(std::string_view hex) {
 
 }  // namespace
 
-void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& policy,
-                 std::vector<Diagnostic>& diagnostics) {
+bool ReadRegValues(std::string_view text, const std::string& file, const RegValueSink& sink,
+                   std::vector<rules::IgnoredLine>& ignored, std::vector<Diagnostic>& diagnostics) {
   std::vector<Line> lines = LogicalLines(text);
   if (lines.empty() || (TrimSpaces(lines[0].text) != "Windows Registry Editor Version 5.00" &&
                         TrimSpaces(lines[0].text) != "REGEDIT4")) {
     diagnostics.push_back(Error(file, lines.empty() ? Line{} : lines[0], 1,
                                 "a .reg file starts with \"Windows Registry Editor Version 5.00\" or \"REGEDIT4\""));
-    return;
+    return false;
   }
-  RegistryPolicy registry(policy, diagnostics);
   std::string key;
   bool in_key = false;
   for (size_t i = 1; i < lines.size(); ++i) {
@@ -107,16 +106,14 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
     if (s.front() == '[') {
       if (s.back() != ']') {
         diagnostics.push_back(Error(file, l, 1, "a key header ends with ]"));
-        return;
+        return false;
       }
       if (s.size() > 1 && s[1] == '-') {
         // An import script clears a key before it sets it anew: what it
         // sets afterwards is the policy it installs.
-        rules::IgnoredLine ignored;
-        ignored.location = rules::SourceLocation{file, l.number, 1};
-        ignored.text = l.source;
-        ignored.reason = "deletes the key when imported; the values this file sets are read as the policy";
-        policy.ignored.push_back(std::move(ignored));
+        ignored.push_back(rules::IgnoredLine{
+            rules::SourceLocation{file, l.number, 1}, l.source,
+            "deletes the key when imported; the values this file sets are read as the policy"});
         in_key = false;
         continue;
       }
@@ -126,7 +123,7 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
     }
     if (!in_key) {
       diagnostics.push_back(Error(file, l, 1, "a value before any [KEY] header"));
-      return;
+      return false;
     }
     RegistryValue v;
     v.location = {file, l.number, 1};
@@ -139,13 +136,13 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
       Quoted name = ReadQuoted(l.text, l.text.find('"'), true);
       if (!name.ok) {
         diagnostics.push_back(Error(file, l, 1, "the value name's closing quote is missing"));
-        return;
+        return false;
       }
       v.name = name.text;
       eq = name.end;
     } else {
       diagnostics.push_back(Error(file, l, 1, "a value line is \"name\"=data or @=data"));
-      return;
+      return false;
     }
     std::string_view rest = std::string_view(l.text).substr(eq);
     size_t data_at = eq;
@@ -155,20 +152,20 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
     }
     if (rest.empty() || rest.front() != '=') {
       diagnostics.push_back(Error(file, l, static_cast<int>(data_at) + 1, "= expected after the value name"));
-      return;
+      return false;
     }
     rest.remove_prefix(1);
     ++data_at;
     const int data_col = static_cast<int>(data_at) + 1;
     if (rest == "-") {
-      policy.ignored.push_back(rules::IgnoredLine{v.location, l.source, "deletes the value when imported"});
+      ignored.push_back(rules::IgnoredLine{v.location, l.source, "deletes the value when imported"});
       continue;
     }
     if (!rest.empty() && rest.front() == '"') {
       Quoted q = ReadQuoted(l.text, data_at, true);
       if (!q.ok) {
         diagnostics.push_back(Error(file, l, data_col, "the string's closing quote is missing (a truncated export?)"));
-        return;
+        return false;
       }
       v.text = std::move(q.text);
       v.columns = std::move(q.columns);
@@ -178,14 +175,14 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
       auto [p, ec] = std::from_chars(hex.data(), hex.data() + hex.size(), d, 16);
       if (ec != std::errc() || p != hex.data() + hex.size() || hex.size() != 8) {
         diagnostics.push_back(Error(file, l, data_col + 6, "dword: takes 8 hexadecimal digits"));
-        return;
+        return false;
       }
       v.dword = static_cast<std::uint32_t>(d);
     } else if (rest.substr(0, 7) == "str(1):" || rest.substr(0, 7) == "str(2):") {
       Quoted q = ReadQuoted(l.text, data_at + 7, false);
       if (!q.ok) {
         diagnostics.push_back(Error(file, l, data_col, "the string's closing quote is missing (a truncated export?)"));
-        return;
+        return false;
       }
       v.text = std::move(q.text);
       v.columns = std::move(q.columns);
@@ -195,13 +192,13 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
       auto bytes = Utf16Bytes(rest.substr(colon + 1));
       if (!bytes) {
         diagnostics.push_back(Error(file, l, data_col, "hex data is comma-separated bytes (00-ff)"));
-        return;
+        return false;
       }
       if (type == "hex(1)" || type == "hex(2)") {
         DecodedText d = DecodeExport("\xff\xfe" + *bytes, file);
         if (d.error) {
           diagnostics.push_back(Error(file, l, data_col, "the string value is not valid UTF-16"));
-          return;
+          return false;
         }
         while (!d.utf8.empty() && d.utf8.back() == '\0') d.utf8.pop_back();
         v.text = std::move(d.utf8);
@@ -213,11 +210,18 @@ void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& 
       }
     } else {
       diagnostics.push_back(Error(file, l, data_col, "unknown value data; expected \"string\", dword:, hex: or hex(N):"));
-      return;
+      return false;
     }
-    registry.Add(key, v);
+    sink(key, v);
   }
-  registry.Finish();
+  return true;
+}
+
+void ReadRegFile(std::string_view text, const std::string& file, WindowsPolicy& policy,
+                 std::vector<Diagnostic>& diagnostics) {
+  RegistryPolicy registry(policy, diagnostics);
+  auto add = [&registry](std::string_view key, const RegistryValue& value) { registry.Add(key, value); };
+  if (ReadRegValues(text, file, add, policy.ignored, diagnostics)) registry.Finish();
 }
 
 }  // namespace ghostport::parsers::windows

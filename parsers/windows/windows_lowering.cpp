@@ -260,16 +260,22 @@ ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs) {
   WindowsPolicy policy;
   std::string first_text;
   for (const WindowsInput& in : inputs) {
-    DecodedText text = DecodeExport(in.bytes, in.file);
-    if (text.error) {
-      out.diagnostics.push_back(std::move(*text.error));
-      continue;
+    std::string decoded;
+    if (in.reader.input == ReaderInput::kDecodedText) {
+      DecodedText text = DecodeExport(in.bytes, in.file);
+      if (text.error) {
+        out.diagnostics.push_back(std::move(*text.error));
+        continue;
+      }
+      decoded = std::move(text.utf8);
     }
+    const std::string_view input = in.reader.input == ReaderInput::kDecodedText ? std::string_view(decoded) : in.bytes;
     if (policy.first_line.file.empty()) {
       policy.first_line = {in.file, 1, 1};
-      first_text = LineAt(text.utf8, 1);
+      // A binary export has no first line: its first bytes are shown.
+      first_text = in.reader.input == ReaderInput::kDecodedText ? LineAt(input, 1) : HexLine(input, 0);
     }
-    in.reader(text.utf8, in.file, policy, out.diagnostics);
+    in.reader.read(input, in.file, policy, out.diagnostics);
     out.ruleset.inputs.push_back(in.file);
   }
   if (out.HasErrors()) return out;
@@ -288,7 +294,7 @@ ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs) {
   return out;
 }
 
-ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsReader reader) {
+ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsFormatReader reader) {
   const WindowsInput in{bytes, file, reader};
   return ReadWindowsExports(std::span<const WindowsInput>(&in, 1));
 }

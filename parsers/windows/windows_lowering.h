@@ -23,6 +23,7 @@
 //   TCP 135) and say so; other keywords are unknown conditions, named.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -35,14 +36,26 @@ namespace ghostport::parsers::windows {
 
 rules::Ruleset LowerWindowsPolicy(const WindowsPolicy& policy);
 
-// A format's reader: fills `policy` from decoded UTF-8 text, adding a
-// located error for anything it cannot read (never skipping it silently).
+// A format's reader: fills `policy` from the export, adding a located error
+// for anything it cannot read (never skipping it silently). A text format's
+// reader gets decoded UTF-8 text; a binary format's (a .wfw hive,
+// registry.pol) gets the file's bytes as they are.
 using WindowsReader = void (*)(std::string_view text, const std::string& file, WindowsPolicy& policy,
                                std::vector<Diagnostic>& diagnostics);
 
-// Decodes `bytes` (windows_text.h), runs `reader` and lowers the policy;
-// with an error, the ruleset is not lowered.
-ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsReader reader);
+// What a format's reader takes: text, decoded first (windows_text.h), or
+// the bytes themselves.
+enum class ReaderInput : std::uint8_t { kDecodedText, kBytes };
+
+struct WindowsFormatReader {
+  WindowsReader read = nullptr;
+  ReaderInput input = ReaderInput::kDecodedText;
+  explicit operator bool() const { return read != nullptr; }
+};
+
+// Runs `reader` (on the decoded text, or on the bytes) and lowers the
+// policy; with an error, the ruleset is not lowered.
+ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, WindowsFormatReader reader);
 
 // One host's several exports (the rules and the profiles the PowerShell
 // script writes apart, a netsh rule dump beside `show allprofiles`): read
@@ -50,7 +63,7 @@ ParseResult ReadWindowsExport(std::string_view bytes, const std::string& file, W
 struct WindowsInput {
   std::string_view bytes;  // must outlive the call
   std::string file;
-  WindowsReader reader = nullptr;
+  WindowsFormatReader reader;
 };
 ParseResult ReadWindowsExports(std::span<const WindowsInput> inputs);
 

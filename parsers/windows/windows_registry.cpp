@@ -1,5 +1,7 @@
 #include "parsers/windows/windows_registry.h"
 
+#include <cstdio>
+
 #include "parsers/windows/windows_rule_string.h"
 #include "parsers/windows/windows_values.h"
 
@@ -24,6 +26,27 @@ bool Has(const std::vector<std::string_view>& parts, std::string_view name) {
 enum class KeyKind { kRules, kProfile, kPolicyRoot, kOther };
 
 }  // namespace
+
+RegistryValue NumberedValue(const std::string& file, int ordinal, std::string_view shown_key, std::string name,
+                            CarrierData data) {
+  RegistryValue v;
+  v.location = {file, ordinal, 1};
+  v.source_line = std::string(shown_key) + "\\" + (name.empty() ? "@" : name) + " = ";
+  if (data.text) {
+    for (std::size_t i = 0; i < data.text->size(); ++i) v.columns.push_back(static_cast<int>(v.source_line.size() + i) + 1);
+    v.source_line += *data.text;
+  } else if (data.dword) {
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(*data.dword));
+    v.source_line += std::string("dword:") + hex;
+  } else {
+    v.source_line += data.other;
+  }
+  v.name = std::move(name);
+  v.text = std::move(data.text);
+  v.dword = data.dword;
+  return v;
+}
 
 void RegistryPolicy::Ignore(const RegistryValue& value, std::string reason) {
   policy_.ignored.push_back(rules::IgnoredLine{value.location, value.source_line, std::move(reason)});

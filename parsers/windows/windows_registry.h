@@ -36,6 +36,20 @@ struct RegistryValue {
   std::vector<int> columns;
 };
 
+// A value of a binary carrier (a .wfw hive, registry.pol), which has no
+// lines: located at `ordinal`, its place in the carrier's reading order (1
+// for the first value), as the line, column 1. Its source line
+// "<key>\<name> = <data>" says which value it is (`shown_key` as the
+// carrier names the key: "\FirewallRules" in a hive); a string's columns
+// point into that line. `other` describes data of another type.
+struct CarrierData {
+  std::optional<std::string> text;
+  std::optional<std::uint32_t> dword;
+  std::string other;  // e.g. "(REG_BINARY, 16 bytes)"
+};
+RegistryValue NumberedValue(const std::string& file, int ordinal, std::string_view shown_key, std::string name,
+                            CarrierData data);
+
 class RegistryPolicy {
  public:
   explicit RegistryPolicy(WindowsPolicy& policy, std::vector<Diagnostic>& diagnostics)

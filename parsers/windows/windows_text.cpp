@@ -1,5 +1,7 @@
 #include "parsers/windows/windows_text.h"
 
+#include <cstdio>
+
 #include <cstdint>
 
 namespace ghostport::parsers::windows {
@@ -115,6 +117,31 @@ DecodedText DecodeExport(std::string_view bytes, const std::string& file_name) {
   }
   r.utf8.assign(bytes);
   return r;
+}
+
+std::uint32_t Le32At(std::string_view b, std::size_t at) {
+  return static_cast<std::uint32_t>(static_cast<unsigned char>(b[at])) |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 1])) << 8 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 2])) << 16 |
+         static_cast<std::uint32_t>(static_cast<unsigned char>(b[at + 3])) << 24;
+}
+
+std::string HexLine(std::string_view bytes, std::size_t at) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  char offset[16];
+  std::snprintf(offset, sizeof offset, "0x%04zx:", at);
+  std::string out = offset;
+  for (std::size_t i = at; i < bytes.size() && i < at + 16; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out += {' ', kDigits[c >> 4], kDigits[c & 15]};
+  }
+  return out;
+}
+
+std::optional<std::string> Utf16LeToUtf8(std::string_view bytes) {
+  DecodedText d = FromUtf16(bytes, true, "");
+  if (d.error) return std::nullopt;
+  return std::move(d.utf8);
 }
 
 }  // namespace ghostport::parsers::windows

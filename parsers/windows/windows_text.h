@@ -5,6 +5,9 @@
 // where decoding failed.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -18,5 +21,16 @@ struct DecodedText {
 };
 
 DecodedText DecodeExport(std::string_view bytes, const std::string& file_name);
+
+// UTF-16LE bytes without a byte-order mark (a binary export's strings) as
+// UTF-8; nullopt when they are not valid UTF-16.
+std::optional<std::string> Utf16LeToUtf8(std::string_view bytes);
+
+// A little-endian DWORD of a binary export; the 4 bytes at `at` must exist.
+std::uint32_t Le32At(std::string_view bytes, std::size_t at);
+
+// The source line of an error in a binary export, which has no lines: up to
+// 16 bytes from `at` in hex, "0x00b2: 5b 00 53 00 ...".
+std::string HexLine(std::string_view bytes, std::size_t at);
 
 }  // namespace ghostport::parsers::windows
