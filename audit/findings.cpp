@@ -704,6 +704,16 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       f.severity = PresentCap(f.severity, all_high, all_used);
       in_use = all_used;
     }
+    // A rule that accepts every port for one program (a Windows
+    // application rule, often written by the firewall's own prompt) opens
+    // what that program listens on, not the host: a step below a rule that
+    // opens everything, unless a policy sets the severity.
+    const rules::RuleRef* scoped_rule = rules::DecidingRule(key.rule);
+    const bool program_scoped = scoped_rule != nullptr && !rules::RuleAt(rs, *scoped_rule).application.empty();
+    if (program_scoped && f.klass == FindingClass::kDefaultAllow && !Overridden(f.klass, f.scope, policy) &&
+        f.severity > Severity::kMedium) {
+      f.severity = f.severity == Severity::kCritical ? Severity::kHigh : Severity::kMedium;
+    }
     f.entries = g.entries;
     f.location = rules::LocationOf(rs, key.rule);
     // No chain to point at (no filter at all): the input itself is to blame.
@@ -756,7 +766,10 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                                 " opens every port not dropped earlier (" + f.proto + ") to " + scope_text;
       if (by_source_port) f.message += " whose source port is " + rules::FormatPortSet(source_ports);
       if (!counts.empty()) f.message += "; among the port/transport pairs " + counts;
-      f.explanation = by_rule ? "The rule accepts every port from its sources, not only the services they need: "
+      f.explanation = by_rule && program_scoped
+                          ? "The rule lets one program accept connections on every port it listens on, from its "
+                            "sources: which ports are open is the program's choice, now and after every update."
+                      : by_rule ? "The rule accepts every port from its sources, not only the services they need: "
                                 "whatever listens on this host, now or later, is open to them."
                       : windows && f.klass == FindingClass::kFirewallOff
                           ? "The profile's firewall is switched off: Windows accepts every connection while the "

@@ -56,7 +56,14 @@ std::vector<int> RuleOrder(const Chain& chain) {
   std::vector<int> order(chain.rules.size());
   for (size_t i = 0; i < chain.rules.size(); ++i) order[i] = static_cast<int>(i);
   if (chain.semantics == ChainSemantics::kFirstMatch) return order;
-  auto key = [&](int i) { return chain.rules[i].rank * 2 + (IsBlock(chain.rules[i]) ? 1 : 0); };
+  // Rank, then blocks before allows; within those, rules without unknown
+  // conditions first: which of several matching allows (or blocks) decides
+  // changes nothing, and an unconditional one deciding first keeps an
+  // unknown of another from clouding what it decides.
+  auto key = [&](int i) {
+    const Rule& r = chain.rules[i];
+    return r.rank * 4 + (IsBlock(r) ? 2 : 0) + (r.conditions.empty() ? 1 : 0);
+  };
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return key(a) > key(b); });
   return order;
 }
