@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
   CLI::App app{kDescription, "ghostport"};
   app.set_version_flag("--version", std::string("ghostport ") + GHOSTPORT_VERSION);
   app.require_subcommand(1);
-  app.failure_message(CLI::FailureMessage::help);
+  app.failure_message(CLI::FailureMessage::simple);
 
   std::vector<std::string> inputs;
   std::vector<std::string> route_specs;
@@ -71,7 +71,7 @@ int main(int argc, char** argv) {
 
   CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");
   add_inputs(ports, true);
-  ports->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  ports->add_option("--format", format, "text or json")->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));
 
   ghostport::audit::ProbeRequest probe_req;
   CLI::App* probe = app.add_subcommand("probe", "the verdict for one packet (or a batch), and the rules that decide it");
@@ -83,25 +83,25 @@ int main(int argc, char** argv) {
   probe->add_option("--to", probe_req.to, "destination address of this host (per family; unknown if not given)");
   probe->add_option("--iif", probe_req.iif, "input interface");
   probe->add_option("--family", probe_req.family, "ipv4 or ipv6 (default: from the addresses, else ipv4)")
-      ->check(CLI::IsMember({"ipv4", "ipv6"}));
+      ->transform(CLI::IsMember({"ipv4", "ipv6"}, CLI::ignore_case));
   probe->add_option("--batch", probe_req.batch_file,
                     "TSV file (or -) of proto<TAB>port<TAB>source[<TAB>iif]; one answer per line, in order");
   probe->add_option("--format", format, "text or json (one object per line)")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));
 
   ghostport::audit::AuditOptions audit_opts;
   std::string fail_on = "high";
   CLI::App* audit = app.add_subcommand("audit", "findings for CI: every opening, with exit code by --fail-on");
   add_inputs(audit, true);
   audit->add_option("--format", format, "text, json, sarif, junit, markdown or html")
-      ->check(CLI::IsMember({"text", "json", "sarif", "junit", "markdown", "html"}));
+      ->transform(CLI::IsMember({"text", "json", "sarif", "junit", "markdown", "html"}, CLI::ignore_case));
   audit->add_option("-o,--output", audit_opts.output_file, "write the report to FILE instead of standard output");
   audit->add_option("--baseline", audit_opts.baseline_file,
                     "a previous `audit --format json` report: report only findings it does not have");
   audit->add_option("--policy", audit_opts.policy_file,
                     "policy file: port assignments, severity overrides, waivers (see examples/policy.toml)");
   audit->add_option("--fail-on", fail_on, "info, low, medium, high, critical or never (default high)")
-      ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+      ->transform(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}, CLI::ignore_case));
 
   ghostport::audit::DiffOptions diff_opts;
   std::string diff_fail_on = "high";
@@ -112,10 +112,10 @@ int main(int argc, char** argv) {
     c->add_option(name == std::string("diff") ? "BEFORE" : "A", diff_opts.before, first)->required();
     CLI::Option* b = c->add_option(name == std::string("diff") ? "AFTER" : "B", diff_opts.after, second);
     if (name == std::string("diff")) b->required();
-    c->add_option("--format", format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+    c->add_option("--format", format, "text, json or markdown")->transform(CLI::IsMember({"text", "json", "markdown"}, CLI::ignore_case));
     c->add_option("--policy", diff_opts.policy_file, "policy file (assignments, severity overrides, waivers)");
     c->add_option("--fail-on", diff_fail_on, fail_what)
-        ->check(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}));
+        ->transform(CLI::IsMember({"info", "low", "medium", "high", "critical", "never"}, CLI::ignore_case));
     c->add_option("--input-format", diff_opts.input_format, "input format of both files instead of detection");
     c->add_option("-o,--output", diff_opts.output_file, "write the report to FILE instead of standard output");
     return c;
@@ -138,12 +138,12 @@ int main(int argc, char** argv) {
       ->required();
   explain->add_option("--policy", explain_req.policy_file, "policy file: the organisation's port assignments come first");
   explain->add_option("--format", format, "text or json (one object per port and transport, one per line)")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));
 
   CLI::App* catalog = app.add_subcommand("catalog", "the port catalog itself");
   catalog->require_subcommand(1);
   CLI::App* catalog_stats = catalog->add_subcommand("stats", "counts by lifecycle, range and transport; sources");
-  catalog_stats->add_option("--format", format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  catalog_stats->add_option("--format", format, "text or json")->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));
   std::string knowledge_file;
   CLI::App* catalog_lint = catalog->add_subcommand(
       "lint", "check curated knowledge: evidence and sources present, nothing contradicts the registry");

@@ -220,6 +220,13 @@ BOOST_AUTO_TEST_CASE(usage_errors_exit_2_and_help_exits_0) {
   BOOST_TEST(RunGhostport("ports").exit_code == 2);
   BOOST_TEST(RunGhostport("ports --format yaml examples/iptables/web-host.rules").exit_code == 2);
   BOOST_TEST(RunGhostport("frobnicate").exit_code == 2);
+  // A usage error is one line and a hint, not the whole help.
+  auto usage = RunGhostport("ports --format yaml examples/iptables/web-host.rules");
+  BOOST_TEST(usage.err == "--format: yaml not in {text,json}\nRun with --help for more information.\n", usage.err);
+  // Enumerated values are case-insensitive.
+  BOOST_TEST(RunGhostport("audit --fail-on HIGH examples/iptables/legacy-app.rules").exit_code == 1);
+  BOOST_TEST(RunGhostport("audit --fail-on Never examples/iptables/legacy-app.rules").exit_code == 0);
+  BOOST_TEST(RunGhostport("ports --format JSON examples/iptables/web-host.rules").out.front() == '{');
   auto help = RunGhostport("--help");
   BOOST_TEST(help.exit_code == 0);
   BOOST_TEST(help.out.find("ports") != std::string::npos);
