@@ -156,7 +156,7 @@ ordered_json ChangesJson(const std::vector<ExposureChange>& changes, SourceRende
     j["from"] = c.from;
     j["to"] = c.to;
     PutAddressJson(j, sources.Render(c.sources), "sources", "except_sources", "except_set");
-    j["interfaces"] = c.interfaces;
+    j["interfaces"] = c.interface_list;
     list.push_back(std::move(j));
   }
   return list;

@@ -27,6 +27,7 @@ struct Span {
   std::uint16_t from;
   std::uint16_t to;
   const AddressSet* sources;
+  std::vector<std::string> interfaces;  // the entry's, as a list
 };
 
 std::string ProtoKey(const ExposureEntry& e) {
@@ -47,8 +48,9 @@ std::map<Key, std::vector<Span>> Index(const rules::Exposure& ex, const std::vec
     // Open means a connection can be made: a port whose handshake cannot
     // complete is closed here, as findings judge it.
     if (ex.interfaces.IsLoopbackOnly(e.interfaces) || !rules::Connects(e)) continue;
-    Key key{static_cast<int>(e.family), e.profile, ProtoKey(e), JoinSummary(ex.interfaces.Describe(e.interfaces), 8)};
-    out[key].push_back({e.from, e.to, &e.sources});
+    std::vector<std::string> interfaces = ex.interfaces.Describe(e.interfaces);
+    Key key{static_cast<int>(e.family), e.profile, ProtoKey(e), JoinSummary(interfaces, 8)};
+    out[key].push_back({e.from, e.to, &e.sources, std::move(interfaces)});
   }
   return out;
 }
@@ -91,7 +93,10 @@ void DiffKey(const Key& key, const std::vector<Span>& before, const std::vector<
           return;
         }
       }
-      list.push_back({family, key.profile, key.proto, lo, hi, key.interfaces, std::move(sources)});
+      const std::vector<Span>& side = !before.empty() ? before : after;
+      list.push_back({family, key.profile, key.proto, lo, hi, key.interfaces,
+                      side.empty() ? std::vector<std::string>{key.interfaces} : side.front().interfaces,
+                      std::move(sources)});
     };
     emit(diff.opened, now.Subtract(was));
     emit(diff.closed, was.Subtract(now));

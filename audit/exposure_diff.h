@@ -22,7 +22,8 @@ struct ExposureChange {
   std::string proto;       // "tcp", ... or "other (icmp, gre, ...)" for port-less protocols
   std::uint16_t from = 0;
   std::uint16_t to = 0;
-  std::string interfaces;  // "any", "eth0", ... as the exposure describes them
+  std::string interfaces;  // "any", "eth0", ... as the exposure describes them, joined for text
+  std::vector<std::string> interface_list;  // the same, one item each (JSON: the shape ports uses)
   rules::AddressSet sources;
 };
 

@@ -76,6 +76,10 @@ std::optional<LoadedInputs> LoadInputs(const std::vector<std::string>& paths,
       return std::nullopt;
     }
   }
+  if (std::count(paths.begin(), paths.end(), "-") > 1) {
+    err << "error: standard input (-) can be read once: give it as one INPUT only\n";
+    return std::nullopt;
+  }
   LoadedInputs out;
   bool failed = false;
   std::vector<std::string> texts;

@@ -298,18 +298,19 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     out << "\n";
     if (rows.empty()) continue;
     TextRow head{"PROTO", "PORTS", "FROM", "INTERFACE", "RULE", {}};
-    size_t w[4] = {head.proto.size(), head.ports.size(), head.from.size(), head.iface.size()};
+    size_t w[4] = {DisplayWidth(head.proto), DisplayWidth(head.ports), DisplayWidth(head.from),
+                   DisplayWidth(head.iface)};
     for (const auto& r : rows) {
-      w[0] = std::max(w[0], r.proto.size());
-      w[1] = std::max(w[1], r.ports.size());
-      w[2] = std::max(w[2], r.from.size());
-      w[3] = std::max(w[3], r.iface.size());
+      w[0] = std::max(w[0], DisplayWidth(r.proto));
+      w[1] = std::max(w[1], DisplayWidth(r.ports));
+      w[2] = std::max(w[2], DisplayWidth(r.from));
+      w[3] = std::max(w[3], DisplayWidth(r.iface));
     }
     // One buffer for the table: tens of thousands of rows are common.
     std::string table;
     auto cell = [&](const std::string& text, size_t width) {
       table += text;
-      table.append(width + 2 - text.size(), ' ');
+      table.append(width + 2 - DisplayWidth(text), ' ');
     };
     auto print = [&](const TextRow& r) {
       table += "  ";

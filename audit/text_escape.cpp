@@ -154,4 +154,10 @@ std::string EscapeForXml(std::string_view s) {
   return out;
 }
 
+std::size_t DisplayWidth(std::string_view s) {
+  std::size_t n = 0;
+  for (const char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;
+  return n;
+}
+
 }  // namespace ghostport::audit

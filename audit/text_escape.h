@@ -24,4 +24,8 @@ std::string EscapeForMarkdown(std::string_view s);
 // stays well-formed), invisible characters as <U+202E>.
 std::string EscapeForXml(std::string_view s);
 
+// Columns `s` takes on a terminal: one per character (code point) of
+// UTF-8 text, not per byte ("…" is one column).
+std::size_t DisplayWidth(std::string_view s);
+
 }  // namespace ghostport::audit

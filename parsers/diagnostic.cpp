@@ -62,7 +62,9 @@ std::string Render(const Diagnostic& d, TextEscape escape) {
   out += ": ";
   out += safe(d.message);
   out += '\n';
-  if (at.line > 0) {
+  // A diagnostic about no line in particular shows none (no empty line and
+  // lone caret).
+  if (at.line > 0 && !d.source_line.empty()) {
     const std::string line = safe(d.source_line);
     out += line;
     out += '\n';
