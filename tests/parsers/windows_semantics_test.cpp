@@ -18,6 +18,7 @@
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"
 #include "rules/protocols.h"
+#include "tests/parsers/probe_test_helpers.h"
 
 namespace ghostport::parsers::windows {
 namespace {
@@ -160,18 +161,7 @@ struct Lowered {
 
   rules::ProbeResult Probe(const std::string& profile, std::uint8_t protocol, std::uint16_t port, const std::string& from,
                            Family family = Family::kIpv4) const {
-    const rules::InterfaceSpace ifaces = rules::InterfaceSpace::FromRuleset(ruleset);
-    const rules::CompiledRuleset compiled = rules::Compile(ruleset, family, ifaces, profile);
-    rules::Packet p;
-    p.family = family;
-    p.protocol = protocol;
-    p.dport = port;
-    p.sport = 40000;
-    p.saddr = rules::ParseAddress(family, from);
-    BOOST_TEST_REQUIRE(p.saddr.has_value());
-    rules::ProbeResult r = rules::Probe(compiled, p);
-    BOOST_TEST_REQUIRE(r.errors.empty());
-    return r;
+    return testing::ProbeRuleset(ruleset, protocol, port, from, "", family, profile);
   }
   bool Connects(const std::string& profile, std::uint8_t protocol, std::uint16_t port, const std::string& from,
                 Family family = Family::kIpv4) const {
