@@ -10,6 +10,7 @@
 #include "rules/exposure.h"
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"
+#include "tests/parsers/probe_test_helpers.h"
 #include "tests/parsers/iptables_test_helpers.h"
 
 namespace ghostport::parsers::testing {
@@ -39,18 +40,7 @@ inline std::string InetInput(const std::string& rules, const std::string& policy
 inline rules::ProbeResult ProbeNft(const rules::Ruleset& rs, std::uint8_t proto, std::uint16_t port,
                                    const std::string& from, const std::string& iif = "eth0",
                                    Family family = Family::kIpv4) {
-  rules::InterfaceSpace ifaces = rules::InterfaceSpace::FromRuleset(rs);
-  rules::CompiledRuleset c = rules::Compile(rs, family, ifaces);
-  rules::Packet p;
-  p.family = family;
-  p.protocol = proto;
-  p.dport = port;
-  p.sport = 40000;
-  p.saddr = rules::ParseAddress(family, from);
-  p.iif = iif;
-  rules::ProbeResult r = rules::Probe(c, p);
-  BOOST_TEST_REQUIRE(r.errors.empty());
-  return r;
+  return ProbeRuleset(rs, proto, port, from, iif, family);
 }
 
 inline bool Connects(const rules::Ruleset& rs, std::uint8_t proto, std::uint16_t port, const std::string& from,
