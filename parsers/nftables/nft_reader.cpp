@@ -124,13 +124,6 @@ TableSyntax& TextReader::TableFor(const std::string& family, const std::string& 
   return syntax_.tables.back();
 }
 
-// An existing table for a command that needs one (nft refuses otherwise).
-TableSyntax* TextReader::NeedTable(const std::string& family, const std::string& name, const Token& at) {
-  TableSyntax* t = FindTable(family, name);
-  if (t == nullptr) Error(at, "no such table: " + family + " " + name);
-  return t;
-}
-
 ChainSyntax* TextReader::FindChain(TableSyntax& t, const std::string& name) {
   for (auto& c : t.chains) {
     if (c.name == name) return &c;
@@ -216,10 +209,7 @@ RuleSyntax TextReader::BuildRule(std::size_t begin, std::size_t end, std::option
   RuleTokens tokens{&t_, begin, end};
   std::vector<InlineChain> inline_chains;
   r.statements = ParseRuleStatements(tokens, r.comment, found, &inline_chains);
-  for (auto& d : found) {
-    d.source_line = sources_.Line(d.location);
-    diagnostics_.push_back(std::move(d));
-  }
+  Report(found);
   for (const InlineChain& c : inline_chains) {
     // nft names an anonymous chain after its rule; ours says where it is.
     const rules::SourceLocation& at = t_[c.begin].location;

@@ -23,6 +23,20 @@ namespace ghostport::parsers::nft {
 // ip, ip6, inet, arp, bridge, netdev.
 bool IsFamily(std::string_view word);
 
+// How a command treats a table that does not exist.
+enum class MissingTable {
+  kError,   // nft refuses the command (add, insert, replace, flush, rename, delete)
+  kSilent,  // destroy: nothing to do
+};
+
+// What a command names: `[family] TABLE` and the names after the table's.
+struct CommandTarget {
+  std::string family;
+  std::string table_name;
+  std::vector<std::string> names;  // a chain's, a set's, ...: as many as asked for
+  TableSyntax* table = nullptr;    // nullptr: a name was missing, or there is no such table (both reported)
+};
+
 class TextReader {
  public:
   TextReader(std::vector<Token> tokens, Sources& sources, std::vector<Diagnostic>& diagnostics);
@@ -47,8 +61,6 @@ class TextReader {
   // The ruleset's tables, chains and sets (nft_reader.cpp).
   TableSyntax* FindTable(const std::string& family, const std::string& name);
   TableSyntax& TableFor(const std::string& family, const std::string& name, const Token& at);
-  // An existing table for a command that needs one (nft refuses otherwise).
-  TableSyntax* NeedTable(const std::string& family, const std::string& name, const Token& at);
   static ChainSyntax* FindChain(TableSyntax& t, const std::string& name);
   ChainSyntax& ChainFor(TableSyntax& t, const std::string& name, const Token& at);
   static SetSyntax* FindSet(TableSyntax& t, const std::string& name);
@@ -71,11 +83,21 @@ class TextReader {
   void SetBody(SetSyntax& set);
 
   // The commands (nft_read_commands.cpp).
+  CommandTarget ReadTarget(const Token& at, std::size_t names, MissingTable missing);
   void Add(bool insert);
+  void AddTable(const Token& what);
+  void AddChain(const Token& what);
+  void AddRule(const Token& what, bool insert);
+  void AddSet(const Token& command, const Token& what);
+  void AddElements(const Token& what);
+  bool AddObject(const Token& what);
   SetSyntax* SetFor(const Token& at);
   std::optional<std::size_t> Position(ChainSyntax& chain, bool insert);
   void Replace();
   void Delete();
+  void DeleteTable(const Token& what, bool destroy);
+  void DeleteInTable(const Token& what, bool destroy);
+  void DeleteElements(const Token& what, bool destroy);
   void Flush();
   void Rename();
 
