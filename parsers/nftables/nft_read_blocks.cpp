@@ -72,12 +72,7 @@ void TextReader::TableItem(const std::string& family, const std::string& table_n
       if (!name.empty()) Error(Cur(), "expected \"{\" after " + k.text + " " + name);
       return SkipStatement();
     }
-    ++pos_;
-    SetSyntax set;
-    set.name = name;
-    set.is_map = is_map;
-    set.location = k.location;
-    SetBody(set);
+    SetSyntax set = SetBlock(k, name, is_map);
     if (SetSyntax* old = FindSet(table(), name)) {
       *old = std::move(set);
     } else {
@@ -213,6 +208,16 @@ void TextReader::ChainType(ChainSyntax& chain) {
   }
   if (priority.empty()) Error(k, "the chain's priority is missing");
   chain.priority = priority;
+}
+
+SetSyntax TextReader::SetBlock(const Token& keyword, const std::string& name, bool is_map) {
+  ++pos_;
+  SetSyntax set;
+  set.name = name;
+  set.is_map = is_map;
+  set.location = keyword.location;
+  SetBody(set);
+  return set;
 }
 
 void TextReader::SetBody(SetSyntax& set) {

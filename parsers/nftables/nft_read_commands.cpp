@@ -103,12 +103,7 @@ void TextReader::AddSet(const Token& command, const Token& what) {
     if (target.table != nullptr && !name.empty()) Error(Cur(), "expected \"{\" after " + what.text + " " + name);
     return SkipStatement();
   }
-  ++pos_;
-  SetSyntax set;
-  set.name = name;
-  set.is_map = is_map;
-  set.location = what.location;
-  SetBody(set);
+  SetSyntax set = SetBlock(what, name, is_map);
   if (SetSyntax* old = FindSet(*target.table, name)) {
     if (!(command.Is("create"))) {
       for (auto& e : set.elements) old->elements.push_back(std::move(e));

@@ -80,6 +80,8 @@ class TextReader {
   bool Object(TableSyntax& table);
   void ChainBody(const std::string& family, const std::string& table_name, const std::string& chain_name);
   void ChainType(ChainSyntax& chain);
+  // At a set's or map's "{": its body, to its "}".
+  SetSyntax SetBlock(const Token& keyword, const std::string& name, bool is_map);
   void SetBody(SetSyntax& set);
 
   // The commands (nft_read_commands.cpp).
