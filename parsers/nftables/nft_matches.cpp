@@ -405,6 +405,9 @@ void SetRefMatch(const Expr& left, const std::string& op, const Expr& right, Rul
   for (const Expr* c : Components(left)) {
     std::optional<rules::SetField> f = SetFieldOf(*c);
     if (!f) {
+      // Unknown as a whole, but its other selectors still say which packets
+      // it can hold for (`meta mark . tcp dport @s`: tcp only).
+      RestrictToSelectors(left, state);
       AddCondition(state, left, op, right, "a set lookup on " + Render(*c) + " is not modelled");
       return;
     }
@@ -417,12 +420,10 @@ void SetRefMatch(const Expr& left, const std::string& op, const Expr& right, Rul
     state.cubes.clear();
     return;
   }
+  RestrictToSelectors(left, state);
   if (*index < 0) {
     AddCondition(state, left, op, right, reason);
     return;
-  }
-  for (const Expr* c : Components(left)) {
-    if (const SelectorRow* row = RowOf(*c)) Restrict(*row, state);
   }
   for (Cube& c : state.cubes) c.sets.push_back({*index, fields, op == "!="});
 }
@@ -575,9 +576,7 @@ void ApplyMatch(const Expr& left, const std::string& op, const Expr& right, Rule
       const int index = ctx.AnonymousSet(key, std::move(elements), right.location);
       std::vector<rules::SetField> fields;
       for (const Expr* c : Components(left)) fields.push_back(*SetFieldOf(*c));
-      for (const Expr* c : Components(left)) {
-        if (const SelectorRow* row = RowOf(*c)) Restrict(*row, state);
-      }
+      RestrictToSelectors(left, state);
       for (Cube& c : state.cubes) c.sets.push_back({index, fields, true});
       return;
     }

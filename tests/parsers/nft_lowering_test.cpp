@@ -121,6 +121,32 @@ BOOST_AUTO_TEST_CASE(named_and_concatenated_sets) {
   BOOST_TEST(!Connects(r.ruleset, kTcp, 9001, "198.51.100.2"));
 }
 
+// Regression (found by the live reader's comparison): a named set whose key
+// has an unmodelled component lost the protocol its modelled one implies,
+// so `meta mark . tcp dport @s` opened every protocol conditionally.
+BOOST_AUTO_TEST_CASE(a_named_set_lookup_with_an_unmodelled_component_keeps_its_protocols) {
+  const ParseResult r = NftOk(
+      "table inet t {\n"
+      "  set mark_ports { type mark . inet_service; elements = { 1 . 22 } }\n"
+      "  set marks { type mark; elements = { 1 } }\n"
+      "  chain input {\n"
+      "    type filter hook input priority 0; policy drop;\n"
+      "    meta mark . tcp dport @mark_ports accept\n"
+      "    meta mark . ip6 saddr . udp dport @mark_ports accept\n"
+      "    meta mark @marks accept\n"
+      "  }\n"
+      "}\n");
+  const auto& rules = r.ruleset.tables[0].chains[0].rules;
+  BOOST_REQUIRE_EQUAL(rules.size(), 3u);
+  for (const rules::Rule& rule : rules) BOOST_TEST(rule.conditions.size() == 1u);
+  for (const rules::Cube& c : rules[0].cubes) BOOST_TEST((c.protocols == rules::ProtocolSet::Single(kTcp)));
+  BOOST_REQUIRE_EQUAL(rules[1].cubes.size(), 1u);  // IPv6 and udp only
+  BOOST_TEST((rules[1].cubes[0].family == Family::kIpv6));
+  BOOST_TEST((rules[1].cubes[0].protocols == rules::ProtocolSet::Single(kUdp)));
+  BOOST_TEST(rules[2].cubes.size() == 2u);  // no selector that implies anything: both families, every protocol
+  for (const rules::Cube& c : rules[2].cubes) BOOST_TEST((c.protocols == rules::ProtocolSet::All()));
+}
+
 // Regression: the statement's `{ ... }` was skipped to the rule's end, so the
 // verdict after it was lost (the rule fell through as "no verdict").
 BOOST_AUTO_TEST_CASE(the_verdict_after_a_set_update_or_a_meter_is_kept) {

@@ -182,6 +182,22 @@ BOOST_AUTO_TEST_CASE(what_nft_refuses_is_an_error_with_its_place) {
   BOOST_TEST(NftErrors("frobnicate ruleset\n").find("t.nft:1:1: error: unexpected \"frobnicate\"") == 0);
 }
 
+// One helper reads every command's `[family] TABLE NAME...`: a missing name
+// is one error, not followed by a lookup of the table it left unnamed.
+BOOST_AUTO_TEST_CASE(a_command_missing_a_name_is_one_error) {
+  for (const char* command : {"delete chain", "flush table", "add chain ip", "replace rule ip t"}) {
+    const std::string line = command;
+    BOOST_TEST(NftErrors("table ip t { chain c { } }\n" + line + "\n") ==
+                   NftDiag(2, static_cast<int>(line.size()) + 1, "a name is missing here", line),
+               command);
+  }
+  const std::string tables = "table ip t { chain c { } }\n";
+  BOOST_TEST(NftErrors(tables + "flush chain ip nope c\n") ==
+             NftDiag(2, 7, "no such table: ip nope", "flush chain ip nope c"));
+  BOOST_TEST(NftErrors(tables + "destroy chain ip nope c\ndestroy table ip nope\n") == "");
+  BOOST_TEST(NftErrors(tables + "delete set ip nope s\n") == NftDiag(2, 8, "no such table: ip nope", "delete set ip nope s"));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 }  // namespace
