@@ -1,6 +1,7 @@
 #include "audit/findings.h"
 
 #include "audit/listen_checks.h"
+#include "parsers/windows/windows_rule_text.h"
 
 #include <algorithm>
 #include <array>
@@ -422,7 +423,10 @@ std::string WindowsRemediation(const Finding& f, const rules::Ruleset& rs, const
   }
   const rules::RuleRef* r = rules::DecidingRule(d);
   const std::string id = r ? rules::RuleAt(rs, *r).id : std::string();
-  const std::string select = id.empty() ? "-DisplayName '<the rule's name>'" : "-Name '" + id + "'";
+  // By id where the export has one (netsh shows none; display names need
+  // not be unique, so -DisplayName may select several rules).
+  const std::string select = !id.empty() ? "-Name '" + id + "'"
+                                         : "-DisplayName '" + parsers::windows::DisplayNameInRuleText(f.rule_text) + "'";
   if (f.klass == FindingClass::kDefaultAllow) {
     return "Allow only the ports these sources need (Set-NetFirewallRule " + select +
            " -Protocol TCP -LocalPort <ports>), or document why they need everything with a waiver.";

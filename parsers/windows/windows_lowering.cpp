@@ -120,7 +120,9 @@ void LowerRule(const WindowsRule& r, const ProfileSettings& s, std::vector<rules
   const std::string text = CanonicalRuleText(r);
   for (const Variant& v : VariantsOf(r)) {
     rules::Rule rule;
-    rule.id = r.id.empty() ? r.name : r.id;
+    // The rule id where the export has one; netsh has none (its display
+    // names are not unique), and fingerprints then rest on the rule's text.
+    rule.id = r.id;
     rule.text = text;
     rule.comment = r.description;
     rule.location = r.location;

@@ -128,4 +128,14 @@ std::string CanonicalRuleText(const WindowsRule& r) {
   return s;
 }
 
+std::string DisplayNameInRuleText(std::string_view text) {
+  if (text.substr(0, 5) != "name=") return {};
+  text.remove_prefix(5);
+  if (!text.empty() && text.front() == '"') {
+    const size_t end = text.find("\" dir=");
+    return end == std::string_view::npos ? std::string() : std::string(text.substr(1, end - 1));
+  }
+  return std::string(text.substr(0, text.find(' ')));
+}
+
 }  // namespace ghostport::parsers::windows

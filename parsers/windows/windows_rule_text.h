@@ -7,12 +7,17 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "parsers/windows/windows_policy.h"
 
 namespace ghostport::parsers::windows {
 
 std::string CanonicalRuleText(const WindowsRule& rule);
+
+// The display name in a CanonicalRuleText (`name=` comes first, quoted when
+// it holds spaces); empty when `text` is no such text.
+std::string DisplayNameInRuleText(std::string_view text);
 
 // The program, service and app package a rule is scoped to ("program
 // %SystemRoot%\system32\svchost.exe, service RpcSs"); empty for any.

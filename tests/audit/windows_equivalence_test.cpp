@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -108,7 +109,15 @@ json Findings(const InputSet& set, bool keep_fingerprints) {
   std::vector<std::string> findings;
   for (json& f : j["findings"]) {
     f.erase("id");
-    if (!keep_fingerprints) f.erase("fingerprint");
+    if (!keep_fingerprints) {
+      f.erase("fingerprint");
+      // The fix selects the rule by its id (-Name '{...}'); without ids it
+      // selects by the display name (-DisplayName '...'): compare the rest.
+      if (f.contains("remediation")) {
+        static const std::regex kSelect("-(Name|DisplayName) '[^']*'");
+        f["remediation"] = std::regex_replace(f["remediation"].get<std::string>(), kSelect, "<the rule>");
+      }
+    }
     findings.push_back(f.dump(1));
   }
   std::sort(findings.begin(), findings.end());

@@ -6,6 +6,7 @@
 // and said so, when it is not beside the project).
 #define BOOST_TEST_MODULE windows_registry_cli
 #include <boost/test/unit_test.hpp>
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -44,6 +45,21 @@ nlohmann::json Exposures(const std::string& path) {
   return WithoutLocations(nlohmann::json::parse(r.out).at("exposures"));
 }
 
+// The findings `ghostport audit --format json` reports for `path`, without
+// locations and their numbers (F1, ... follow the locations), as a sorted set.
+std::vector<std::string> Findings(const std::string& path) {
+  auto r = RunGhostport("audit --fail-on never --format json '" + path + "'");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, path << ": " << r.err);
+  std::vector<std::string> out;
+  const nlohmann::json report = nlohmann::json::parse(r.out);
+  for (nlohmann::json f : report.at("findings")) {
+    f.erase("id");
+    out.push_back(WithoutLocations(f).dump());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::optional<std::vector<files::TestValue>> ExampleValues() {
   if (!fs::exists(kExample)) {
     BOOST_TEST_MESSAGE("SKIPPED: " << kExample << " does not exist (../shared is not beside the project)");
@@ -64,6 +80,13 @@ BOOST_AUTO_TEST_CASE(the_wfw_and_the_registry_pol_expose_what_the_reg_exposes) {
   BOOST_TEST(!reg.empty());
   BOOST_TEST(Exposures(wfw_path) == reg);
   BOOST_TEST(Exposures(pol_path) == reg);
+  // The same findings too, fingerprints included (the rule ids carry over);
+  // the .pol is the Group Policy store, the .reg and .wfw the local one,
+  // which no finding depends on here.
+  const std::vector<std::string> reg_findings = Findings(kExample.string());
+  BOOST_TEST(!reg_findings.empty());
+  BOOST_TEST((Findings(wfw_path) == reg_findings));
+  BOOST_TEST((Findings(pol_path) == reg_findings));
   // Detected from their magic numbers, named in the report's inputs.
   auto r = RunGhostport("ports --format json '" + wfw_path + "' ");
   BOOST_TEST(nlohmann::json::parse(r.out).at("inputs").at(0).at("format") == "wfw");
