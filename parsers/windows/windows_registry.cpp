@@ -75,27 +75,26 @@ void RegistryPolicy::Add(std::string_view key, const RegistryValue& value) {
   Ignore(value, "not part of the firewall rules or profile settings");
 }
 
+void RegistryPolicy::Error(const RegistryValue& value, rules::SourceLocation where, std::string message) {
+  Diagnostic d;
+  d.location = std::move(where);
+  d.message = std::move(message);
+  d.source_line = value.source_line;
+  diagnostics_.push_back(std::move(d));
+}
+
 void RegistryPolicy::AddRule(Store store, const RegistryValue& value) {
   if (!value.text) {
-    Diagnostic d;
-    d.location = value.location;
-    d.message = "the firewall rule \"" + value.name + "\" is not a string value";
-    d.source_line = value.source_line;
-    diagnostics_.push_back(std::move(d));
-    return;
+    return Error(value, value.location, "the firewall rule \"" + value.name + "\" is not a string value");
   }
   WindowsRule r;
   r.id = value.name;
   r.store = store;
   r.location = value.location;
   if (auto e = ParseRuleString(*value.text, r)) {
-    Diagnostic d;
-    d.location = value.location;
-    if (e->offset < value.columns.size()) d.location.column = value.columns[e->offset];
-    d.message = e->message + " (rule \"" + value.name + "\")";
-    d.source_line = value.source_line;
-    diagnostics_.push_back(std::move(d));
-    return;
+    rules::SourceLocation at = value.location;
+    if (e->offset < value.columns.size()) at.column = value.columns[e->offset];
+    return Error(value, std::move(at), e->message + " (rule \"" + value.name + "\")");
   }
   for (rules::Condition& c : r.unknowns) c.location = r.location;
   policy_.rules.push_back(std::move(r));
@@ -124,12 +123,8 @@ void RegistryPolicy::AddProfileValue(StoreSettings& s, std::string_view profile_
     return Ignore(value, "a profile setting that does not decide what is accepted inbound");
   }
   if (!value.dword || *value.dword > 1) {
-    Diagnostic d;
-    d.location = value.location;
-    d.message = "the profile setting " + value.name + " must be dword:00000000 or dword:00000001";
-    d.source_line = value.source_line;
-    diagnostics_.push_back(std::move(d));
-    return;
+    return Error(value, value.location,
+                 "the profile setting " + value.name + " must be dword:00000000 or dword:00000001");
   }
   *field = *value.dword == 1;
 }

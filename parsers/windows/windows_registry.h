@@ -67,6 +67,7 @@ class RegistryPolicy {
   void AddRule(Store store, const RegistryValue& value);
   void AddProfileValue(StoreSettings& s, std::string_view profile_key, const RegistryValue& value);
   void Ignore(const RegistryValue& value, std::string reason);
+  void Error(const RegistryValue& value, rules::SourceLocation where, std::string message);
 
   WindowsPolicy& policy_;
   std::vector<Diagnostic>& diagnostics_;
