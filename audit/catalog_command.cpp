@@ -5,8 +5,9 @@
 #include <ostream>
 #include <set>
 
-#include "audit/text_escape.h"
 #include "audit/inputs.h"
+#include "audit/json_output.h"
+#include "audit/text_escape.h"
 #include "catalog/knowledge.h"
 #include "catalog/lifecycle.h"
 #include "catalog/present_use.h"
@@ -144,7 +145,7 @@ int RunCatalogStats(OutputFormat format, std::ostream& out) {
                          {"weight", catalog::SourceWeightName(s.weight)}});
     }
     j["usage_sources"] = std::move(sources);
-    out << j.dump(2) << "\n";
+    out << JsonText(j, 2) << "\n";
     return 0;
   }
 

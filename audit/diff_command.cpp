@@ -1,7 +1,5 @@
 #include "audit/diff_command.h"
 
-#include "audit/report_file.h"
-
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -15,8 +13,10 @@
 #include "audit/finding_json.h"
 #include "audit/finding_text.h"
 #include "audit/inputs.h"
+#include "audit/json_output.h"
 #include "audit/policy.h"
 #include "audit/report.h"
+#include "audit/report_file.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
@@ -197,7 +197,7 @@ void WriteJson(const DiffOptions& o, const Side& before, const Side& after, cons
                     {"resolved", resolved.size()},
                     {"fail_on", o.fail_on ? SeverityName(*o.fail_on) : "never"},
                     {"failed", tally.failed}};
-  out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+  out << JsonText(doc, 2) << "\n";
 }
 
 void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,

@@ -10,6 +10,7 @@
 
 #include "audit/finding_present.h"
 #include "audit/findings.h"
+#include "audit/json_output.h"
 #include "audit/listen_checks.h"
 #include "audit/text_escape.h"
 #include "catalog/block_contact.h"
@@ -727,8 +728,7 @@ int RunExplain(const ExplainRequest& request, std::ostream& out, std::ostream& e
         const auto port16 = static_cast<std::uint16_t>(port);
         std::vector<const PortAssignment*> assignments;
         if (p != nullptr) assignments = p->AssignmentsAt(port16, target.transport);
-        out << PortFactsJson(catalog::Describe(port16, target.transport), assignments, p ? p->file : "")
-                   .dump(-1, ' ', false, ordered_json::error_handler_t::replace)
+        out << JsonText(PortFactsJson(catalog::Describe(port16, target.transport), assignments, p ? p->file : ""), -1)
             << "\n";
       }
     }

@@ -1,8 +1,5 @@
 #include "audit/findings.h"
 
-#include "audit/listen_checks.h"
-#include "parsers/windows/windows_rule_text.h"
-
 #include <algorithm>
 #include <array>
 #include <set>
@@ -14,6 +11,7 @@
 #include "audit/listen_checks.h"
 #include "catalog/sensitive.h"
 #include "catalog/source_kind.h"
+#include "parsers/windows/windows_rule_text.h"
 #include "rules/address.h"
 #include "rules/compiled.h"
 #include "rules/protocols.h"

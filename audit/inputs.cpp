@@ -10,13 +10,13 @@
 #include <iterator>
 #include <sstream>
 
-#include "audit/text_escape.h"
 #include "audit/clock.h"
 #include "audit/sha256.h"
-#include "rules/compiled.h"
+#include "audit/text_escape.h"
 #include "parsers/bundle.h"
 #include "parsers/diagnostic.h"
 #include "parsers/netlink/netlink_live.h"
+#include "rules/compiled.h"
 
 #include <sys/stat.h>
 

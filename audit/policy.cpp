@@ -5,8 +5,8 @@
 #include <iterator>
 #include <ostream>
 
-#include "audit/text_escape.h"
 #include "audit/inputs.h"
+#include "audit/text_escape.h"
 #include "parsers/diagnostic.h"
 
 namespace ghostport::audit {

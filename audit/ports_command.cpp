@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "audit/engine_errors.h"
+#include "audit/json_output.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
@@ -201,7 +202,7 @@ void WriteJson(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
     ignored.push_back({{"file", i.location.file}, {"line", i.location.line}, {"text", i.text}, {"reason", i.reason}});
   }
   doc["ignored"] = ignored;
-  out << doc.dump(2) << "\n";
+  out << JsonText(doc, 2) << "\n";
 }
 
 // One printed row of the text table, and the detail lines under it.

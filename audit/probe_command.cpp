@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "audit/engine_errors.h"
+#include "audit/json_output.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"
@@ -325,7 +326,7 @@ int RunBatch(const Prober& prober, const ProbeRequest& req, OutputFormat format,
     const rules::Packet& p = packets[i];
     const rules::ProbeResult& r = results[i];
     if (format == OutputFormat::kJson) {
-      out << prober.Json(p, r).dump() << "\n";
+      out << JsonText(prober.Json(p, r), -1) << "\n";
     } else {
       out << prober.Text(p, r);
     }
@@ -355,7 +356,7 @@ int RunProbe(const LoadedInputs& in, const ProbeRequest& req, OutputFormat forma
   rules::ProbeResult r = prober.Run(*p);
   if (ReportEngineErrors(r.errors, err, "no answer")) return 2;
   if (format == OutputFormat::kJson) {
-    out << prober.Json(*p, r).dump() << "\n";
+    out << JsonText(prober.Json(*p, r), -1) << "\n";
   } else {
     out << prober.Text(*p, r);
   }

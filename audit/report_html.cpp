@@ -13,6 +13,7 @@
 #include "audit/report.h"
 #include "audit/report_html.h"
 #include "audit/source_render.h"
+#include "audit/text_escape.h"
 #include "catalog/lifecycle.h"
 #include "rules/compiled.h"
 #include "rules/protocols.h"
@@ -21,53 +22,7 @@ namespace ghostport::audit {
 
 namespace html {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + s.size() / 8);
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
-  for (std::size_t i = 0; i < s.size();) {
-    const unsigned char c = byte(i);
-    if (c < 0x80) {
-      switch (c) {
-        case '&': out += "&amp;"; break;
-        case '<': out += "&lt;"; break;
-        case '>': out += "&gt;"; break;
-        case '"': out += "&quot;"; break;
-        case '\'': out += "&#39;"; break;
-        case '\t':
-        case '\n': out += static_cast<char>(c); break;
-        default:
-          if (c < 0x20 || c == 0x7f) {
-            static const char kHex[] = "0123456789abcdef";
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 15];
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-      continue;
-    }
-    // A well-formed UTF-8 sequence is copied; anything else becomes U+FFFD.
-    std::size_t length = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-    bool ok = length > 0 && i + length <= s.size();
-    for (std::size_t k = 1; ok && k < length; ++k) ok = (byte(i + k) & 0xc0) == 0x80;
-    if (ok && length >= 3) {
-      const unsigned char next = byte(i + 1);
-      ok = !(c == 0xe0 && next < 0xa0) && !(c == 0xed && next > 0x9f) && !(c == 0xf0 && next < 0x90) &&
-           !(c == 0xf4 && next > 0x8f);
-    }
-    if (ok) {
-      out.append(s.substr(i, length));
-      i += length;
-    } else {
-      out += "\xef\xbf\xbd";
-      ++i;
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view s) { return EscapeForHtml(s); }
 
 std::string Plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);

@@ -2,6 +2,7 @@
 #include <ostream>
 
 #include "audit/finding_json.h"
+#include "audit/json_output.h"
 #include "audit/report.h"
 #include "audit/source_render.h"
 
@@ -123,7 +124,7 @@ SourceRenderer sources;
                     {"generated", report.generated},
                     {"fail_on", report.fail_on ? SeverityName(*report.fail_on) : "never"},
                     {"failed", report.failed}};
-  out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+  out << JsonText(doc, 2) << "\n";
 }
 
 }  // namespace ghostport::audit

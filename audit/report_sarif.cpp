@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "audit/json_output.h"
 #include "audit/report.h"
 
 namespace ghostport::audit {
@@ -199,7 +200,7 @@ void WriteSarifReport(const AuditReport& report, std::ostream& out) {
   doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   doc["version"] = "2.1.0";
   doc["runs"] = {std::move(run)};
-  out << doc.dump(2, ' ', false, ordered_json::error_handler_t::replace) << "\n";
+  out << JsonText(doc, 2) << "\n";
 }
 
 }  // namespace ghostport::audit

@@ -154,6 +154,52 @@ std::string EscapeForXml(std::string_view s) {
   return out;
 }
 
+std::string EscapeForHtml(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  Walk(
+      s,
+      [&](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        switch (c) {
+          case '&': out += "&amp;"; break;
+          case '<': out += "&lt;"; break;
+          case '>': out += "&gt;"; break;
+          case '"': out += "&quot;"; break;
+          case '\'': out += "&#39;"; break;
+          case '\t':
+          case '\n': out += c; break;
+          default:
+            if (byte < 0x20 || byte == 0x7f) {
+              char buf[5];
+              std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+              out += buf;
+            } else {
+              out += c;
+            }
+        }
+      },
+      [&](std::string_view seq) { out += seq; },
+      [&](std::uint32_t cp) { out += "&lt;" + CodePoint(cp) + "&gt;"; },
+      [&](unsigned char) { out += kReplacement; });
+  return out;
+}
+
+std::string EscapeInvisibleInJson(std::string_view json) {
+  std::string out;
+  out.reserve(json.size());
+  Walk(
+      json, [&](char c) { out += c; }, [&](std::string_view seq) { out += seq; },
+      [&](std::uint32_t cp) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
+        out += buf;
+      },
+      // dump(..., replace) leaves none; keep the document valid if one came.
+      [&](unsigned char) { out += kReplacement; });
+  return out;
+}
+
 std::size_t DisplayWidth(std::string_view s) {
   std::size_t n = 0;
   for (const char c : s) n += (static_cast<unsigned char>(c) & 0xc0) != 0x80;

@@ -24,6 +24,15 @@ std::string EscapeForMarkdown(std::string_view s);
 // stays well-formed), invisible characters as <U+202E>.
 std::string EscapeForXml(std::string_view s);
 
+// HTML text and attribute values: specials as entities, C0 controls as
+// \xNN, invisible characters as <U+202E>, invalid UTF-8 as U+FFFD.
+std::string EscapeForHtml(std::string_view s);
+
+// A JSON document as nlohmann's dump wrote it (invalid UTF-8 already
+// replaced): the invisible characters, which can only stand inside its
+// strings, become \uXXXX escapes, so a reader of the raw JSON sees them.
+std::string EscapeInvisibleInJson(std::string_view json);
+
 // Columns `s` takes on a terminal: one per character (code point) of
 // UTF-8 text, not per byte ("…" is one column).
 std::size_t DisplayWidth(std::string_view s);

@@ -181,6 +181,20 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_never_reach_the_terminal_or_break_a_report) {
   BOOST_TEST(junit.exit_code == 0, junit.err);
   BOOST_TEST(junit.out.find("\xff") == std::string::npos);
   BOOST_TEST(junit.out.find("&lt;U+202E&gt;") != std::string::npos);
+  // JSON documents parse (invalid UTF-8 replaced, not an abort) and write
+  // the bidi control as an escape; HTML shows it as text.
+  for (const char* command : {"ports --format json -", "audit --format json --fail-on never -",
+                              "audit --format sarif --fail-on never -", "probe --format json --port 3393 -"}) {
+    BOOST_TEST_CONTEXT(command) {
+      auto r = RunGhostport(command, hostile);
+      BOOST_TEST(r.exit_code == 0, r.err);
+      BOOST_TEST(nlohmann::json::accept(r.out), r.out);
+      BOOST_TEST(r.out.find("\xe2\x80\xae") == std::string::npos);
+    }
+  }
+  auto html = RunGhostport("audit --format html --fail-on never -", hostile);
+  BOOST_TEST(html.out.find("\xe2\x80\xae") == std::string::npos);
+  BOOST_TEST(html.out.find("&lt;U+202E&gt;") != std::string::npos);
   auto markdown = RunGhostport("audit --format markdown --fail-on never -", hostile);
   BOOST_TEST(markdown.out.find("\xff") == std::string::npos);
   BOOST_TEST(markdown.out.find("\xef\xbf\xbd") != std::string::npos);
