@@ -1,5 +1,6 @@
 // `audit --format junit`: one <testcase> per finding, for CI systems that
-// show JUnit. A finding at or above --fail-on (not waived) is a <failure>;
+// show JUnit, named by the finding's fingerprint (stable across unrelated
+// edits) with its file and line as attributes. A finding at or above --fail-on (not waived) is a <failure>;
 // a waived one is <skipped>; one below the threshold passes with its details
 // in <system-out>. No finding at all is one passing test case, so the CI
 // shows that the audit ran.
@@ -35,11 +36,17 @@ void WriteJunitReport(const AuditReport& report, std::ostream& out) {
     out << "    <testcase classname=\"ghostport\" name=\"no findings\"/>\n";
   }
   for (const Finding& f : findings) {
-    const std::string where = f.location.file + ":" + std::to_string(f.location.line);
+    // The test's identity is the finding's fingerprint, which no unrelated
+    // edit changes (a line inserted above the rule moves its line, not its
+    // name); where it is goes in the attributes.
     out << "    <testcase classname=\"ghostport." << FindingClassName(f.klass) << "\" name=\""
-        << EscapeForXml(f.id + " " + where + " " + f.proto + " [" + f.fingerprint + "]") << "\" file=\""
-        << EscapeForXml(f.location.file) << "\" line=\"" << f.location.line << "\">\n";
-    const std::string details = f.message + "\nRule: " + f.rule_text + "\nWhy: " + f.explanation +
+        << EscapeForXml(f.fingerprint) << "\"";
+    if (!f.location.file.empty()) out << " file=\"" << EscapeForXml(f.location.file) << "\"";
+    if (f.location.line > 0) out << " line=\"" << f.location.line << "\"";
+    out << ">\n";
+    const std::string where =
+        f.location.file.empty() ? std::string() : f.location.file + ":" + std::to_string(f.location.line) + ": ";
+    const std::string details = where + f.message + "\nRule: " + f.rule_text + "\nWhy: " + f.explanation +
                                 "\nFix: " + f.remediation + "\nFingerprint: " + f.fingerprint;
     if (f.Waived()) {
       const Waiver& w = *f.waiver->waiver;

@@ -305,6 +305,33 @@ BOOST_AUTO_TEST_CASE(a_one_port_waiver_never_hides_a_range) {
 }
 
 // What a rule comment says stays text in every format.
+// A CI dashboard tracks a JUnit test by its name: an unrelated rule
+// inserted above the findings' rules moves their lines, never their names.
+BOOST_AUTO_TEST_CASE(junit_test_names_survive_an_unrelated_edit) {
+  const std::string before = ghostport::testing::ReadFile(std::string(GHOSTPORT_SOURCE_DIR) + "/examples/iptables/legacy-app.rules");
+  std::string after = before;
+  const std::size_t at = after.find("-A INPUT");
+  BOOST_TEST_REQUIRE(at != std::string::npos);
+  after.insert(at, "-A INPUT -p tcp -s 192.0.2.7 --dport 22 -j ACCEPT\n");
+  auto names = [](const std::string& xml) {
+    std::set<std::string> out;
+    for (std::size_t p = xml.find("<testcase "); p != std::string::npos; p = xml.find("<testcase ", p + 1)) {
+      const std::size_t n = xml.find(" name=\"", p) + 7;
+      out.insert(xml.substr(n, xml.find('"', n) - n));
+    }
+    return out;
+  };
+  auto a = RunGhostport("audit --format junit --fail-on never -", before);
+  auto b = RunGhostport("audit --format junit --fail-on never -", after);
+  BOOST_TEST_REQUIRE(a.exit_code == 0, a.err);
+  BOOST_TEST_REQUIRE(b.exit_code == 0, b.err);
+  const std::set<std::string> was = names(a.out), now = names(b.out);
+  BOOST_TEST(was.size() > 3u);
+  for (const std::string& n : was) BOOST_TEST(now.count(n) == 1u, n << " is gone after the edit");
+  // The location moved with the rules: attributes, not the name.
+  BOOST_TEST(a.out != b.out);
+}
+
 BOOST_AUTO_TEST_CASE(hostile_comments_stay_inert_in_markdown_and_junit) {
   const std::string rules =
       FilterTable("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> | `a` *b* [c](d) \x1b\" -j ACCEPT\n");
