@@ -1,8 +1,10 @@
 // `audit --format sarif`: SARIF 2.1.0 for code-scanning tools. One run; one
-// reporting rule per finding class with help text; one result per finding
+// reporting rule per finding class and severity used, with help text (the
+// severity code scanning shows is the finding's own); one result per finding
 // with a 1-based region, a partial fingerprint (ghostport/v1: the finding's
 // line-independent fingerprint) and, for a waived finding, an accepted
 // external suppression carrying the waiver.
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -17,6 +19,7 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// The project's home (its code and documentation).
 constexpr const char* kInformationUri = "https://github.com/ghostport/ghostport";
 
 const char* Level(Severity s) {
@@ -114,25 +117,45 @@ std::string Uri(const std::string& path) {
   return out;
 }
 
+// A result's physical location: its file and line, or (a finding of the
+// whole input, such as no filter at all) the first input's first line.
+ordered_json PhysicalLocation(const std::string& file, int line) {
+  ordered_json artifact = {{"uri", Uri(file)}};
+  if (Relative(file)) artifact["uriBaseId"] = "%SRCROOT%";
+  return {{"artifactLocation", std::move(artifact)}, {"region", {{"startLine", std::max(line, 1)}}}};
+}
+
 }  // namespace
 
 void WriteSarifReport(const AuditReport& report, std::ostream& out) {
+  // One reporting rule per class and severity the findings have: GitHub code
+  // scanning shows a rule's security-severity, and a class's severity
+  // follows who can reach the opening, so each result's rule carries the
+  // finding's own severity ("GP001/high", "GP001/medium").
+  std::vector<std::pair<FindingClass, Severity>> used;
+  for (const Finding& f : report.findings.findings) used.emplace_back(f.klass, f.severity);
+  std::sort(used.begin(), used.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  });
+  used.erase(std::unique(used.begin(), used.end()), used.end());
+  auto rule_index = [&](const Finding& f) {
+    return static_cast<int>(std::find(used.begin(), used.end(), std::make_pair(f.klass, f.severity)) - used.begin());
+  };
+  auto rule_id = [](FindingClass c, Severity s) { return RuleId(c) + "/" + SeverityName(s); };
   ordered_json rules = ordered_json::array();
-  for (int k = 0; k < kFindingClassCount; ++k) {
-    const auto c = static_cast<FindingClass>(k);
-    const Severity typical = DefaultSeverity(c, Scope::kAny);
-    rules.push_back({{"id", RuleId(c)},
-                     {"name", PascalCase(FindingClassName(c))},
+  for (const auto& [c, severity] : used) {
+    rules.push_back({{"id", rule_id(c, severity)},
+                     {"name", PascalCase(FindingClassName(c)) + PascalCase(SeverityName(severity))},
                      {"shortDescription", {{"text", FindingClassSummary(c)}}},
                      {"fullDescription",
-                      {{"text", std::string(FindingClassSummary(c)) +
-                                    " Severity follows who can reach the opening: any source, public addresses, "
-                                    "private ranges or single hosts."}}},
+                      {{"text", std::string(FindingClassSummary(c)) + " This rule is the class at " +
+                                    SeverityName(severity) +
+                                    " severity: severity follows who can reach the opening (any source, public "
+                                    "addresses, private ranges or single hosts) and the policy file."}}},
                      {"help", {{"text", Help(c)}, {"markdown", Help(c)}}},
-                     {"helpUri", kInformationUri},
-                     {"defaultConfiguration", {{"level", Level(typical)}}},
+                     {"defaultConfiguration", {{"level", Level(severity)}}},
                      {"properties",
-                      {{"tags", {"security", "firewall"}}, {"security-severity", SecuritySeverity(typical)}}}});
+                      {{"tags", {"security", "firewall"}}, {"security-severity", SecuritySeverity(severity)}}}});
   }
 
   ordered_json artifacts = ordered_json::array();
@@ -147,18 +170,14 @@ void WriteSarifReport(const AuditReport& report, std::ostream& out) {
   ordered_json results = ordered_json::array();
   for (const Finding& f : report.findings.findings) {
     ordered_json r;
-    r["ruleId"] = RuleId(f.klass);
-    r["ruleIndex"] = static_cast<int>(f.klass);
+    r["ruleId"] = rule_id(f.klass, f.severity);
+    r["ruleIndex"] = rule_index(f);
     r["level"] = Level(f.severity);
     r["message"] = {{"text", f.message + ". " + f.explanation}};
-    if (!f.location.file.empty()) {
-      ordered_json physical;
-      ordered_json artifact = {{"uri", Uri(f.location.file)}};
-      if (Relative(f.location.file)) artifact["uriBaseId"] = "%SRCROOT%";
-      physical["artifactLocation"] = std::move(artifact);
-      if (f.location.line > 0) physical["region"] = {{"startLine", f.location.line}};
-      r["locations"] = {{{"physicalLocation", std::move(physical)}}};
-    }
+    const std::string file = !f.location.file.empty()          ? f.location.file
+                             : !report.inputs->inputs.empty() ? report.inputs->inputs.front().path
+                                                              : std::string("<stdin>");
+    r["locations"] = {{{"physicalLocation", PhysicalLocation(file, f.location.file.empty() ? 1 : f.location.line)}}};
     r["partialFingerprints"] = {{"ghostport/v1", f.fingerprint}};
     ordered_json properties = {{"class", FindingClassName(f.klass)},
                                {"severity", SeverityName(f.severity)},
@@ -190,7 +209,30 @@ void WriteSarifReport(const AuditReport& report, std::ostream& out) {
                    {"semanticVersion", GHOSTPORT_VERSION},
                    {"informationUri", kInformationUri},
                    {"rules", std::move(rules)}}}};
-  run["invocations"] = {{{"executionSuccessful", true}}};
+  // What limits the answer's exactness, and waivers that match nothing or
+  // have expired: notifications a reviewer sees beside the results.
+  ordered_json notifications = ordered_json::array();
+  for (const rules::Approximation& a : report.exposure->approximations) {
+    ordered_json n = {{"level", "note"}, {"message", {{"text", "approximation: " + a.what}}}};
+    if (!a.location.file.empty()) {
+      n["locations"] = {{{"physicalLocation", PhysicalLocation(a.location.file, a.location.line)}}};
+    }
+    notifications.push_back(std::move(n));
+  }
+  for (const WaiverReport& w : report.findings.waivers) {
+    if (w.status == "active") continue;
+    ordered_json n = {{"level", "warning"},
+                      {"message",
+                       {{"text", "waiver " + w.status + " (" + w.waiver->owner + ", " + w.waiver->ticket +
+                                     ", expires " + w.waiver->expires + "): " + w.waiver->reason}}}};
+    if (!report.policy_file.empty()) {
+      n["locations"] = {{{"physicalLocation", PhysicalLocation(report.policy_file, static_cast<int>(w.waiver->line))}}};
+    }
+    notifications.push_back(std::move(n));
+  }
+  ordered_json invocation = {{"executionSuccessful", true}};
+  if (!notifications.empty()) invocation["toolExecutionNotifications"] = std::move(notifications);
+  run["invocations"] = {std::move(invocation)};
   run["originalUriBaseIds"] = {{"%SRCROOT%", {{"description", {{"text", "The directory ghostport ran in."}}}}}};
   run["artifacts"] = std::move(artifacts);
   run["results"] = std::move(results);
