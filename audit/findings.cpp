@@ -759,7 +759,17 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
       // source port, so that is every port to whoever picks one of them.
       const PortSet source_ports = by_rule ? WideSourcePorts(g.entries) : PortSet::All();
       by_source_port = !source_ports.empty() && !source_ports.IsAll();
-      f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text
+      // On which interfaces the rule accepts everything, unless on all.
+      std::string on;
+      if (by_rule) {
+        rules::AtomSet interfaces(exposure.interfaces.size());
+        for (const ExposureEntry* e : g.entries) interfaces = interfaces.Union(e->interfaces);
+        const std::vector<std::string> names = exposure.interfaces.Describe(interfaces);
+        if (!(names.size() == 1 && names[0] == "any")) {
+          for (std::size_t i = 0; i < names.size(); ++i) on += (i == 0 ? " on " : ", ") + names[i];
+        }
+      }
+      f.message = by_rule ? "accepts every port (" + f.proto + ") from " + scope_text + on
                   : windows ? std::string(f.klass == FindingClass::kFirewallOff ? "the firewall is off: it"
                                                                                 : "the default inbound action allow") +
                                   " opens every port no rule blocks (" + f.proto + ") to " + scope_text

@@ -332,6 +332,18 @@ BOOST_AUTO_TEST_CASE(junit_test_names_survive_an_unrelated_edit) {
   BOOST_TEST(a.out != b.out);
 }
 
+// `-i eth1 -j ACCEPT` opens everything, but only on eth1: the finding says so.
+BOOST_AUTO_TEST_CASE(a_rule_that_accepts_everything_on_one_interface_names_it) {
+  auto r = RunGhostport("audit --format json --fail-on never -",
+                        "*filter\n:INPUT DROP [0:0]\n-A INPUT -i eth1 -j ACCEPT\nCOMMIT\n");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const json doc = json::parse(r.out);
+  BOOST_TEST_REQUIRE(doc["findings"].size() == 1u);
+  const std::string message = doc["findings"][0]["message"];
+  BOOST_TEST(message.find("accepts every port") == 0, message);
+  BOOST_TEST(message.find("from any source on eth1") != std::string::npos, message);
+}
+
 BOOST_AUTO_TEST_CASE(hostile_comments_stay_inert_in_markdown_and_junit) {
   const std::string rules =
       FilterTable("-A INPUT -p tcp --dport 3393 -m comment --comment \"<script>x</script> ]]> | `a` *b* [c](d) \x1b\" -j ACCEPT\n");
