@@ -76,7 +76,8 @@ ul.plain { margin: 0; padding-left: 18px; }
 .sev-info { background: #cfd8dc; color: #263238; }
 .st-unexplained { background: #ffe3e3; color: #8a041a; border-color: #e12d39; }
 .st-waived { background: #fff3c4; color: #5c3c00; border-color: #f0b429; }
-.st-local { background: #e3f9e5; color: #05400a; border-color: #57ae5b; }
+.st-assigned, .st-alive { background: #e3f9e5; color: #05400a; border-color: #57ae5b; }
+.st-loopback { background: var(--panel); color: var(--muted); border-color: var(--line); }
 .st-noports { background: var(--panel); color: var(--muted); border-color: var(--line); }
 .w-active { background: #e3f9e5; color: #05400a; }
 .w-expired { background: #ffe3e3; color: #8a041a; }
@@ -140,9 +141,14 @@ class LifecycleCounts {
   std::vector<std::array<std::uint32_t, 5>> prefix_[4];
 };
 
-enum class Status { kUnexplained, kWaived, kLocal, kNoPorts };
-constexpr const char* kStatusText[] = {"unexplained", "waived", "local service", "no ports"};
-constexpr const char* kStatusClass[] = {"st-unexplained", "st-waived", "st-local", "st-noports"};
+// What justifies an opening, called what it is: a finding's waiver, the
+// policy's assignment, an alive registration, loopback alone reaching it.
+// Only a justification someone gave or the catalog supports is green.
+enum class Status { kUnexplained, kWaived, kAssigned, kAlive, kLoopback, kNoPorts };
+constexpr const char* kStatusText[] = {"unexplained",         "waived",         "assigned by policy",
+                                       "registered and alive", "loopback only", "no ports"};
+constexpr const char* kStatusClass[] = {"st-unexplained", "st-waived", "st-assigned",
+                                        "st-alive",       "st-loopback", "st-noports"};
 
 // One row of the openings table: an entry, or entries that differ only in
 // protocol and each cover every port (an `-i lo -j ACCEPT`, a policy ACCEPT).
@@ -150,7 +156,7 @@ struct Row {
   std::vector<const ExposureEntry*> entries;
   std::string proto;
   std::string ports;
-  Status status = Status::kLocal;    // the justification
+  Status status = Status::kUnexplained;  // the justification
   std::vector<std::string> details;  // of the justification, HTML
 };
 
@@ -373,7 +379,7 @@ class HtmlWriter {
   }
 
   struct Justification {
-    Status status = Status::kLocal;
+    Status status = Status::kUnexplained;
     std::vector<std::string> details;  // HTML
   };
 
@@ -381,7 +387,8 @@ class HtmlWriter {
     Justification j;
     const ExposureEntry& first = *row.entries.front();
     if (r_.exposure->interfaces.IsLoopbackOnly(first.interfaces)) {
-      j.details.push_back("loopback only: reachable from this host alone");
+      j.status = Status::kLoopback;
+      j.details.push_back("reachable from this host alone");
       return j;
     }
     std::vector<std::size_t> covering;
@@ -458,6 +465,9 @@ class HtmlWriter {
       j.details.insert(j.details.end(), assigned.begin(), assigned.end());
       return j;
     }
+    // Every port is justified: by the policy's assignments, or (the rest)
+    // by an alive registration.
+    j.status = alive > 0 ? Status::kAlive : Status::kAssigned;
     j.details = assigned;
     if (alive > 0) {
       j.details.push_back(services.empty() ? Plural(alive, "port", "ports") + " with an alive registration"
@@ -508,16 +518,20 @@ class HtmlWriter {
     if (!r_.baseline_file.empty()) out_ << "<div class=\"card\"><b>" << r_.baselined << "</b>in the baseline</div>";
     out_ << "<div class=\"card\"><b>" << r_.exposure->approximations.size() << "</b>approximations</div></div>\n";
 
-    std::size_t by_status[4] = {};
+    constexpr int kStatusCount = static_cast<int>(std::size(kStatusText));
+    std::size_t by_status[kStatusCount] = {};
     for (const Row& row : rows_) ++by_status[static_cast<int>(row.status)];
     out_ << "<table class=\"facts\">\n"
          << "<tr><th>Findings</th><td>" << r_.findings.findings.size() << " (" << r_.waived << " waived"
          << (r_.baseline_file.empty() ? "" : ", " + std::to_string(r_.baselined) + " more already in the baseline")
          << ")</td></tr>\n<tr><th>Openings</th><td>" << rows_.size() << ": ";
-    for (int s = 0; s < 4; ++s) {
-      if (s == 3 && by_status[s] == 0) continue;
-      out_ << (s ? ", " : "") << by_status[s] << " <span class=\"badge " << kStatusClass[s] << "\">" << kStatusText[s]
+    bool first_status = true;
+    for (int s = 0; s < kStatusCount; ++s) {
+      // The first two always show; the others when some opening has them.
+      if (s > 1 && by_status[s] == 0) continue;
+      out_ << (first_status ? "" : ", ") << by_status[s] << " <span class=\"badge " << kStatusClass[s] << "\">" << kStatusText[s]
            << "</span>";
+      first_status = false;
     }
     out_ << "</td></tr>\n<tr><th>Fail on</th><td>" << fail_on << "</td></tr>\n"
          << "<tr><th>Waivers judged on</th><td>" << Escape(r_.findings.today) << "</td></tr>\n"
@@ -544,9 +558,11 @@ class HtmlWriter {
   void Openings() {
     out_ << "<section id=\"openings\">\n<h2>Open ports</h2>\n"
          << "<p class=\"muted\">Every opening the ruleset makes. Justification: <span class=\"badge st-waived\">waived</span> "
-            "a waiver covers its findings; <span class=\"badge st-local\">local service</span> the policy assigns "
-            "the port, its registration is alive, or only loopback reaches it; "
-            "<span class=\"badge st-unexplained\">unexplained</span> anything else.</p>\n"
+            "a waiver covers its findings; <span class=\"badge st-assigned\">assigned by policy</span> the policy "
+            "file assigns every port; <span class=\"badge st-alive\">registered and alive</span> the catalog knows "
+            "the registration in use (and the policy assigns the rest); <span class=\"badge st-loopback\">loopback "
+            "only</span> only this host reaches it; <span class=\"badge st-unexplained\">unexplained</span> "
+            "anything else.</p>\n"
          << "<table class=\"openings\">\n<thead><tr><th>Family</th><th>Proto</th><th class=\"num\">Ports</th>"
          << "<th>Catalog</th><th>Sources</th><th>Interfaces</th><th>Rule</th><th>Justification</th></tr></thead>\n<tbody>\n";
     for (const Row& row : rows_) {

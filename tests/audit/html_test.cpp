@@ -149,17 +149,19 @@ BOOST_AUTO_TEST_CASE(report_names_every_fingerprint_input_hash_and_waiver_expiry
   BOOST_TEST(Count(html, "Waivers judged on</th><td>2026-11-22") == 1);
 }
 
-BOOST_AUTO_TEST_CASE(every_opening_is_waived_local_or_unexplained) {
+BOOST_AUTO_TEST_CASE(every_opening_is_justified_by_what_it_is_or_unexplained) {
   PinnedDates dates;
   const std::string html = LegacyHtml();
   // 3393 is dead, but the policy assigns it to a service of the organisation.
   const std::string assigned = RowFor(html, "3393");
-  BOOST_TEST(assigned.find("st-local") != std::string::npos, assigned);
+  BOOST_TEST(assigned.find("st-assigned") != std::string::npos, assigned);
+  BOOST_TEST(assigned.find(">assigned by policy<") != std::string::npos, assigned);
   BOOST_TEST(assigned.find("legacy batch feed") != std::string::npos, assigned);
   BOOST_TEST(assigned.find("d2k-tapestry1") != std::string::npos, assigned);
   // ssh is an alive registration.
   const std::string ssh = RowFor(html, "22");
-  BOOST_TEST(ssh.find("st-local") != std::string::npos, ssh);
+  BOOST_TEST(ssh.find("st-alive") != std::string::npos, ssh);
+  BOOST_TEST(ssh.find(">registered and alive<") != std::string::npos, ssh);
   BOOST_TEST(ssh.find("alive registration: <code>ssh</code>") != std::string::npos, ssh);
   // 3447/udp (dead directnet) is waived until 2027-03-31.
   const std::string waived = RowFor(html, "3447");
