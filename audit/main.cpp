@@ -71,6 +71,10 @@ int main(int argc, char** argv) {
 
   CLI::App* ports = app.add_subcommand("ports", "the effective exposure map: every open port, from where, by which rule");
   add_inputs(ports, true);
+  bool ports_summary = false;
+  ports->add_flag("--summary", ports_summary,
+                  "per family (and Windows profile): the ports open to any source, to public addresses, to private "
+                  "ranges, to single hosts, and loopback only");
   ports->add_option("--format", format, "text or json")->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));
 
   ghostport::audit::ProbeRequest probe_req;
@@ -211,7 +215,9 @@ int main(int argc, char** argv) {
     if (!*loaded) return failed();
     if (!profile.empty() && !ghostport::audit::SelectProfile(**loaded, profile, std::cerr)) return failed();
     (*loaded)->ruleset.routes = std::move(*routes);
-    if (ports->parsed()) return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr);
+    if (ports->parsed()) {
+      return ghostport::audit::RunPorts(**loaded, ToFormat(format), std::cout, std::cerr, ports_summary);
+    }
     if (probe->parsed()) {
       return ghostport::audit::RunProbe(**loaded, probe_req, ToFormat(format), std::cout, std::cerr);
     }

@@ -8,6 +8,7 @@
 
 #include "audit/engine_errors.h"
 #include "audit/json_output.h"
+#include "audit/ports_summary.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
@@ -354,11 +355,13 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
 
 }  // namespace
 
-int RunPorts(const LoadedInputs& in, OutputFormat format, std::ostream& out, std::ostream& err) {
+int RunPorts(const LoadedInputs& in, OutputFormat format, std::ostream& out, std::ostream& err, bool summary) {
   rules::Exposure ex = rules::ComputeExposure(in.ruleset);
   if (ReportEngineErrors(ex.errors, err, "no report")) return 2;
   std::vector<ExposureEntry> entries = rules::ListEntries(ex);
-  if (format == OutputFormat::kJson) {
+  if (summary) {
+    WritePortsSummary(in, ex, entries, format, out);
+  } else if (format == OutputFormat::kJson) {
     WriteJson(in, ex, entries, out);
   } else {
     WriteText(in, ex, entries, out);

@@ -13,6 +13,7 @@ enum class OutputFormat { kText, kJson };
 
 // Writes the report; returns the process exit code (0, or 2 when the engine
 // found the ruleset malformed, e.g. a jump loop).
-int RunPorts(const LoadedInputs& in, OutputFormat format, std::ostream& out, std::ostream& err);
+// `summary`: only the per-scope summary (ports_summary.h).
+int RunPorts(const LoadedInputs& in, OutputFormat format, std::ostream& out, std::ostream& err, bool summary = false);
 
 }  // namespace ghostport::audit

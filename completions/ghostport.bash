@@ -9,7 +9,7 @@
 
 # Options per command ("catalog stats" is one command here).
 declare -gA _ghostport_options=(
-  [ports]="--format --input-format --live --route --profile --help"
+  [ports]="--format --summary --input-format --live --route --profile --help"
   [probe]="--proto --port --sport --from --to --iif --family --batch --format --input-format --live --route --profile --help"
   [audit]="--format --output --baseline --policy --fail-on --input-format --live --route --profile --help"
   [diff]="--format --output --policy --fail-on --input-format --help"

@@ -201,6 +201,24 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_never_reach_the_terminal_or_break_a_report) {
   BOOST_TEST(markdown.out.find("\xe2\x80\xae") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(ports_summary_groups_what_is_open_by_who_reaches_it) {
+  auto r = RunGhostport("ports --summary examples/iptables/web-host.rules examples/iptables/web-host6.rules");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(r.out.find("ipv4:\n  open to any source: tcp 80,443\n  open to public addresses: tcp 22\n") !=
+                 std::string::npos, r.out);
+  BOOST_TEST(r.out.find("  loopback only: every port of every protocol\n") != std::string::npos, r.out);
+  BOOST_TEST(r.out.find("  conditional: 1 opening") != std::string::npos, r.out);  // the rate-limited ping
+  BOOST_TEST(r.out.find("  open to private ranges: udp 546\n") != std::string::npos, r.out);
+  auto json = RunGhostport("ports --summary --format json examples/iptables/web-host.rules");
+  const nlohmann::json doc = nlohmann::json::parse(json.out);
+  BOOST_TEST(doc["summary"][0]["any"]["ports"]["tcp"] == "80,443");
+  BOOST_TEST(doc["summary"][0]["public"]["ports"]["tcp"] == "22");
+  // Windows: per profile.
+  auto windows = RunGhostport("ports --summary examples/windows/file-server.reg");
+  BOOST_TEST(windows.out.find("ipv4 (private profile):\n  open to any source: every port of every protocol\n") !=
+                 std::string::npos, windows.out);
+}
+
 BOOST_AUTO_TEST_CASE(standard_input_is_read_with_a_dash) {
   auto r = RunGhostport("ports -", ReadFile(std::string(GHOSTPORT_SOURCE_DIR) + "/examples/iptables/web-host.rules"));
   BOOST_TEST(r.exit_code == 0, r.err);
