@@ -15,11 +15,39 @@ namespace {
 using rules::AddressSet;
 using rules::ExposureEntry;
 
+// An input interface both rulesets can tell apart: every exact name and
+// prefix either names, and "any other". `name` is a concrete name that
+// falls in the right atom of each side's interface space; `label` is how
+// reports show it. Comparing per probe, not per rendered interface list,
+// keeps an edit to one rule's interface from regrouping (and so "opening"
+// and "closing") the unchanged ports of others.
+struct Probe {
+  std::string name;
+  std::string label;
+};
+
+std::vector<Probe> JointProbes(const rules::InterfaceSpace& a, const rules::InterfaceSpace& b) {
+  std::set<std::pair<std::string, bool>> names;
+  for (const auto* space : {&a, &b}) {
+    for (const rules::InterfaceName& n : space->AtomNames()) {
+      if (!n.name.empty()) names.insert({n.name, n.prefix});
+    }
+  }
+  std::vector<Probe> out;
+  for (const auto& [name, prefix] : names) {
+    if (!prefix && name == "lo") continue;  // loopback is no exposure
+    // A name under a prefix that neither side spells out.
+    out.push_back(prefix ? Probe{name + "\x01", name + "+"} : Probe{name, name});
+  }
+  out.push_back({"\x02", "other"});
+  return out;
+}
+
 struct Key {
   int family;
   std::string profile;
   std::string proto;
-  std::string interfaces;
+  std::size_t probe;
   friend auto operator<=>(const Key&, const Key&) = default;
 };
 
@@ -27,7 +55,6 @@ struct Span {
   std::uint16_t from;
   std::uint16_t to;
   const AddressSet* sources;
-  std::vector<std::string> interfaces;  // the entry's, as a list
 };
 
 std::string ProtoKey(const ExposureEntry& e) {
@@ -42,15 +69,19 @@ std::string ProtoKey(const ExposureEntry& e) {
 }
 
 // Per key, the entries' port spans with their sources.
-std::map<Key, std::vector<Span>> Index(const rules::Exposure& ex, const std::vector<ExposureEntry>& entries) {
+std::map<Key, std::vector<Span>> Index(const rules::Exposure& ex, const std::vector<ExposureEntry>& entries,
+                                       const std::vector<Probe>& probes) {
+  std::vector<std::size_t> atoms;
+  for (const Probe& p : probes) atoms.push_back(ex.interfaces.AtomOf(p.name));
   std::map<Key, std::vector<Span>> out;
   for (const ExposureEntry& e : entries) {
     // Open means a connection can be made: a port whose handshake cannot
     // complete is closed here, as findings judge it.
-    if (ex.interfaces.IsLoopbackOnly(e.interfaces) || !rules::Connects(e)) continue;
-    std::vector<std::string> interfaces = ex.interfaces.Describe(e.interfaces);
-    Key key{static_cast<int>(e.family), e.profile, ProtoKey(e), JoinSummary(interfaces, 8)};
-    out[key].push_back({e.from, e.to, &e.sources, std::move(interfaces)});
+    if (!rules::Connects(e)) continue;
+    const std::string proto = ProtoKey(e);
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+      if (e.interfaces.Has(atoms[i])) out[{static_cast<int>(e.family), e.profile, proto, i}].push_back({e.from, e.to, &e.sources});
+    }
   }
   return out;
 }
@@ -65,7 +96,18 @@ AddressSet Covering(const std::vector<Span>& spans, std::uint16_t port, rules::F
   return all;
 }
 
-void DiffKey(const Key& key, const std::vector<Span>& before, const std::vector<Span>& after, ExposureDiff& diff) {
+// One probe's change: ports lo-hi gained (or lost) `sources`.
+struct ProbeChange {
+  rules::Family family;
+  std::string profile;
+  std::string proto;
+  std::uint16_t lo, hi;
+  AddressSet sources;
+  std::size_t probe;
+};
+
+void DiffKey(const Key& key, const std::vector<Span>& before, const std::vector<Span>& after,
+             std::vector<ProbeChange>& opened, std::vector<ProbeChange>& closed) {
   const auto family = static_cast<rules::Family>(key.family);
   // Elementary intervals: cut at every span edge of either side.
   std::set<std::uint32_t> cuts;
@@ -82,44 +124,80 @@ void DiffKey(const Key& key, const std::vector<Span>& before, const std::vector<
     const AddressSet was = Covering(before, lo, family);
     const AddressSet now = Covering(after, lo, family);
     if (was == now) continue;
-    auto emit = [&](std::vector<ExposureChange>& list, AddressSet sources) {
+    auto emit = [&](std::vector<ProbeChange>& list, AddressSet sources) {
       if (sources.empty()) return;
       if (!list.empty()) {
-        ExposureChange& last = list.back();
-        if (last.family == family && last.profile == key.profile && last.proto == key.proto &&
-            last.interfaces == key.interfaces &&
-            static_cast<std::uint32_t>(last.to) + 1 == lo && last.sources == sources) {
-          last.to = hi;
+        ProbeChange& last = list.back();
+        if (last.probe == key.probe && last.family == family && last.profile == key.profile &&
+            last.proto == key.proto && static_cast<std::uint32_t>(last.hi) + 1 == lo && last.sources == sources) {
+          last.hi = hi;
           return;
         }
       }
-      const std::vector<Span>& side = !before.empty() ? before : after;
-      list.push_back({family, key.profile, key.proto, lo, hi, key.interfaces,
-                      side.empty() ? std::vector<std::string>{key.interfaces} : side.front().interfaces,
-                      std::move(sources)});
+      list.push_back({family, key.profile, key.proto, lo, hi, std::move(sources), key.probe});
     };
-    emit(diff.opened, now.Subtract(was));
-    emit(diff.closed, was.Subtract(now));
+    emit(opened, now.Subtract(was));
+    emit(closed, was.Subtract(now));
   }
+}
+
+// The probes' changes as the smallest list: one change per ports, sources
+// and protocol, holding every interface it happens on.
+std::vector<ExposureChange> Merge(std::vector<ProbeChange> changes, const std::vector<Probe>& probes) {
+  std::stable_sort(changes.begin(), changes.end(), [](const ProbeChange& a, const ProbeChange& b) {
+    return std::tie(a.family, a.profile, a.proto, a.lo, a.hi) < std::tie(b.family, b.profile, b.proto, b.lo, b.hi);
+  });
+  std::vector<ExposureChange> out;
+  std::vector<std::vector<std::size_t>> on;  // probes of each change of `out`
+  for (ProbeChange& c : changes) {
+    auto same = [&](const ExposureChange& o) {
+      return o.family == c.family && o.profile == c.profile && o.proto == c.proto && o.from == c.lo &&
+             o.to == c.hi && o.sources == c.sources;
+    };
+    auto at = std::find_if(out.begin(), out.end(), same);
+    if (at == out.end()) {
+      out.push_back({c.family, c.profile, c.proto, c.lo, c.hi, "", {}, std::move(c.sources)});
+      on.push_back({c.probe});
+    } else {
+      on[static_cast<std::size_t>(at - out.begin())].push_back(c.probe);
+    }
+  }
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    // As ports JSON names interfaces: "any", the names, or (when "any
+    // other" is among them) the names it excepts: "!wlan0".
+    const bool other = std::find(on[i].begin(), on[i].end(), probes.size() - 1) != on[i].end();
+    if (on[i].size() == probes.size()) {
+      out[i].interface_list = {"any"};
+    } else if (other) {
+      for (std::size_t p = 0; p + 1 < probes.size(); ++p) {
+        if (std::find(on[i].begin(), on[i].end(), p) == on[i].end()) out[i].interface_list.push_back("!" + probes[p].label);
+      }
+    } else {
+      for (std::size_t p : on[i]) out[i].interface_list.push_back(probes[p].label);
+    }
+    out[i].interfaces = JoinSummary(out[i].interface_list, 8);
+  }
+  return out;
 }
 
 }  // namespace
 
 ExposureDiff DiffExposures(const rules::Exposure& before, const std::vector<ExposureEntry>& before_entries,
                            const rules::Exposure& after, const std::vector<ExposureEntry>& after_entries) {
-  const auto was = Index(before, before_entries);
-  const auto now = Index(after, after_entries);
+  const std::vector<Probe> probes = JointProbes(before.interfaces, after.interfaces);
+  const auto was = Index(before, before_entries, probes);
+  const auto now = Index(after, after_entries, probes);
   std::set<Key> keys;
   for (const auto& [k, v] : was) keys.insert(k);
   for (const auto& [k, v] : now) keys.insert(k);
-  ExposureDiff diff;
+  std::vector<ProbeChange> opened, closed;
   static const std::vector<Span> kNone;
   for (const Key& k : keys) {
     const auto b = was.find(k);
     const auto a = now.find(k);
-    DiffKey(k, b == was.end() ? kNone : b->second, a == now.end() ? kNone : a->second, diff);
+    DiffKey(k, b == was.end() ? kNone : b->second, a == now.end() ? kNone : a->second, opened, closed);
   }
-  return diff;
+  return ExposureDiff{Merge(std::move(opened), probes), Merge(std::move(closed), probes)};
 }
 
 }  // namespace ghostport::audit

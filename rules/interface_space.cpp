@@ -196,6 +196,12 @@ std::vector<std::string> InterfaceSpace::Describe(const AtomSet& s) const {
   return out;
 }
 
+std::vector<InterfaceName> InterfaceSpace::AtomNames() const {
+  std::vector<InterfaceName> out;
+  for (const Atom& a : atoms_) out.push_back(a.name);
+  return out;
+}
+
 bool InterfaceSpace::IsLoopbackOnly(const AtomSet& s) const {
   for (size_t i = 1; i < atoms_.size(); ++i) {
     if (s.Has(i) && !(atoms_[i].name.name == "lo" && !atoms_[i].name.prefix)) return false;

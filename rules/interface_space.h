@@ -59,6 +59,9 @@ class InterfaceSpace {
   // Human and machine readable: ["any"], ["eth0", "wg+"], or ["!lo"]
   // ("no interface" is left out).
   std::vector<std::string> Describe(const AtomSet& s) const;
+  // The names the atoms stand for, by atom (0: no interface, "" exact; the
+  // last: every other name, "" prefix).
+  std::vector<InterfaceName> AtomNames() const;
   // True when the set holds only the loopback interface "lo".
   bool IsLoopbackOnly(const AtomSet& s) const;
 

@@ -80,6 +80,34 @@ BOOST_AUTO_TEST_CASE(fail_on_and_formats) {
   BOOST_TEST(broken.err.find("broken.rules:") != std::string::npos, broken.err);
 }
 
+// Dropping `-i wlan0` from one rule opens its ports on the other
+// interfaces, and changes nothing about the unchanged rules' ports: the
+// difference in its smallest form, interface by interface (it once read as
+// opens and closes of every udp port nearby, regrouped by interface lists).
+BOOST_AUTO_TEST_CASE(dropping_an_interface_opens_only_that_rule_elsewhere) {
+  const std::string a = TempPath("a.rules");
+  const std::string b = TempPath("b.rules");
+  const std::string rest = "-A INPUT -i eth0 -p udp --dport 69 -j ACCEPT\n-A INPUT -p udp --dport 111 -j ACCEPT\n"
+                           "-A INPUT -p udp --dport 2049 -j ACCEPT\n-A INPUT -i eth0 -p udp --dport 5353 -j ACCEPT\n"
+                           "-A INPUT -p udp --dport 10333 -j ACCEPT\n";
+  WriteFile(a, FilterTable("-A INPUT -i wlan0 -p udp -m multiport --dports 53,67 -j ACCEPT\n" + rest));
+  WriteFile(b, FilterTable("-A INPUT -p udp -m multiport --dports 53,67 -j ACCEPT\n" + rest));
+  auto r = RunGhostport("diff --format json --fail-on never '" + a + "' '" + b + "'");
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const json doc = json::parse(r.out);
+  BOOST_TEST(doc["closed"].empty(), doc["closed"].dump());
+  BOOST_REQUIRE_EQUAL(doc["opened"].size(), 2U);
+  for (const json& c : doc["opened"]) {
+    BOOST_TEST((c["from"] == 53 || c["from"] == 67));
+    BOOST_TEST(c["interfaces"] == json::parse(R"(["!wlan0"])"));
+  }
+  auto text = RunGhostport("diff --fail-on never '" + a + "' '" + b + "'");
+  BOOST_TEST(text.out.find("  + ipv4 udp 53 from any on !wlan0\n") != std::string::npos, text.out);
+  BOOST_TEST(text.out.find("closes (0):") != std::string::npos, text.out);
+  std::filesystem::remove(a);
+  std::filesystem::remove(b);
+}
+
 BOOST_AUTO_TEST_CASE(widening_a_range_opens_only_the_new_ports) {
   const std::string a = TempPath("a.rules");
   const std::string b = TempPath("b.rules");
