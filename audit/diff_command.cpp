@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <map>
 #include <set>
 
 #include "audit/clock.h"
@@ -68,6 +69,52 @@ std::vector<const Finding*> Missing(const FindingsReport& a, const FindingsRepor
   return out;
 }
 
+// A finding the change brought whose rule was there before with fewer
+// ports of that class: the rule was widened. Its note says which ports
+// are new; a "widening" that adds no port of the class is no new finding
+// at all (the rule's other classes changed), and the earlier finding is
+// not resolved either: both leave the lists.
+using Notes = std::map<const Finding*, std::string>;
+
+rules::PortSet PortsOf(const Finding& f) {
+  rules::PortSet out;
+  for (const auto& [a, b] : f.ports) out = out.Union(rules::PortSet::Range(a, b));
+  return out;
+}
+
+Notes Widenings(std::vector<const Finding*>& introduced, std::vector<const Finding*>& resolved) {
+  Notes notes;
+  std::vector<const Finding*> kept_introduced;
+  std::set<const Finding*> continued;
+  for (const Finding* f : introduced) {
+    const Finding* before = nullptr;
+    for (const Finding* g : resolved) {
+      if (continued.count(g) != 0 || g->klass != f->klass || g->proto != f->proto || g->scope != f->scope ||
+          g->chain != f->chain || g->profile != f->profile) {
+        continue;
+      }
+      if (PortsOf(*g).Subtract(PortsOf(*f)).empty()) {
+        before = g;
+        break;
+      }
+    }
+    if (before == nullptr) {
+      kept_introduced.push_back(f);
+      continue;
+    }
+    continued.insert(before);
+    const rules::PortSet added = PortsOf(*f).Subtract(PortsOf(*before));
+    if (added.empty()) continue;
+    notes[f] = "the rule was widened: " + std::to_string(before->port_count) + " of these " +
+               std::to_string(f->port_count) + " ports were open before the change; new: " +
+               rules::FormatPortSet(added);
+    kept_introduced.push_back(f);
+  }
+  introduced = std::move(kept_introduced);
+  std::erase_if(resolved, [&](const Finding* g) { return continued.count(g) != 0; });
+  return notes;
+}
+
 // The words each mode uses.
 struct Words {
   const char* command;
@@ -117,8 +164,8 @@ std::string TallyText(const Tally& t) {
 }
 
 void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,
-               const std::vector<const Finding*>& resolved, const Tally& tally, const std::string& policy_file,
-               std::ostream& out) {
+               const std::vector<const Finding*>& resolved, const Notes& notes, const Tally& tally,
+               const std::string& policy_file, std::ostream& out) {
   SourceRenderer sources;
   const Words& w = WordsFor(o.mode);
   out << "ghostport " << w.command << " " << EscapeForTerminal(o.before) << " -> "
@@ -136,7 +183,10 @@ void WriteText(const DiffOptions& o, const ExposureDiff& diff, const std::vector
         << "\n";
   }
   out << w.introduced << " (" << introduced.size() << "):\n";
-  for (const Finding* f : introduced) WriteFindingText(*f, policy_file, o.colour, out);
+  for (const Finding* f : introduced) {
+    WriteFindingText(*f, policy_file, o.colour, out);
+    if (const auto note = notes.find(f); note != notes.end()) out << "  note: " << note->second << "\n";
+  }
   out << w.resolved << " (" << resolved.size() << "):\n";
   for (const Finding* f : resolved) WriteFindingText(*f, policy_file, o.colour, out);
   out << diff.opened.size() << (o.mode == DiffMode::kDrift ? " opening(s) only in the second, " : " opening(s) added, ")
@@ -172,7 +222,7 @@ ordered_json InputsJson(const Side& side) {
 
 void WriteJson(const DiffOptions& o, const Side& before, const Side& after, const ExposureDiff& diff,
                const std::vector<const Finding*>& introduced, const std::vector<const Finding*>& resolved,
-               const Tally& tally, const std::string& policy_file, std::ostream& out) {
+               const Notes& notes, const Tally& tally, const std::string& policy_file, std::ostream& out) {
   SourceRenderer sources;
   ordered_json doc;
   doc["tool"] = {{"name", "ghostport"}, {"version", GHOSTPORT_VERSION}};
@@ -182,7 +232,11 @@ void WriteJson(const DiffOptions& o, const Side& before, const Side& after, cons
   doc["opened"] = ChangesJson(diff.opened, sources);
   doc["closed"] = ChangesJson(diff.closed, sources);
   ordered_json in = ordered_json::array();
-  for (const Finding* f : introduced) in.push_back(FindingJson(*f, sources, policy_file));
+  for (const Finding* f : introduced) {
+    ordered_json j = FindingJson(*f, sources, policy_file);
+    if (const auto note = notes.find(f); note != notes.end()) j["widened"] = note->second;
+    in.push_back(std::move(j));
+  }
   ordered_json res = ordered_json::array();
   for (const Finding* f : resolved) res.push_back(FindingJson(*f, sources, policy_file));
   doc["introduced"] = std::move(in);
@@ -201,7 +255,8 @@ void WriteJson(const DiffOptions& o, const Side& before, const Side& after, cons
 }
 
 void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::vector<const Finding*>& introduced,
-                   const std::vector<const Finding*>& resolved, const Tally& tally, std::ostream& out) {
+                   const std::vector<const Finding*>& resolved, const Notes& notes, const Tally& tally,
+                   std::ostream& out) {
   SourceRenderer sources;
   const bool drift = o.mode == DiffMode::kDrift;
   out << "### ghostport " << WordsFor(o.mode).command << ": " << (tally.failed ? "❌ " : "✅ ") << diff.opened.size()
@@ -229,7 +284,9 @@ void WriteMarkdown(const DiffOptions& o, const ExposureDiff& diff, const std::ve
     for (const Finding* f : list) {
       out << "| " << SeverityName(f->severity) << (f->Waived() ? " (waived)" : "") << " | "
           << FindingClassName(f->klass) << " | " << EscapeForMarkdown(f->location.file) << ":" << f->location.line
-          << " | " << EscapeForMarkdown(f->message) << " |\n";
+          << " | " << EscapeForMarkdown(f->message);
+      if (const auto note = notes.find(f); note != notes.end()) out << " — " << EscapeForMarkdown(note->second);
+      out << " |\n";
     }
     out << "\n";
   };
@@ -251,16 +308,19 @@ int RunDiff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   if (!before || !after) return 2;
 
   const ExposureDiff diff = DiffExposures(before->exposure, before->entries, after->exposure, after->entries);
-  const std::vector<const Finding*> introduced = Missing(after->findings, before->findings, options.mode);
-  const std::vector<const Finding*> resolved = Missing(before->findings, after->findings, options.mode);
+  std::vector<const Finding*> introduced = Missing(after->findings, before->findings, options.mode);
+  std::vector<const Finding*> resolved = Missing(before->findings, after->findings, options.mode);
+  const Notes notes = options.mode == DiffMode::kChange ? Widenings(introduced, resolved) : Notes{};
   const Tally tally = Count(introduced, options.fail_on);
   const std::string policy_file = policy ? policy->file : "";
 
   auto write = [&](std::ostream& sink) {
     switch (options.format) {
-      case DiffFormat::kText: WriteText(options, diff, introduced, resolved, tally, policy_file, sink); break;
-      case DiffFormat::kJson: WriteJson(options, *before, *after, diff, introduced, resolved, tally, policy_file, sink); break;
-      case DiffFormat::kMarkdown: WriteMarkdown(options, diff, introduced, resolved, tally, sink); break;
+      case DiffFormat::kText: WriteText(options, diff, introduced, resolved, notes, tally, policy_file, sink); break;
+      case DiffFormat::kJson:
+        WriteJson(options, *before, *after, diff, introduced, resolved, notes, tally, policy_file, sink);
+        break;
+      case DiffFormat::kMarkdown: WriteMarkdown(options, diff, introduced, resolved, notes, tally, sink); break;
     }
   };
   if (!options.output_file.empty() && options.output_file != "-") {

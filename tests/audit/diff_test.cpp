@@ -122,9 +122,24 @@ BOOST_AUTO_TEST_CASE(widening_a_range_opens_only_the_new_ports) {
   BOOST_TEST(doc["opened"][1]["from"] == 3101);
   BOOST_TEST(doc["opened"][1]["to"] == 3200);
   BOOST_TEST(doc["closed"].empty());
-  // The widened rule's findings change identity (their ports changed).
+  // The widened rule's findings are what the change adds: each says the
+  // rule was widened and which of its ports are new; the narrower ones
+  // before are not "resolved" (they go on, widened).
   BOOST_TEST(!doc["introduced"].empty());
-  BOOST_TEST(!doc["resolved"].empty());
+  std::size_t widened = 0;
+  for (const json& f : doc["introduced"]) {
+    if (f["rule"].get<std::string>().find("3000:3200") == std::string::npos) continue;  // the new 3050 rule
+    if (!f.contains("widened")) {
+      // A class the rule did not open before: every port of it is new.
+      for (const json& range : f["ports"]) BOOST_TEST(range[0].get<int>() > 3100, f.dump());
+      continue;
+    }
+    ++widened;
+    BOOST_TEST(f["widened"].get<std::string>().find("the rule was widened:") == 0, f.dump());
+    BOOST_TEST(f["widened"].get<std::string>().find("new: 31") != std::string::npos, f.dump());
+  }
+  BOOST_TEST(widened >= 4u);
+  BOOST_TEST(doc["resolved"].empty(), doc["resolved"].dump());
   std::filesystem::remove(a);
   std::filesystem::remove(b);
 }
