@@ -24,6 +24,26 @@ namespace html {
 
 std::string Escape(std::string_view s) { return EscapeForHtml(s); }
 
+// A rule's text that wraps between its tokens, never inside `--dport` or
+// `ACCEPT`; a token too long for a line (a long comment) may still break.
+std::string RuleCode(std::string_view text) {
+  std::string out = "<code class=\"rule\">";
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    std::size_t end = text.find(' ', at);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view token = text.substr(at, end - at);
+    if (at > 0) out += ' ';
+    if (!token.empty() && token.size() <= 40) {
+      out += "<span class=\"tok\">" + Escape(token) + "</span>";
+    } else {
+      out += Escape(token);
+    }
+    at = end + 1;
+  }
+  return out + "</code>";
+}
+
 std::string Plural(std::size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
@@ -35,6 +55,7 @@ namespace {
 using catalog::Lifecycle;
 using catalog::Transport;
 using html::Escape;
+using html::RuleCode;
 using html::Plural;
 using rules::ExposureEntry;
 
@@ -54,6 +75,8 @@ h2 { font-size: 18px; border-bottom: 2px solid var(--line); padding-bottom: 4px;
 h3 { font-size: 15px; margin: 0 0 6px; }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12.5px; }
 code { background: var(--panel); border: 1px solid var(--line); border-radius: 3px; padding: 0 3px; white-space: pre-wrap; word-break: break-all; }
+code.rule { word-break: normal; overflow-wrap: anywhere; }
+code.rule .tok { white-space: nowrap; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; }
 th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); font-weight: 600; white-space: nowrap; }
@@ -579,7 +602,7 @@ class HtmlWriter {
       for (std::size_t i = 0; i < deciders.size(); ++i) {
         const rules::Decision& ref = deciders[i];
         out_ << (i ? "<div class=\"small muted\">then</div>" : "") << "<div class=\"mono small\">" << Escape(Where(ref))
-             << "</div><code>" << Escape(rules::Describe(rs_, ref)) << "</code>";
+             << "</div>" << RuleCode(rules::Describe(rs_, ref));
       }
       if (e.conditional) out_ << " <span class=\"badge cond\">conditional</span>";
       for (const rules::Guard& g : e.guards) {
@@ -632,7 +655,7 @@ class HtmlWriter {
       out_ << "<dt>Location</dt><dd class=\"mono\">"
            << Escape(f.location.file.empty() ? "(no file)" : f.location.file + ":" + std::to_string(f.location.line))
            << (f.chain.empty() ? "" : " · chain " + Escape(f.chain)) << "</dd>\n";
-      out_ << "<dt>Rule</dt><dd><code>" << Escape(f.rule_text) << "</code></dd>\n";
+      out_ << "<dt>Rule</dt><dd>" << RuleCode(f.rule_text) << "</dd>\n";
       out_ << "<dt>Ports</dt><dd>" << Escape(f.proto) << " " << PortList(f.ports) << " <span class=\"muted\">("
            << WithThousands(f.port_count) << " " << (f.port_count == 1 ? "port" : "ports") << ")</span></dd>\n";
       out_ << "<dt>Sources</dt><dd>" << Sources(FindingSources(f), false) << " <span class=\"muted small\">(scope "

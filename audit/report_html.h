@@ -22,6 +22,8 @@ namespace ghostport::audit::html {
 // newline) as a visible \xNN, invalid UTF-8 as U+FFFD. Everything that comes
 // from an input, a policy or the command line goes through it.
 std::string Escape(std::string_view s);
+// <code class="rule"> of a rule's text, wrapping between tokens only.
+std::string RuleCode(std::string_view text);
 
 // How one open (port, transport) is drawn and counted. A port with several
 // classes shows the first in this order (worst first); kOpenAll is a chain
