@@ -278,6 +278,10 @@ void WriteText(const LoadedInputs& in, const rules::Exposure& ex, const std::vec
       const std::vector<rules::Decision> deciders = rules::Deciders(e);
       for (size_t i = 0; i < deciders.size(); ++i) row.rule += (i ? " then " : "") + Where(rs, deciders[i]);
       if (is_local) row.rule += "  (local only)";
+      // The opening rule as written, as audit shows it.
+      if (const rules::RuleRef* opening = rules::DecidingRule(e.opening)) {
+        row.details.push_back("rule: " + EscapeForTerminal(rules::RuleAt(rs, *opening).text));
+      }
       if (e.translation) row.details.push_back(TranslationText(e));
       if (!rules::Connects(e)) {
         row.rule += "  [no connection]";
