@@ -5,14 +5,14 @@
 #include <cstdlib>
 #include <iostream>
 
-#include "audit/audit_command.h"
-#include "audit/catalog_command.h"
-#include "audit/diff_command.h"
-#include "audit/explain_command.h"
+#include "audit/commands/audit_command.h"
+#include "audit/commands/catalog_command.h"
+#include "audit/commands/diff_command.h"
+#include "audit/commands/explain_command.h"
+#include "audit/commands/ports_command.h"
+#include "audit/commands/probe_command.h"
 #include "audit/inputs.h"
-#include "audit/ports_command.h"
-#include "audit/probe_command.h"
-#include "audit/report_file.h"
+#include "audit/reports/report_file.h"
 #include "audit/routes.h"
 #include "parsers/input_format.h"
 

@@ -1,4 +1,4 @@
-#include "audit/probe_command.h"
+#include "audit/commands/probe_command.h"
 
 #include <algorithm>
 #include <charconv>
@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "audit/engine_errors.h"
-#include "audit/json_output.h"
+#include "audit/reports/json_output.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"
 #include "rules/probe.h"

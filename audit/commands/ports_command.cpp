@@ -1,4 +1,4 @@
-#include "audit/ports_command.h"
+#include "audit/commands/ports_command.h"
 
 #include <iomanip>
 #include <map>
@@ -6,9 +6,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "audit/commands/ports_summary.h"
 #include "audit/engine_errors.h"
-#include "audit/json_output.h"
-#include "audit/ports_summary.h"
+#include "audit/reports/json_output.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "audit/json_output.h"
-#include "audit/report.h"
+#include "audit/reports/json_output.h"
+#include "audit/reports/report.h"
 
 namespace ghostport::audit {
 

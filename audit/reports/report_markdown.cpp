@@ -3,7 +3,7 @@
 // Everything from the input goes through EscapeForMarkdown.
 #include <ostream>
 
-#include "audit/report.h"
+#include "audit/reports/report.h"
 #include "audit/text_escape.h"
 
 namespace ghostport::audit {

@@ -8,8 +8,8 @@
 #include <iosfwd>
 #include <vector>
 
+#include "audit/commands/ports_command.h"
 #include "audit/inputs.h"
-#include "audit/ports_command.h"
 #include "rules/exposure.h"
 #include "rules/exposure_entries.h"
 

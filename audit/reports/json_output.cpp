@@ -1,4 +1,4 @@
-#include "audit/json_output.h"
+#include "audit/reports/json_output.h"
 
 #include "audit/text_escape.h"
 

@@ -9,7 +9,7 @@
 
 #include "audit/findings.h"
 #include "audit/inputs.h"
-#include "audit/report.h"
+#include "audit/reports/report.h"
 
 namespace ghostport::audit {
 

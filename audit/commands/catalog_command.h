@@ -5,7 +5,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "audit/ports_command.h"
+#include "audit/commands/ports_command.h"
 
 namespace ghostport::audit {
 

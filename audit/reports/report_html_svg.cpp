@@ -14,7 +14,7 @@
 #include <ostream>
 #include <set>
 
-#include "audit/report_html.h"
+#include "audit/reports/report_html.h"
 #include "catalog/lifecycle.h"
 #include "catalog/usage.h"
 #include "rules/compiled.h"

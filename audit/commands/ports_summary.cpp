@@ -1,4 +1,4 @@
-#include "audit/ports_summary.h"
+#include "audit/commands/ports_summary.h"
 
 #include <array>
 #include <map>
@@ -7,7 +7,7 @@
 #include <string>
 
 #include "audit/findings.h"
-#include "audit/json_output.h"
+#include "audit/reports/json_output.h"
 #include "parsers/input_format.h"
 #include "rules/protocols.h"
 

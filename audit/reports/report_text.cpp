@@ -1,7 +1,7 @@
 #include <ostream>
 
-#include "audit/finding_text.h"
-#include "audit/report.h"
+#include "audit/reports/finding_text.h"
+#include "audit/reports/report.h"
 #include "audit/text_escape.h"
 
 namespace ghostport::audit {

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "audit/commands/ports_command.h"
 #include "audit/policy.h"
-#include "audit/ports_command.h"
 #include "catalog/lifecycle.h"
 
 namespace ghostport::audit {

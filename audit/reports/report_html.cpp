@@ -10,8 +10,8 @@
 #include <ostream>
 #include <set>
 
-#include "audit/report.h"
-#include "audit/report_html.h"
+#include "audit/reports/report.h"
+#include "audit/reports/report_html.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "catalog/lifecycle.h"

@@ -1,4 +1,4 @@
-#include "audit/report_file.h"
+#include "audit/reports/report_file.h"
 
 #include <unistd.h>
 

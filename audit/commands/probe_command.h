@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "audit/commands/ports_command.h"
 #include "audit/inputs.h"
-#include "audit/ports_command.h"
 
 namespace ghostport::audit {
 

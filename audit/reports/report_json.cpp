@@ -1,9 +1,9 @@
 #include <nlohmann/json.hpp>
 #include <ostream>
 
-#include "audit/finding_json.h"
-#include "audit/json_output.h"
-#include "audit/report.h"
+#include "audit/reports/finding_json.h"
+#include "audit/reports/json_output.h"
+#include "audit/reports/report.h"
 #include "audit/source_render.h"
 
 namespace ghostport::audit {

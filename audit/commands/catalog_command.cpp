@@ -1,4 +1,4 @@
-#include "audit/catalog_command.h"
+#include "audit/commands/catalog_command.h"
 
 #include <map>
 #include <nlohmann/json.hpp>
@@ -6,7 +6,7 @@
 #include <set>
 
 #include "audit/inputs.h"
-#include "audit/json_output.h"
+#include "audit/reports/json_output.h"
 #include "audit/text_escape.h"
 #include "catalog/knowledge.h"
 #include "catalog/lifecycle.h"

@@ -1,4 +1,4 @@
-#include "audit/audit_command.h"
+#include "audit/commands/audit_command.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -10,7 +10,7 @@
 
 #include "audit/clock.h"
 #include "audit/engine_errors.h"
-#include "audit/report_file.h"
+#include "audit/reports/report_file.h"
 #include "rules/exposure_entries.h"
 
 namespace ghostport::audit {

@@ -1,4 +1,4 @@
-#include "audit/report.h"
+#include "audit/reports/report.h"
 
 #include <array>
 

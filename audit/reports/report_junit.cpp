@@ -6,7 +6,7 @@
 // shows that the audit ran.
 #include <ostream>
 
-#include "audit/report.h"
+#include "audit/reports/report.h"
 #include "audit/text_escape.h"
 
 namespace ghostport::audit {

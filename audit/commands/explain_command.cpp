@@ -1,4 +1,4 @@
-#include "audit/explain_command.h"
+#include "audit/commands/explain_command.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,8 +10,8 @@
 
 #include "audit/finding_present.h"
 #include "audit/findings.h"
-#include "audit/json_output.h"
 #include "audit/listen_checks.h"
+#include "audit/reports/json_output.h"
 #include "audit/text_escape.h"
 #include "catalog/block_contact.h"
 #include "catalog/source_kind.h"

@@ -1,4 +1,4 @@
-#include "audit/exposure_diff.h"
+#include "audit/commands/exposure_diff.h"
 
 #include <algorithm>
 #include <map>

@@ -1,4 +1,4 @@
-#include "audit/diff_command.h"
+#include "audit/commands/diff_command.h"
 
 #include <cerrno>
 #include <cstring>
@@ -9,15 +9,15 @@
 #include <set>
 
 #include "audit/clock.h"
+#include "audit/commands/exposure_diff.h"
 #include "audit/engine_errors.h"
-#include "audit/exposure_diff.h"
-#include "audit/finding_json.h"
-#include "audit/finding_text.h"
 #include "audit/inputs.h"
-#include "audit/json_output.h"
 #include "audit/policy.h"
-#include "audit/report.h"
-#include "audit/report_file.h"
+#include "audit/reports/finding_json.h"
+#include "audit/reports/finding_text.h"
+#include "audit/reports/json_output.h"
+#include "audit/reports/report.h"
+#include "audit/reports/report_file.h"
 #include "audit/source_render.h"
 #include "audit/text_escape.h"
 #include "rules/exposure_entries.h"

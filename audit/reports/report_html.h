@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "audit/policy.h"
-#include "audit/report.h"
+#include "audit/reports/report.h"
 #include "catalog/registry.h"
 
 namespace ghostport::audit::html {
