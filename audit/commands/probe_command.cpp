@@ -202,7 +202,7 @@ class Prober {
     s << rules::ProtocolName(p.protocol);
     if (rules::HasPorts(p.protocol)) s << " " << p.dport;
     s << " from " << (p.saddr ? rules::FormatAddress(p.family, *p.saddr) : "any");
-    if (!p.iif.empty()) s << " on " << p.iif;
+    if (!p.iif.empty()) s << " on " << EscapeForTerminal(p.iif);
     s << ": " << VerdictWord(r.verdict) << (r.conditional ? " (conditional)" : "");
     const rules::SourceLocation& loc = rules::LocationOf(rs, r.decided_by);
     s << " by ";

@@ -192,6 +192,30 @@ BOOST_AUTO_TEST_CASE(hostile_bytes_never_reach_the_terminal_or_break_a_report) {
       BOOST_TEST(r.out.find("\xe2\x80\xae") == std::string::npos);
     }
   }
+  // diff and drift of the hostile ruleset against a clean one, in every
+  // format; probe text with a hostile interface name given on the command line.
+  const std::string hostile_file = ghostport::testing::TempPath("hostile.rules");
+  ghostport::testing::WriteFile(hostile_file, hostile);
+  for (const char* command : {"diff --fail-on never", "drift --fail-on never"}) {
+    for (const char* format : {"text", "markdown", "json"}) {
+      BOOST_TEST_CONTEXT(command << " " << format) {
+        auto r = RunGhostport(std::string(command) + " --format " + format + " examples/iptables/web-host.rules " +
+                              hostile_file);
+        BOOST_TEST(r.exit_code == 0, r.err);
+        BOOST_TEST(r.out.find("\xe2\x80\xae") == std::string::npos);
+        BOOST_TEST(r.out.find("\xff") == std::string::npos);
+        if (std::string(format) == "json") {
+          BOOST_TEST(nlohmann::json::accept(r.out));
+        } else {
+          BOOST_TEST(no_control(r.out), r.out);
+        }
+      }
+    }
+  }
+  auto probe_text = RunGhostport("probe --port 3393 --iif \"$(printf '\\033[31meth0')\" " + hostile_file);
+  BOOST_TEST(no_control(probe_text.out), probe_text.out);
+  BOOST_TEST(probe_text.out.find(" on \\x1b[31meth0") != std::string::npos, probe_text.out);
+  std::filesystem::remove(hostile_file);
   auto html = RunGhostport("audit --format html --fail-on never -", hostile);
   BOOST_TEST(html.out.find("\xe2\x80\xae") == std::string::npos);
   BOOST_TEST(html.out.find("&lt;U+202E&gt;") != std::string::npos);
