@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <set>
 #include <string>
@@ -106,6 +107,23 @@ BOOST_AUTO_TEST_CASE(dropping_an_interface_opens_only_that_rule_elsewhere) {
   BOOST_TEST(text.out.find("closes (0):") != std::string::npos, text.out);
   std::filesystem::remove(a);
   std::filesystem::remove(b);
+}
+
+// The two changes a reviewer once tripped over, as golden text reports:
+// dropping `-i wlan0` from one rule, and widening 8000:8200 to 8000:8300.
+BOOST_AUTO_TEST_CASE(interface_and_widening_changes_match_their_golden_diffs) {
+  ::setenv("SOURCE_DATE_EPOCH", "1795000000", 1);
+  ::setenv("GHOSTPORT_TODAY", "2026-11-22", 1);
+  for (const char* name : {"wlan0", "widen"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const std::string dir = "tests/audit/diff_cases/";
+      auto r = RunGhostport("diff --fail-on never " + dir + name + "-before.rules " + dir + name + "-after.rules");
+      BOOST_TEST(r.exit_code == 0, r.err);
+      CheckGolden(std::string("tests/golden/diff/") + name + ".txt", r.out);
+    }
+  }
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  ::unsetenv("GHOSTPORT_TODAY");
 }
 
 BOOST_AUTO_TEST_CASE(widening_a_range_opens_only_the_new_ports) {
