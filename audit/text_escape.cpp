@@ -124,37 +124,14 @@ std::string EscapeForMarkdown(std::string_view s) {
   return out;
 }
 
-// XML 1.0 character data and attribute values: the five specials as
-// entities; characters XML 1.0 cannot carry (most C0 controls) as U+FFFD.
-std::string EscapeForXml(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  Walk(
-      s,
-      [&](char c) {
-        const auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-          case '<': out += "&lt;"; break;
-          case '>': out += "&gt;"; break;
-          case '&': out += "&amp;"; break;
-          case '"': out += "&quot;"; break;
-          case '\'': out += "&apos;"; break;
-          default:
-            if ((byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f) {
-              out += kReplacement;
-            } else {
-              out += c;
-            }
-        }
-      },
-      [&](std::string_view seq) { out += seq; },
-      [&](std::uint32_t cp) { out += "&lt;" + CodePoint(cp) + "&gt;"; },
-      // Invalid UTF-8 would make the document ill-formed.
-      [&](unsigned char) { out += kReplacement; });
-  return out;
-}
+// Markup text (XML, HTML): the specials as entities, invisible characters
+// as <U+202E>, invalid UTF-8 as U+FFFD (a document stays well-formed); the
+// two differ in the apostrophe's entity and in what a C0 control becomes.
+namespace {
 
-std::string EscapeForHtml(std::string_view s) {
+enum class Markup { kXml, kHtml };
+
+std::string EscapeForMarkup(std::string_view s, Markup markup) {
   std::string out;
   out.reserve(s.size() + s.size() / 8);
   Walk(
@@ -162,20 +139,20 @@ std::string EscapeForHtml(std::string_view s) {
       [&](char c) {
         const auto byte = static_cast<unsigned char>(c);
         switch (c) {
-          case '&': out += "&amp;"; break;
           case '<': out += "&lt;"; break;
           case '>': out += "&gt;"; break;
+          case '&': out += "&amp;"; break;
           case '"': out += "&quot;"; break;
-          case '\'': out += "&#39;"; break;
-          case '\t':
-          case '\n': out += c; break;
+          case '\'': out += markup == Markup::kXml ? "&apos;" : "&#39;"; break;
           default:
-            if (byte < 0x20 || byte == 0x7f) {
+            if ((byte >= 0x20 && byte != 0x7f) || c == '\t' || c == '\n' || (markup == Markup::kXml && c == '\r')) {
+              out += c;
+            } else if (markup == Markup::kXml) {
+              out += kReplacement;  // characters XML 1.0 cannot carry
+            } else {
               char buf[5];
               std::snprintf(buf, sizeof buf, "\\x%02x", byte);
               out += buf;
-            } else {
-              out += c;
             }
         }
       },
@@ -185,13 +162,19 @@ std::string EscapeForHtml(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
+std::string EscapeForXml(std::string_view s) { return EscapeForMarkup(s, Markup::kXml); }
+
+std::string EscapeForHtml(std::string_view s) { return EscapeForMarkup(s, Markup::kHtml); }
+
 std::string EscapeInvisibleInJson(std::string_view json) {
   std::string out;
   out.reserve(json.size());
   Walk(
       json, [&](char c) { out += c; }, [&](std::string_view seq) { out += seq; },
       [&](std::uint32_t cp) {
-        char buf[8];
+        char buf[12];
         std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(cp));
         out += buf;
       },
