@@ -129,9 +129,8 @@ std::optional<Record> ReadRecord(RecordReader& r) {
 std::optional<CarrierData> DataOf(const Record& rec) {
   CarrierData d;
   if (rec.type == kRegSz || rec.type == kRegExpandSz) {
-    d.text = Utf16LeToUtf8(rec.data.substr(0, rec.data.size() - rec.data.size() % 2));
-    if (!d.text || rec.data.size() % 2 != 0) return std::nullopt;
-    while (!d.text->empty() && d.text->back() == '\0') d.text->pop_back();
+    d.text = RegistryString(rec.data);
+    if (!d.text) return std::nullopt;
   } else if ((rec.type == kRegDword || rec.type == kRegDwordBigEndian) && rec.data.size() == 4) {
     const std::uint32_t le = Le32At(rec.data, 0);
     d.dword = rec.type == kRegDword ? le

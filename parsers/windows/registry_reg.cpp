@@ -75,7 +75,8 @@ Quoted ReadQuoted(std::string_view s, size_t at, bool escapes) {
   return q;
 }
 
-std::optional<std::string> Utf16Bytes(std::string_view hex) {
+// A .reg file's hex data: comma-separated bytes.
+std::optional<std::string> HexBytes(std::string_view hex) {
   std::string bytes;
   for (std::string_view b : SplitList(hex, ',')) {
     unsigned v = 0;
@@ -189,24 +190,19 @@ bool ReadRegValues(std::string_view text, const std::string& file, const RegValu
     } else if (rest.substr(0, 4) == "hex(" || rest.substr(0, 4) == "hex:") {
       size_t colon = rest.find(':');
       std::string_view type = rest.substr(0, colon);
-      auto bytes = Utf16Bytes(rest.substr(colon + 1));
+      auto bytes = HexBytes(rest.substr(colon + 1));
       if (!bytes) {
         diagnostics.push_back(Error(file, l, data_col, "hex data is comma-separated bytes (00-ff)"));
         return false;
       }
       if (type == "hex(1)" || type == "hex(2)") {
-        DecodedText d = DecodeExport("\xff\xfe" + *bytes, file);
-        if (d.error) {
+        v.text = RegistryString(*bytes);
+        if (!v.text) {
           diagnostics.push_back(Error(file, l, data_col, "the string value is not valid UTF-16"));
           return false;
         }
-        while (!d.utf8.empty() && d.utf8.back() == '\0') d.utf8.pop_back();
-        v.text = std::move(d.utf8);
       } else if (type == "hex(4)" && bytes->size() == 4) {
-        v.dword = static_cast<std::uint32_t>(static_cast<unsigned char>((*bytes)[0]) |
-                                             (static_cast<unsigned char>((*bytes)[1]) << 8) |
-                                             (static_cast<unsigned char>((*bytes)[2]) << 16) |
-                                             (static_cast<unsigned char>((*bytes)[3]) << 24));
+        v.dword = Le32At(*bytes, 0);
       }
     } else {
       diagnostics.push_back(Error(file, l, data_col, "unknown value data; expected \"string\", dword:, hex: or hex(N):"));

@@ -144,4 +144,11 @@ std::optional<std::string> Utf16LeToUtf8(std::string_view bytes) {
   return std::move(d.utf8);
 }
 
+std::optional<std::string> RegistryString(std::string_view data) {
+  std::optional<std::string> text = Utf16LeToUtf8(data);
+  if (!text) return std::nullopt;
+  while (!text->empty() && text->back() == '\0') text->pop_back();
+  return text;
+}
+
 }  // namespace ghostport::parsers::windows

@@ -26,6 +26,12 @@ DecodedText DecodeExport(std::string_view bytes, const std::string& file_name);
 // UTF-8; nullopt when they are not valid UTF-16.
 std::optional<std::string> Utf16LeToUtf8(std::string_view bytes);
 
+// A REG_SZ or REG_EXPAND_SZ value's data (UTF-16LE, NUL-terminated), as a
+// .reg file's hex(1)/hex(2) or a registry.pol record holds it: UTF-8
+// without the terminating NULs; nullopt when it is not UTF-16 (an odd
+// length included).
+std::optional<std::string> RegistryString(std::string_view data);
+
 // A little-endian DWORD of a binary export; the 4 bytes at `at` must exist.
 std::uint32_t Le32At(std::string_view bytes, std::size_t at);
 
