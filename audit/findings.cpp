@@ -409,7 +409,7 @@ std::string Capitalised(std::string s) {
 // What a Windows reader is told to do about a finding: the same advice in
 // Windows' own terms, and how to check what listens there.
 std::string WindowsRemediation(const Finding& f, const rules::Ruleset& rs, const rules::Decision& d,
-                               bool wide_rule, const std::string& generic) {
+                               catalog::Transport transport, bool wide_rule, const std::string& generic) {
   const std::string profile = Capitalised(f.profile);
   if (f.klass == FindingClass::kFirewallOff) {
     return "Turn the firewall on in the " + f.profile + " profile: Set-NetFirewallProfile -Profile " + profile +
@@ -435,8 +435,7 @@ std::string WindowsRemediation(const Finding& f, const rules::Ruleset& rs, const
           "in by itself. Remove the rule or narrow it to the fixed ports a service uses.";
   }
   if (!f.examples.empty()) {
-    const auto transport = TransportOfProtocol(f.proto == "udp" ? 17 : 6);
-    const CheckCommands checks = ChecksFor(f.examples.front().port, transport.value_or(catalog::Transport::kTcp));
+    const CheckCommands checks = ChecksFor(f.examples.front().port, transport);
     out += " Check what listens on " + std::to_string(f.examples.front().port) + ":";
     for (const std::string& c : checks.windows) out += " " + c + ";";
     out += " the rule's ports: Get-NetFirewallRule " + select + " | Get-NetFirewallPortFilter.";
@@ -853,7 +852,7 @@ FindingsReport ComputeFindings(const rules::Ruleset& rs, const rules::Exposure& 
                           "why they need everything with a waiver."
                         : Remediation(f.klass, range_rule, f.scope);
     if (windows) {
-      f.remediation = WindowsRemediation(f, rs, key.rule,
+      f.remediation = WindowsRemediation(f, rs, key.rule, port_transport,
                                          f.klass == FindingClass::kDefaultAllow && !rules::IsBlanket(key.rule),
                                          Remediation(f.klass, range_rule, f.scope));
     }
