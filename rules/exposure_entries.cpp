@@ -13,12 +13,6 @@ namespace ghostport::rules {
 
 namespace {
 
-ProtocolSet PortProtocolSet() {
-  std::vector<Interval<std::uint8_t>> iv;
-  for (auto p : PortProtocols()) iv.push_back({p, p});
-  return ProtocolSet::FromIntervals(iv);
-}
-
 // Everything but the destination ports and the sources: entries in one group
 // differ only in those two.
 struct GroupKey {

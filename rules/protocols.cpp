@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <vector>
 
 namespace ghostport::rules {
 
@@ -61,6 +62,12 @@ std::string ProtocolName(std::uint8_t number) {
 }
 
 std::span<const std::uint8_t> PortProtocols() { return kPortProtocols; }
+
+ProtocolSet PortProtocolSet() {
+  std::vector<Interval<std::uint8_t>> iv;
+  for (std::uint8_t p : kPortProtocols) iv.push_back({p, p});
+  return ProtocolSet::FromIntervals(std::move(iv));
+}
 
 bool HasPorts(std::uint8_t number) {
   return std::find(std::begin(kPortProtocols), std::end(kPortProtocols), number) != std::end(kPortProtocols);

@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "rules/interval_set.h"
+
 namespace ghostport::rules {
 
 // "tcp" → 6, "ipv6-icmp" and "icmpv6" → 58. Case-insensitive. Names only:
@@ -20,6 +22,8 @@ const char* CanonicalProtocolName(std::uint8_t number);
 std::string ProtocolName(std::uint8_t number);
 // The protocols whose packets carry 16-bit ports: tcp, udp, dccp, sctp, udplite.
 std::span<const std::uint8_t> PortProtocols();
+// The same as a set.
+ProtocolSet PortProtocolSet();
 bool HasPorts(std::uint8_t number);
 
 }  // namespace ghostport::rules

@@ -40,13 +40,8 @@ std::string Ports(const rules::PortSet& p) { return p.IsAll() ? "all ports" : ru
 
 // "every port of every protocol", or "tcp 22,80; udp 53; other protocols: icmp, gre".
 std::string GroupText(const Group& g) {
-  const auto port_protocols = rules::PortProtocols();
-  bool everything = g.others.Union(rules::ProtocolSet::FromIntervals([&] {
-                      std::vector<rules::Interval<std::uint8_t>> v;
-                      for (std::uint8_t p : port_protocols) v.push_back({p, p});
-                      return v;
-                    }())).IsAll();
-  for (std::uint8_t p : port_protocols) {
+  bool everything = g.others.Union(rules::PortProtocolSet()).IsAll();
+  for (std::uint8_t p : rules::PortProtocols()) {
     const auto at = g.ports.find(rules::ProtocolName(p));
     everything = everything && at != g.ports.end() && at->second.IsAll();
   }
