@@ -806,20 +806,19 @@ RejectAnswer SplitByRejectAnswer(const CompiledRuleset& compiled, const Refusal&
     FieldCube f = Mirror(a.fields);
     f.protocols = r.box.fields.protocols;
     if (r.box.forward) f.oif = r.box.fields.oif;
-    return Intersect(f, r.box.fields);
+    return f;
   };
   std::vector<FieldCube> rest{r.box.fields};
   for (const Box& a : w.accepted) {
     for (const HookDecision& h : a.walk) note(h.decision);
-    std::optional<FieldCube> f = back(a);
-    if (!f) continue;
+    const FieldCube f = back(a);
     std::vector<FieldCube> still;
     for (FieldCube& piece : rest) {
-      if (std::optional<FieldCube> hit = Intersect(piece, *f)) {
+      if (std::optional<FieldCube> hit = Intersect(piece, f)) {
         Box part = r.box;
         part.fields = std::move(*hit);
         out.parts.push_back({std::move(part), true, a.conditional || !a.guards.empty()});
-        SubtractInto(std::move(piece), *f, still);
+        SubtractInto(std::move(piece), f, still);
       } else {
         still.push_back(std::move(piece));
       }

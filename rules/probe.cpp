@@ -81,10 +81,9 @@ ProbeResult Probe(const CompiledRuleset& compiled, const Packet& packet) {
       answer_parts.push_back(std::move(p.box));
       outcomes.push_back({p.leaves ? VerdictKind::kReject : VerdictKind::kDrop, f.by, &answer_parts.back()});
     }
+    // Named when the answer's fate splits or rests on an unknown (added once below).
     if (split.parts.size() > 1 || answer_conditional) {
-      for (const RuleRef& rule : split.deciding) {
-        if (std::find(answer_rules.begin(), answer_rules.end(), rule) == answer_rules.end()) answer_rules.push_back(rule);
-      }
+      answer_rules.insert(answer_rules.end(), split.deciding.begin(), split.deciding.end());
     }
   }
   if (outcomes.empty()) return r;  // cannot happen: every packet goes somewhere
