@@ -149,12 +149,14 @@ std::vector<ExposureChange> Merge(std::vector<ProbeChange> changes, const std::v
   });
   std::vector<ExposureChange> out;
   std::vector<std::vector<std::size_t>> on;  // probes of each change of `out`
+  std::size_t run = 0;  // where the changes of the current ports begin in `out` (sorted: they are adjacent)
   for (ProbeChange& c : changes) {
-    auto same = [&](const ExposureChange& o) {
-      return o.family == c.family && o.profile == c.profile && o.proto == c.proto && o.from == c.lo &&
-             o.to == c.hi && o.sources == c.sources;
+    auto same_ports = [&](const ExposureChange& o) {
+      return o.family == c.family && o.profile == c.profile && o.proto == c.proto && o.from == c.lo && o.to == c.hi;
     };
-    auto at = std::find_if(out.begin(), out.end(), same);
+    if (run < out.size() && !same_ports(out[run])) run = out.size();
+    auto at = std::find_if(out.begin() + static_cast<std::ptrdiff_t>(run), out.end(),
+                           [&](const ExposureChange& o) { return o.sources == c.sources; });
     if (at == out.end()) {
       out.push_back({c.family, c.profile, c.proto, c.lo, c.hi, "", {}, std::move(c.sources)});
       on.push_back({c.probe});
